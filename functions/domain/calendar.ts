@@ -1,0 +1,106 @@
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
+
+/**
+ * Calendar values of the business, all in Japan time (rules.md Decision T1).
+ * Dates and months are plain strings so that nothing downstream can read them
+ * through the host's time zone by accident.
+ */
+export type LocalDate = string; // YYYY-MM-DD, a JST calendar date
+export type YearMonth = string; // YYYY-MM, a JST billing month
+
+export const BUSINESS_TIME_ZONE = 'Asia/Tokyo';
+const jst = tz(BUSINESS_TIME_ZONE);
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+// An instant must carry its offset: a bare local time would be read in the host zone.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isInstant(value: string): boolean {
+  return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+export function isLocalDate(value: string): boolean {
+  const m = LOCAL_DATE.exec(value);
+  if (!m) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(`${m[1]}-${m[2]}`);
+}
+
+export function isYearMonth(value: string): boolean {
+  const m = YEAR_MONTH.exec(value);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}
+
+/** The JST calendar date of an instant: 2023-12-28T15:30:00Z is 2023-12-29. */
+export function jstDateOf(instant: Date | string): LocalDate {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  return format(at, 'yyyy-MM-dd', { in: jst });
+}
+
+/** The instant rendered in JST with its offset, as the interface shows instants. */
+export function toJstIso(instant: Date): string {
+  return format(instant, "yyyy-MM-dd'T'HH:mm:ssxxx", { in: jst });
+}
+
+export function monthOf(date: LocalDate): YearMonth {
+  return date.slice(0, 7);
+}
+
+function parts(month: YearMonth): [number, number] {
+  return [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+export function addMonths(month: YearMonth, n: number): YearMonth {
+  const [y, m] = parts(month);
+  const index = y * 12 + (m - 1) + n;
+  return `${pad(Math.floor(index / 12), 4)}-${pad((index % 12) + 1)}`;
+}
+
+/** Whole months from `from` to `to` (to − from); negative when `to` is earlier. */
+export function monthsBetween(from: YearMonth, to: YearMonth): number {
+  const [fy, fm] = parts(from);
+  const [ty, tm] = parts(to);
+  return (ty - fy) * 12 + (tm - fm);
+}
+
+export function daysInMonth(month: YearMonth): number {
+  const [y, m] = parts(month);
+  // Date.UTC normalises day 0 to the last day of the previous month; no host zone involved.
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export function firstDayOf(month: YearMonth): LocalDate {
+  return `${month}-01`;
+}
+
+export function lastDayOf(month: YearMonth): LocalDate {
+  return `${month}-${pad(daysInMonth(month))}`;
+}
+
+export function dayOfMonth(date: LocalDate): number {
+  return Number(date.slice(8, 10));
+}
+
+/** Calendar days from `from` to `to`, counting both ends (a single day is 1). */
+export function daysInclusive(from: LocalDate, to: LocalDate): number {
+  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
+  return Math.round(ms / 86_400_000) + 1;
+}
+
+export function addDays(date: LocalDate, n: number): LocalDate {
+  const d = new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+// ISO dates and months compare correctly as strings; these names say so at the call site.
+export const isBefore = (a: string, b: string): boolean => a < b;
+export const isOnOrBefore = (a: string, b: string): boolean => a <= b;
+export const latest = (a: string, b: string): string => (a > b ? a : b);
+export const earliest = (a: string, b: string): string => (a < b ? a : b);

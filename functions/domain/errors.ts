@@ -1,0 +1,48 @@
+/**
+ * Errors of the domain and the use cases. Each names what went wrong in terms an
+ * operator can act on; one function at the edge (functions/http) maps them to HTTP.
+ */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class InvalidRequestError extends Error {
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+export class ContractNotFoundError extends Error {
+  constructor(readonly contractId: string) {
+    super(`契約 ${contractId} は見つかりません (contract not found)`);
+    this.name = 'ContractNotFoundError';
+  }
+}
+
+export class LineContractNotFoundError extends Error {
+  constructor(readonly lineId: string) {
+    super(`回線 ${lineId} に有効な契約はありません (no live contract on this line)`);
+    this.name = 'LineContractNotFoundError';
+  }
+}
+
+/** A date before the first tariff revision: an error, never a silent fallback (Decision P1). */
+export class TariffNotInForceError extends Error {
+  constructor(readonly date: string, readonly firstRevisionFrom: string) {
+    super(`${date} は料金表の最初の改定 (${firstRevisionFrom} 実施) より前です: no tariff revision in force on ${date}`);
+    this.name = 'TariffNotInForceError';
+  }
+}
+
+/** A monthly charge asked for a month in which the contract was not live. */
+export class NotChargeableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotChargeableError';
+  }
+}

@@ -1,0 +1,253 @@
+import type { LocalDate } from '../calendar';
+
+/**
+ * The tariff as data (rules.md §2, Decision P1): every price of the seed's three
+ * columns, one revision per column, sorted by effective date. Code never holds a price.
+ */
+export type MonthlyItem =
+  | 'basicFee.withGateway' // 基本料金 ①
+  | 'basicFee.withoutGateway' // 基本料金 ②
+  | 'endpointSecurity'
+  | 'edrSecurity'
+  | 'gatewaySecurity.10'
+  | 'gatewaySecurity.50'
+  | 'gatewaySecurity.100'
+  | 'prime.10'
+  | 'prime.50'
+  | 'prime.100'
+  | 'primePlus.10'
+  | 'primePlus.50'
+  | 'primePlus.100'
+  | 'cloudSandbox'
+  | 'cloudProxy'
+  | 'elgana';
+
+export type OneOffItem =
+  | 'visit.basicWork'
+  | 'visit.statusDiagnosis'
+  | 'visit.osRecovery'
+  | 'visit.osUpdate'
+  | 'visit.internetSetup'
+  | 'visit.wifiSetup'
+  | 'visit.applicationSetup'
+  | 'visit.gatewayInstallation'
+  | 'visit.routerInstallation.basic'
+  | 'visit.routerInstallation.highEnd'
+  | 'dataMigration.per4_7GB'
+  | 'dataMigration.per4TB'
+  | 'dataMigration.perExtraTB'
+  | 'mailTraining.perMail'
+  | 'invoice.issuance'
+  | 'invoice.collection';
+
+export type TariffItem = MonthlyItem | OneOffItem;
+
+export interface PriceEntry {
+  /** Integer yen, tax-exclusive (Decision T2). */
+  amount: number;
+  unit: string;
+  label: string;
+  clause: string;
+  /** The seed does not state this amount: an operator-supplied value (Decision P1). */
+  placeholder?: boolean;
+}
+
+export interface TariffRules {
+  /** ※4: discount per gateway device without 24-hour failure support; not under Prime/Prime Plus. */
+  gatewayWithout24hDiscount: PriceEntry;
+  /** ※7: free training mails for a first-time user, not once on Prime/Prime Plus. */
+  mailTrainingFirstTimeFreeMails: number;
+  /** 別紙8 ※1: one-off items that are 0 yen on the first installation for these plans. */
+  firstInstallationFree: { items: OneOffItem[]; plans: Array<'prime' | 'prime-plus'>; clause: string };
+  /** Prime Plus bundle (※11): quantities included in its monthly price (Decision B1). */
+  primePlusIncluded: { edrTerminals: number; cloudProxyUsers: number; elganaIds: number; mailTrainingMailsPerYear: number };
+  /** 別紙12: invoice fees apply from this revision on; null where they do not exist yet. */
+  invoiceFees: { exemptStartMonthAndNext: boolean; exemptCorporations: boolean; clause: string } | null;
+  /** Products that may be applied for under this revision (rules.md R6). */
+  acceptsApplicationsFor: { edrSecurity: boolean; primePlus: boolean };
+  /** 第2条 5: applications only from corporations (rules.md R1). */
+  corporateOnly: boolean;
+  /** ※13: last JST date on which a new Prime application is accepted; null where Prime is open (R2). */
+  primeApplicationsUntil: LocalDate | null;
+}
+
+export interface TariffRevision {
+  id: string;
+  effectiveFrom: LocalDate;
+  title: string;
+  /** Set where the effective date itself is not stated by the seed. */
+  effectiveFromNote?: string;
+  prices: Partial<Record<TariffItem, PriceEntry>>;
+  rules: TariffRules;
+}
+
+export type Catalog = readonly TariffRevision[];
+
+const placeholder = (amount: number, unit: string, label: string, clause: string): PriceEntry => ({
+  amount,
+  unit,
+  label: `${label} (placeholder: not stated in the seed; set by the operator)`,
+  clause,
+  placeholder: true,
+});
+const price = (amount: number, unit: string, label: string, clause: string): PriceEntry => ({ amount, unit, label, clause });
+
+// Amounts the seed names but does not state (rules.md §2): non-zero round numbers so that
+// every calculation shows them, always flagged. Operators override them with tariff overrides.
+const unstatedPrices = {
+  'basicFee.withGateway': placeholder(3000, 'site/month', '基本料金① (ゲートウェイ装置設置拠点)', '別紙7 ※1'),
+  'basicFee.withoutGateway': placeholder(1000, 'site/month', '基本料金② (ゲートウェイ装置なし拠点)', '別紙7 ※1'),
+  cloudProxy: placeholder(500, 'user/month', 'クラウドプロキシ利用料', '別紙7'),
+  elgana: placeholder(300, 'ID/month', 'elgana ベースプラン', '別紙7 ※15'),
+  'mailTraining.perMail': placeholder(100, 'mail', '標的型攻撃メール訓練', '別紙7 ※7'),
+} satisfies Partial<Record<TariffItem, PriceEntry>>;
+
+const gatewayPrices = (p10: number, p50: number, p100: number) => ({
+  'gatewaySecurity.10': price(p10, 'device/month', 'ゲートウェイセキュリティ装置 (10クライアント向け, 24時間機器故障対応付き)', '別紙7 ※3 ※4'),
+  'gatewaySecurity.50': price(p50, 'device/month', 'ゲートウェイセキュリティ装置 (50クライアント向け, 24時間機器故障対応付き)', '別紙7 ※3 ※4'),
+  'gatewaySecurity.100': price(p100, 'device/month', 'ゲートウェイセキュリティ装置 (100クライアント向け, 24時間機器故障対応付き)', '別紙7 ※3 ※4'),
+});
+const primePrices = (p10: number, p50: number, p100: number, clause: string) => ({
+  'prime.10': price(p10, 'device/month', 'プライムプラン (10クライアント向け)', clause),
+  'prime.50': price(p50, 'device/month', 'プライムプラン (50クライアント向け)', clause),
+  'prime.100': price(p100, 'device/month', 'プライムプラン (100クライアント向け)', clause),
+});
+const primePlusPrices = {
+  'primePlus.10': price(19000, 'device/month', 'プライムPlusプラン (10クライアント向け)', '別紙7 ※11 ※15'),
+  'primePlus.50': price(21000, 'device/month', 'プライムPlusプラン (50クライアント向け)', '別紙7 ※11 ※15'),
+  'primePlus.100': price(27000, 'device/month', 'プライムPlusプラン (100クライアント向け)', '別紙7 ※11 ※15'),
+};
+const edrPrice = { edrSecurity: price(1100, 'terminal/month', 'EDRセキュリティツール利用料', '別紙7 ※12 ※14') };
+
+const visitBefore = (clause: string) => ({
+  'visit.basicWork': price(4500, 'visit', '基本作業費', clause),
+  'visit.statusDiagnosis': price(1500, 'visit', '状況診断費', clause),
+  'visit.osRecovery': price(10500, 'device', 'OSリカバリ', clause),
+  'visit.osUpdate': price(7000, 'device', 'OSアップデート', clause),
+  'visit.internetSetup': price(3000, 'device', 'インターネット接続設定', clause),
+  'visit.wifiSetup': price(900, 'device', 'Wi-Fi機器設定', clause),
+  'visit.applicationSetup': price(3500, 'device', '各種アプリケーション設定', clause),
+  'visit.gatewayInstallation': price(8500, 'device', 'ゲートウェイセキュリティ装置設置・設定', clause),
+  'visit.routerInstallation.basic': price(18000, 'device', 'レンタルルータ装置設置・設定 (ベーシックモデル)', `${clause} ※1`),
+  'visit.routerInstallation.highEnd': price(15000, 'device', 'レンタルルータ装置設置・設定 (ハイエンドモデル)', `${clause} ※1`),
+  'dataMigration.per4_7GB': price(6000, '4.7GB/device', 'データ移行 (4.7GB)', '別紙9'),
+  'dataMigration.per4TB': price(75000, '4TB/device', 'データ移行 (4TB)', '別紙9'),
+  'dataMigration.perExtraTB': price(12000, 'TB/device', 'データ移行 (追加1TB)', '別紙9'),
+});
+const visitFrom20231201 = (clause: string) => ({
+  'visit.basicWork': price(7500, 'visit', '基本作業費', `${clause} ※1`),
+  'visit.statusDiagnosis': price(1500, 'visit', '状況診断費', `${clause} ※1`),
+  'visit.osRecovery': price(17100, 'device', 'OSリカバリ', clause),
+  'visit.osUpdate': price(12100, 'device', 'OSアップデート', clause),
+  'visit.internetSetup': price(4500, 'device', 'インターネット接続設定', clause),
+  'visit.wifiSetup': price(3100, 'device', 'Wi-Fi機器設定', clause),
+  'visit.applicationSetup': price(4400, 'device', '各種アプリケーション設定', clause),
+  'visit.gatewayInstallation': price(8500, 'device', 'ゲートウェイセキュリティ装置設置・設定', `${clause} ※1`),
+  'visit.routerInstallation.basic': price(21600, 'device', 'レンタルルータ装置設置・設定 (ベーシックモデル)', `${clause} ※1`),
+  'visit.routerInstallation.highEnd': price(18000, 'device', 'レンタルルータ装置設置・設定 (ハイエンドモデル)', `${clause} ※1`),
+  'dataMigration.per4_7GB': price(16000, '4.7GB/device', 'データ移行 (4.7GB)', '別紙9'),
+  'dataMigration.per4TB': price(101500, '4TB/device', 'データ移行 (4TB)', '別紙9'),
+  'dataMigration.perExtraTB': price(25600, 'TB/device', 'データ移行 (追加1TB)', '別紙9'),
+});
+const invoicePrices = {
+  'invoice.issuance': price(150, 'invoice', '請求書等発行手数料', '別紙12 3(2)'),
+  'invoice.collection': price(50, 'payment', '請求書払い収納手数料', '別紙12 3(2)'),
+};
+
+const discount24h = (clause: string): PriceEntry => price(3000, 'device/month', '24時間機器故障対応なし割引', clause);
+const primePlusIncluded = { edrTerminals: 5, cloudProxyUsers: 2, elganaIds: 5, mailTrainingMailsPerYear: 10 };
+
+export const SHIPPED_CATALOG: Catalog = [
+  {
+    id: 'baseline',
+    effectiveFrom: '2014-04-01',
+    effectiveFromNote:
+      'The seed gives this column as "until 2023-11-30" without a start; 2014-04-01 is a placeholder for the earliest date the catalog answers.',
+    title: '2023年11月30日までの料金 (利用規約変更前)',
+    prices: {
+      ...unstatedPrices,
+      endpointSecurity: price(500, 'terminal/month', 'エンドポイントセキュリティツール利用料', '別紙7 ※2 ※10'),
+      ...gatewayPrices(8000, 10000, 17000),
+      ...primePrices(15000, 17000, 23000, '別紙7 ※6'),
+      cloudSandbox: price(1000, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
+      ...visitBefore('別紙8'),
+    },
+    rules: {
+      gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
+      mailTrainingFirstTimeFreeMails: 10,
+      firstInstallationFree: {
+        items: ['visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
+        plans: ['prime'],
+        clause: '別紙8 ※1',
+      },
+      primePlusIncluded,
+      invoiceFees: null,
+      acceptsApplicationsFor: { edrSecurity: false, primePlus: false },
+      corporateOnly: false,
+      primeApplicationsUntil: null,
+    },
+  },
+  {
+    id: '2023-12-01',
+    effectiveFrom: '2023-12-01',
+    title: '2023年12月1日変更 (EDR・プライムPlus新設, 法人限定, 請求書等発行手数料)',
+    prices: {
+      ...unstatedPrices,
+      endpointSecurity: price(500, 'terminal/month', 'エンドポイントセキュリティツール利用料', '別紙7 ※2 ※10 ※12'),
+      ...edrPrice,
+      ...gatewayPrices(8000, 10000, 17000),
+      ...primePrices(15000, 17000, 23000, '別紙7 ※6 ※13'),
+      ...primePlusPrices,
+      cloudSandbox: price(1000, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
+      ...visitFrom20231201('別紙8'),
+      ...invoicePrices,
+    },
+    rules: {
+      gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
+      mailTrainingFirstTimeFreeMails: 10,
+      firstInstallationFree: {
+        items: ['visit.basicWork', 'visit.statusDiagnosis', 'visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
+        plans: ['prime', 'prime-plus'],
+        clause: '別紙8 ※1',
+      },
+      primePlusIncluded,
+      invoiceFees: { exemptStartMonthAndNext: true, exemptCorporations: true, clause: '別紙12 3' },
+      acceptsApplicationsFor: { edrSecurity: true, primePlus: true },
+      corporateOnly: true,
+      primeApplicationsUntil: '2023-12-28',
+    },
+  },
+  {
+    id: '2024-04-01',
+    effectiveFrom: '2024-04-01',
+    title: '2024年4月1日変更 (価格改定)',
+    prices: {
+      ...unstatedPrices,
+      endpointSecurity: price(600, 'terminal/month', 'エンドポイントセキュリティツール利用料', '別紙7 ※2 ※10 ※12'),
+      ...edrPrice,
+      ...gatewayPrices(9000, 11000, 19000),
+      ...primePrices(17000, 19000, 26000, '別紙7 ※6 ※13'),
+      ...primePlusPrices,
+      cloudSandbox: price(1100, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
+      ...visitFrom20231201('別紙8'),
+      ...invoicePrices,
+    },
+    rules: {
+      gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
+      mailTrainingFirstTimeFreeMails: 10,
+      firstInstallationFree: {
+        items: ['visit.basicWork', 'visit.statusDiagnosis', 'visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
+        plans: ['prime', 'prime-plus'],
+        clause: '別紙8 ※1',
+      },
+      primePlusIncluded,
+      invoiceFees: { exemptStartMonthAndNext: true, exemptCorporations: true, clause: '別紙12 3' },
+      acceptsApplicationsFor: { edrSecurity: true, primePlus: true },
+      corporateOnly: true,
+      primeApplicationsUntil: '2023-12-28',
+    },
+  },
+];
+
+/** The items an operator may set: exactly those the seed leaves unstated. */
+export const PLACEHOLDER_ITEMS = Object.keys(unstatedPrices) as TariffItem[];
