@@ -15,10 +15,12 @@ const jst = tz(BUSINESS_TIME_ZONE);
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
 // An instant must carry its offset: a bare local time would be read in the host zone.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function isInstant(value: string): boolean {
-  return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  const m = INSTANT.exec(value);
+  // Date.parse rolls 2023-02-30 over into March and 24:00 into the next day: refuse both.
+  return m !== null && isLocalDate(m[1]) && Number(m[2]) <= 23 && !Number.isNaN(Date.parse(value));
 }
 
 export function isLocalDate(value: string): boolean {
@@ -36,6 +38,10 @@ export function isYearMonth(value: string): boolean {
 
 /** The JST calendar date of an instant: 2023-12-28T15:30:00Z is 2023-12-29. */
 export function jstDateOf(instant: Date | string): LocalDate {
+  // A string without an offset would be read in the host's zone: refuse it rather than guess.
+  if (typeof instant === 'string' && !isInstant(instant)) {
+    throw new RangeError(`not an instant with a time zone offset (e.g. 2024-05-01T10:00:00+09:00): ${instant}`);
+  }
   const at = typeof instant === 'string' ? new Date(instant) : instant;
   return format(at, 'yyyy-MM-dd', { in: jst });
 }

@@ -1,3 +1,5 @@
+import type { Reason } from './reasons';
+
 /**
  * Errors of the domain and the use cases. Each names what went wrong in terms an
  * operator can act on; one function at the edge (functions/http) maps them to HTTP.
@@ -44,5 +46,16 @@ export class NotChargeableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotChargeableError';
+  }
+}
+
+/**
+ * A domain decision refused the request (a broken rule of rules.md or a lifecycle
+ * precondition); `reasons` lists every broken rule, as the refusal events carry them.
+ */
+export class RuleViolationError extends Error {
+  constructor(readonly reasons: Reason[]) {
+    super(reasons.map((r) => `${r.code}: ${r.message}`).join(' / '));
+    this.name = 'RuleViolationError';
   }
 }

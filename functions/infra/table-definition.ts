@@ -22,13 +22,15 @@ export const CONTRACTS_TABLE: TableDefinition = {
   baseName: 'omakase-contracts',
   partitionKey: 'PK',
   sortKey: 'SK',
+  // KEYS_ONLY: a contract item carries its whole history, so projecting it would copy
+  // every contract write into the index; the queries answer keys and the store reads the
+  // contracts by key (strongly consistent). No line index: the line item LINE#<lineId>
+  // serves R7 and the line lookup with consistent reads.
   globalSecondaryIndexes: [
-    // Contracts of a customer.
-    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
-    // Contracts of a line (the live one is picked in the domain).
-    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
+    // Contracts of a customer: partition CUSTOMER#<customerId>, sort <startDate>#<contractId>.
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
     // Prime Plus contracts due for renewal: partition RENEWAL#<shard>, sort <renewalMonth>#<contractId>.
-    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'ALL' },
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
   ],
 };
 

@@ -1,12 +1,17 @@
-import { firstDayOf, type LocalDate, type YearMonth } from '../calendar';
-import { InvalidRequestError, TariffNotInForceError } from '../errors';
+import { firstDayOf, isLocalDate, isYearMonth, type LocalDate, type YearMonth } from '../calendar';
+import { InvalidRequestError, TariffNotInForceError, type FieldIssue } from '../errors';
 import { PLACEHOLDER_ITEMS, type Catalog, type PriceEntry, type TariffItem, type TariffRevision } from './catalog';
 
 /**
  * "Which revision applies" (Decision P2), after Kill Bill's versioned catalog but with
  * no fallback: a date before the first revision is an error.
+ * The catalog must be sorted by effective date (validateCatalog).
  */
 export function revisionInForceOn(catalog: Catalog, date: LocalDate): TariffRevision {
+  // A malformed date would still compare as a string and silently pick a wrong revision.
+  if (!isLocalDate(date)) {
+    throw new InvalidRequestError('date is not a calendar date', [{ path: 'date', message: 'must be a JST date YYYY-MM-DD' }]);
+  }
   let found: TariffRevision | undefined;
   for (const revision of catalog) {
     if (revision.effectiveFrom <= date) found = revision;
@@ -18,6 +23,9 @@ export function revisionInForceOn(catalog: Catalog, date: LocalDate): TariffRevi
 
 /** A monthly charge for month M uses the revision in force on the 1st of M (Decision P2). */
 export function revisionForBillingMonth(catalog: Catalog, month: YearMonth): TariffRevision {
+  if (!isYearMonth(month)) {
+    throw new InvalidRequestError('month is not a billing month', [{ path: 'month', message: 'must be a JST month YYYY-MM' }]);
+  }
   return revisionInForceOn(catalog, firstDayOf(month));
 }
 
@@ -26,6 +34,34 @@ export function priceOf(revision: TariffRevision, item: TariffItem): PriceEntry 
   const entry = revision.prices[item];
   if (!entry) throw new Error(`tariff revision ${revision.id} has no price for ${item}`);
   return entry;
+}
+
+/**
+ * What revisionInForceOn relies on: at least one revision, ids unique, effective dates
+ * real JST dates in strictly increasing order (two revisions on one day would make
+ * "the revision in force" ambiguous), every amount whole yen.
+ */
+export function validateCatalog(catalog: Catalog): void {
+  const issues: FieldIssue[] = [];
+  if (catalog.length === 0) issues.push({ path: 'catalog', message: 'must hold at least one revision' });
+  const seen = new Set<string>();
+  catalog.forEach((revision, i) => {
+    if (revision.id === '') issues.push({ path: `[${i}].id`, message: 'must not be empty' });
+    else if (seen.has(revision.id)) issues.push({ path: `[${i}].id`, message: `duplicate revision id ${revision.id}` });
+    seen.add(revision.id);
+    if (!isLocalDate(revision.effectiveFrom)) {
+      issues.push({ path: `[${i}].effectiveFrom`, message: 'must be a JST date YYYY-MM-DD' });
+    } else if (i > 0 && revision.effectiveFrom <= catalog[i - 1]!.effectiveFrom) {
+      issues.push({
+        path: `[${i}].effectiveFrom`,
+        message: `must be later than the previous revision's ${catalog[i - 1]!.effectiveFrom} (sorted strictly by effectiveFrom)`,
+      });
+    }
+    for (const [item, entry] of Object.entries(revision.prices)) {
+      if (!isYen(entry?.amount)) issues.push({ path: `[${i}].prices.${item}.amount`, message: 'must be a whole number of yen, 0 or more' });
+    }
+  });
+  if (issues.length > 0) throw new InvalidRequestError('tariff catalog is not valid', issues);
 }
 
 /**
@@ -39,22 +75,8 @@ export interface TariffOverrides {
 }
 
 export function applyOverrides(catalog: Catalog, overrides: TariffOverrides): Catalog {
-  const issues: { path: string; message: string }[] = [];
-  const check = (path: string, item: string, amount: unknown) => {
-    if (!PLACEHOLDER_ITEMS.includes(item as TariffItem)) {
-      issues.push({ path, message: `only amounts the seed does not state may be set (${PLACEHOLDER_ITEMS.join(', ')})` });
-    } else if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
-      issues.push({ path, message: 'must be a whole number of yen, 0 or more (Decision T2)' });
-    }
-  };
-  for (const [item, amount] of Object.entries(overrides.prices ?? {})) check(`prices.${item}`, item, amount);
-  for (const [id, prices] of Object.entries(overrides.revisions ?? {})) {
-    if (!catalog.some((r) => r.id === id)) {
-      issues.push({ path: `revisions.${id}`, message: `no such revision (${catalog.map((r) => r.id).join(', ')})` });
-      continue;
-    }
-    for (const [item, amount] of Object.entries(prices)) check(`revisions.${id}.${item}`, item, amount);
-  }
+  validateCatalog(catalog);
+  const issues = overrideIssues(catalog, overrides);
   if (issues.length > 0) throw new InvalidRequestError('tariff overrides are not valid', issues);
 
   return catalog.map((revision) => {
@@ -72,4 +94,49 @@ export function applyOverrides(catalog: Catalog, overrides: TariffOverrides): Ca
     }
     return { ...revision, prices };
   });
+}
+
+// Overrides usually come from JSON (environment or file): check the shape too, so that a
+// typo is refused with its path instead of being ignored.
+function overrideIssues(catalog: Catalog, overrides: TariffOverrides): FieldIssue[] {
+  if (!isRecord(overrides)) return [{ path: '', message: 'must be an object { prices?, revisions? }' }];
+  const issues: FieldIssue[] = [];
+  const checkPrices = (path: string, prices: unknown, revision?: TariffRevision) => {
+    if (!isRecord(prices)) {
+      issues.push({ path, message: 'must be an object of item: yen' });
+      return;
+    }
+    for (const [item, amount] of Object.entries(prices)) {
+      if (!PLACEHOLDER_ITEMS.includes(item as TariffItem)) {
+        issues.push({ path: `${path}.${item}`, message: `only amounts the seed does not state may be set (${PLACEHOLDER_ITEMS.join(', ')})` });
+      } else if (!isYen(amount)) {
+        issues.push({ path: `${path}.${item}`, message: 'must be a whole number of yen, 0 or more (Decision T2)' });
+      } else if (revision && !revision.prices[item as TariffItem]) {
+        issues.push({ path: `${path}.${item}`, message: `revision ${revision.id} has no such item` });
+      }
+    }
+  };
+  for (const key of Object.keys(overrides)) {
+    if (key !== 'prices' && key !== 'revisions') issues.push({ path: key, message: 'unknown key (expected prices or revisions)' });
+  }
+  if (overrides.prices !== undefined) checkPrices('prices', overrides.prices);
+  if (overrides.revisions !== undefined) {
+    if (!isRecord(overrides.revisions)) issues.push({ path: 'revisions', message: 'must be an object of revision id: prices' });
+    else {
+      for (const [id, prices] of Object.entries(overrides.revisions)) {
+        const revision = catalog.find((r) => r.id === id);
+        if (revision) checkPrices(`revisions.${id}`, prices, revision);
+        else issues.push({ path: `revisions.${id}`, message: `no such revision (${catalog.map((r) => r.id).join(', ')})` });
+      }
+    }
+  }
+  return issues;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isYen(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

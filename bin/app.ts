@@ -1,0 +1,3 @@
+import { createContractsApp } from '../lib/app';
+
+createContractsApp().app.synth();

@@ -1,0 +1,201 @@
+import {
+  addMonths,
+  daysInclusive,
+  daysInMonth,
+  earliest,
+  firstDayOf,
+  jstDateOf,
+  lastDayOf,
+  latest,
+  monthOf,
+  type LocalDate,
+  type YearMonth,
+} from '../calendar';
+import type { Contract, Plan, Services, Tier } from '../contract';
+import { InvalidRequestError, NotChargeableError } from '../errors';
+import type { Catalog, MonthlyItem, TariffItem, TariffRevision } from '../tariff/catalog';
+import { revisionForBillingMonth } from '../tariff/versioned-tariff';
+import { priceLine, totals, type Totals, type UntaxedLine } from './charge-line';
+import { prorate } from './proration';
+
+export interface MonthlyCharges extends Totals {
+  month: YearMonth;
+  revision: string;
+  revisionEffectiveFrom: LocalDate;
+  /** Fees of 別紙12 that the month does not bear, and why (shown so that nobody adds them by hand). */
+  exemptions: Exemption[];
+}
+
+export interface Exemption {
+  item: TariffItem;
+  reason: string;
+  clause: string;
+}
+
+/**
+ * The charges of one billing month (rules.md §2, §4): the revision in force on the 1st
+ * of the month (P2), the services of the month (C2), Prime Plus inclusions (B1), ※4,
+ * 別紙12 invoice fees, and day proration in the start and cancellation months (C1).
+ */
+export function monthlyCharges(catalog: Catalog, contract: Contract, month: YearMonth): MonthlyCharges {
+  const revision = revisionForBillingMonth(catalog, month);
+  const live = liveDaysIn(contract, month);
+  const services = servicesForMonth(contract, month);
+  const monthly = monthlyFeeLines(revision, contract.plan, services).map((line) =>
+    live.liveDays === live.daysInMonth ? line : prorated(line, live.liveDays, live.daysInMonth),
+  );
+  const invoice = invoiceFees(revision, contract, month);
+  return {
+    month,
+    revision: revision.id,
+    revisionEffectiveFrom: revision.effectiveFrom,
+    ...totals([...monthly, ...invoice.lines]),
+    exemptions: invoice.exemptions,
+  };
+}
+
+/**
+ * Live days of the month: from the start date (or the 1st) to the cancellation's
+ * effective date (or the month's last day), both counted (C1).
+ */
+function liveDaysIn(contract: Contract, month: YearMonth): { liveDays: number; daysInMonth: number } {
+  const start = contract.startDate;
+  const end = contract.cancellation?.effectiveDate ?? null;
+  if (end !== null && end < start) {
+    throw new NotChargeableError(`契約 ${contract.contractId} は利用開始日 ${start} より前 (${end}) に解約されたため、月額料金は発生しません`);
+  }
+  if (month < monthOf(start)) {
+    throw new NotChargeableError(`${month} は契約 ${contract.contractId} の利用開始月 ${monthOf(start)} より前です`);
+  }
+  if (end !== null && month > monthOf(end)) {
+    throw new NotChargeableError(`${month} は契約 ${contract.contractId} の解約月 ${monthOf(end)} より後です`);
+  }
+  const from = latest(start, firstDayOf(month));
+  const to = end === null ? lastDayOf(month) : earliest(end, lastDayOf(month));
+  return { liveDays: daysInclusive(from, to), daysInMonth: daysInMonth(month) };
+}
+
+/**
+ * Decision C2: the services of the last history entry on or before the month's last
+ * day (JST), so a change counts for the whole month in which it is made. Before the
+ * first entry (a start date earlier than the day the order was recorded), the
+ * services the contract was created with.
+ */
+export function servicesForMonth(contract: Contract, month: YearMonth): Services {
+  const last = lastDayOf(month);
+  const inForce = contract.history.filter((entry) => jstDateOf(entry.at) <= last).at(-1);
+  return (inForce ?? contract.history[0])?.services ?? contract.services;
+}
+
+function monthlyFeeLines(revision: TariffRevision, plan: Plan, services: Services): UntaxedLine[] {
+  const endpoint = services.endpointSecurity?.terminals ?? 0;
+  const edr = services.edrSecurity?.terminals ?? 0;
+  const sandbox = services.cloudSandbox?.terminals ?? 0;
+  const proxy = services.cloudProxy?.users ?? 0;
+  const elgana = services.elgana?.ids ?? 0;
+  const gateway = services.gatewaySecurity;
+  const lines: UntaxedLine[] = [];
+
+  if (plan.code === 'prime-plus') {
+    // ※11: basic fee ①, the gateway device and cloud sandbox are in the plan's price;
+    // EDR, cloud proxy and elgana up to the included quantities (B1).
+    const included = revision.rules.primePlusIncluded;
+    lines.push(priceLine(revision, `primePlus.${tierOf(plan)}`, 1));
+    lines.push(...excess(revision, 'endpointSecurity', endpoint, 0));
+    lines.push(...excess(revision, 'edrSecurity', edr, included.edrTerminals));
+    lines.push(...excess(revision, 'cloudProxy', proxy, included.cloudProxyUsers));
+    lines.push(...excess(revision, 'elgana', elgana, included.elganaIds));
+    return lines;
+  }
+
+  if (plan.code === 'prime') {
+    // Lead's decision: the Prime price covers the gateway device (so no ※4 either),
+    // and basic fee ① is charged on top because a device is installed.
+    lines.push(priceLine(revision, `prime.${tierOf(plan)}`, 1));
+    lines.push(priceLine(revision, 'basicFee.withGateway', 1));
+  } else if (gateway) {
+    lines.push(priceLine(revision, 'basicFee.withGateway', 1));
+    lines.push(gatewayLine(revision, gateway.tier, gateway.failureSupport24h));
+  } else if (endpoint > 0 || edr > 0 || proxy > 0) {
+    // 別紙7 ※1: a site without a gateway device but with endpoint, EDR or cloud proxy.
+    lines.push(priceLine(revision, 'basicFee.withoutGateway', 1));
+  }
+  lines.push(...excess(revision, 'endpointSecurity', endpoint, 0));
+  lines.push(...excess(revision, 'edrSecurity', edr, 0));
+  lines.push(...excess(revision, 'cloudSandbox', sandbox, 0));
+  lines.push(...excess(revision, 'cloudProxy', proxy, 0));
+  lines.push(...excess(revision, 'elgana', elgana, 0));
+  return lines;
+}
+
+/**
+ * ※4 as a reduced unit price rather than a negative line: the seed offers the device
+ * "3,000円引にて", and a single non-negative line keeps proration and tax to one rounding.
+ */
+function gatewayLine(revision: TariffRevision, tier: Tier, failureSupport24h: boolean): UntaxedLine {
+  const full = priceLine(revision, `gatewaySecurity.${tier}`, 1);
+  if (failureSupport24h) return full;
+  const discount = revision.rules.gatewayWithout24hDiscount;
+  const unitPrice = Math.max(0, full.unitPrice - discount.amount);
+  return {
+    ...full,
+    label: `${full.label} − ${discount.label} ${full.unitPrice - unitPrice}円`,
+    unitPrice,
+    amount: unitPrice,
+    discount: { perUnit: full.unitPrice - unitPrice, clause: discount.clause },
+    ...(discount.placeholder ? { placeholder: true as const } : {}),
+  };
+}
+
+/** A line for the quantity above what the plan includes (B1), none when nothing is left. */
+function excess(revision: TariffRevision, item: MonthlyItem, quantity: number, included: number): UntaxedLine[] {
+  const charged = quantity - included;
+  if (charged <= 0) return [];
+  const base = priceLine(revision, item, charged);
+  return included > 0 ? [{ ...base, includedQuantity: included }] : [base];
+}
+
+function prorated(full: UntaxedLine, liveDays: number, days: number): UntaxedLine {
+  return {
+    ...full,
+    amount: prorate(full.amount, liveDays, days),
+    prorated: { liveDays, daysInMonth: days, fullAmount: full.amount },
+  };
+}
+
+/**
+ * 別紙12 3: from the 2023-12-01 revision, an issuance fee per invoice or transfer
+ * notice (invoice and account-transfer billing) and a collection fee per payment by
+ * invoice; one bill a month. Per invoice, so never prorated.
+ */
+function invoiceFees(
+  revision: TariffRevision,
+  contract: Contract,
+  month: YearMonth,
+): { lines: UntaxedLine[]; exemptions: Exemption[] } {
+  const rules = revision.rules.invoiceFees;
+  const method = contract.billing.method;
+  const items: TariffItem[] = [];
+  if (method === 'invoice' || method === 'account-transfer') items.push('invoice.issuance');
+  if (method === 'invoice') items.push('invoice.collection');
+  if (rules === null || items.length === 0) return { lines: [], exemptions: [] };
+
+  const startMonth = monthOf(contract.startDate);
+  const exemption =
+    rules.exemptCorporations && contract.customer.kind === 'corporation'
+      ? { reason: '契約者が法人のため対象外', clause: `${rules.clause}(3)ii` }
+      : rules.exemptStartMonthAndNext && (month === startMonth || month === addMonths(startMonth, 1))
+        ? { reason: '提供開始日を含む料金月及びその翌料金月のため対象外', clause: `${rules.clause}(1)` }
+        : null;
+  if (exemption) return { lines: [], exemptions: items.map((item) => ({ item, ...exemption })) };
+  return { lines: items.map((item) => priceLine(revision, item, 1)), exemptions: [] };
+}
+
+function tierOf(plan: Plan): Tier {
+  if (plan.tier === undefined) {
+    throw new InvalidRequestError('plan.tier is required for a package plan', [
+      { path: 'plan.tier', message: `required for plan ${plan.code} (10, 50 or 100)` },
+    ]);
+  }
+  return plan.tier;
+}

@@ -1,0 +1,129 @@
+import type { LocalDate } from '../calendar';
+import type { PlanCode } from '../contract';
+import { InvalidRequestError, type FieldIssue } from '../errors';
+import type { Catalog, OneOffItem, TariffRevision } from '../tariff/catalog';
+import { revisionInForceOn } from '../tariff/versioned-tariff';
+import { priceLine, totals, type Totals, type UntaxedLine } from './charge-line';
+
+/** A one-off fee priced by the revision in force on the day it arises (Decision P2). */
+export interface OneOffFee extends Totals {
+  date: LocalDate;
+  revision: string;
+  revisionEffectiveFrom: LocalDate;
+}
+
+export type VisitItem = Extract<OneOffItem, `visit.${string}`>;
+
+/**
+ * Visit support (別紙8). ※1: on the first installation only, the marked items are 0 yen
+ * for the plans the revision names (until 2023-11-30 Prime and the rental router
+ * installation; from 2023-12-01 Prime and Prime Plus, and also basic work, status
+ * diagnosis and gateway installation). The waived price stays on the line.
+ */
+export function visitSupportFee(
+  catalog: Catalog,
+  order: { date: LocalDate; plan: PlanCode; firstInstallation: boolean; items: Array<{ item: VisitItem; quantity: number }> },
+): OneOffFee {
+  const revision = revisionInForceOn(catalog, order.date);
+  const issues: FieldIssue[] = [];
+  if (order.items.length === 0) issues.push({ path: 'items', message: 'at least one visit support item' });
+  order.items.forEach(({ item, quantity }, i) => {
+    if (!item.startsWith('visit.') || !revision.prices[item]) {
+      issues.push({ path: `items[${i}].item`, message: `not a visit support item of revision ${revision.id}` });
+    }
+    checkCount(issues, `items[${i}].quantity`, quantity, 1);
+  });
+  reject(issues);
+
+  const free = revision.rules.firstInstallationFree;
+  const waives = order.firstInstallation && (free.plans as PlanCode[]).includes(order.plan);
+  const lines = order.items.map(({ item, quantity }): UntaxedLine => {
+    const line = priceLine(revision, item, quantity);
+    if (!waives || !free.items.includes(item)) return line;
+    return { ...line, unitPrice: 0, amount: 0, waived: { unitPrice: line.unitPrice, clause: free.clause } };
+  });
+  return fee(order.date, revision, lines);
+}
+
+// Storage is sold in decimal units: a 4.7 GB disc is 4,700 MB, a terabyte 1,000,000 MB.
+const MB_PER_4_7GB = 4_700;
+const MB_PER_TB = 1_000_000;
+const MB_PER_4TB = 4 * MB_PER_TB;
+
+/**
+ * Data migration (別紙9, as in 別紙8), per device by the volume it migrates: up to
+ * 4.7 GB the 4.7 GB price; up to 4 TB the 4 TB price; above, the 4 TB price plus the
+ * extra-TB price for every started terabyte beyond 4 TB. Volumes are whole megabytes.
+ */
+export function dataMigrationFee(catalog: Catalog, order: { date: LocalDate; devices: Array<{ volumeMB: number }> }): OneOffFee {
+  const revision = revisionInForceOn(catalog, order.date);
+  const issues: FieldIssue[] = [];
+  if (order.devices.length === 0) issues.push({ path: 'devices', message: 'at least one device' });
+  order.devices.forEach(({ volumeMB }, i) => checkCount(issues, `devices[${i}].volumeMB`, volumeMB, 1));
+  reject(issues);
+
+  let small = 0;
+  let large = 0;
+  let extraTB = 0;
+  for (const { volumeMB } of order.devices) {
+    if (volumeMB <= MB_PER_4_7GB) small += 1;
+    else {
+      large += 1;
+      extraTB += Math.ceil(Math.max(0, volumeMB - MB_PER_4TB) / MB_PER_TB);
+    }
+  }
+  const lines = (
+    [
+      ['dataMigration.per4_7GB', small],
+      ['dataMigration.per4TB', large],
+      ['dataMigration.perExtraTB', extraTB],
+    ] as const
+  )
+    .filter(([, quantity]) => quantity > 0)
+    .map(([item, quantity]) => priceLine(revision, item, quantity));
+  return fee(order.date, revision, lines);
+}
+
+/**
+ * Targeted-attack mail training, per mail. ※7: a first-time user gets the first mails
+ * free, but not once on Prime or Prime Plus. Prime Plus includes mails per year (※11,
+ * B1): the caller says how many of this year's were already used, and only the
+ * mails beyond the allowance are charged.
+ */
+export function mailTrainingFee(
+  catalog: Catalog,
+  order: { date: LocalDate; plan: PlanCode; mails: number; firstTimeUser: boolean; includedMailsUsedThisYear?: number },
+): OneOffFee {
+  const revision = revisionInForceOn(catalog, order.date);
+  const issues: FieldIssue[] = [];
+  checkCount(issues, 'mails', order.mails, 1);
+  if (order.plan === 'prime-plus') {
+    checkCount(issues, 'includedMailsUsedThisYear', order.includedMailsUsedThisYear, 0);
+  }
+  reject(issues);
+
+  const free =
+    order.plan === 'prime-plus'
+      ? Math.max(0, revision.rules.primePlusIncluded.mailTrainingMailsPerYear - (order.includedMailsUsedThisYear ?? 0))
+      : order.plan === 'none' && order.firstTimeUser
+        ? revision.rules.mailTrainingFirstTimeFreeMails
+        : 0;
+  const covered = Math.min(free, order.mails);
+  // The line stays even when every mail is free, so that the bill shows why it is 0.
+  const line = priceLine(revision, 'mailTraining.perMail', order.mails - covered);
+  return fee(order.date, revision, [covered > 0 ? { ...line, includedQuantity: covered } : line]);
+}
+
+function fee(date: LocalDate, revision: TariffRevision, lines: UntaxedLine[]): OneOffFee {
+  return { date, revision: revision.id, revisionEffectiveFrom: revision.effectiveFrom, ...totals(lines) };
+}
+
+function checkCount(issues: FieldIssue[], path: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    issues.push({ path, message: `must be a whole number, ${min} or more` });
+  }
+}
+
+function reject(issues: FieldIssue[]): void {
+  if (issues.length > 0) throw new InvalidRequestError('one-off fee order is not valid', issues);
+}

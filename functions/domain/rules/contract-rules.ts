@@ -1,0 +1,148 @@
+import { isInstant, jstDateOf, toJstIso, type LocalDate } from '../calendar';
+import { checkLiveOn } from '../contract-lifecycle';
+import type { Contract, Customer, Plan, Services } from '../contract';
+import { TariffNotInForceError, type FieldIssue } from '../errors';
+import {
+  corporateOnly,
+  edrOnPrime,
+  edrWithEndpoint,
+  endpointOnPrimePlus,
+  invalidRequest,
+  lineAlreadyContracted,
+  primePlanClosed,
+  productNotAvailable,
+  type Reason,
+} from '../reasons';
+import type { Catalog, TariffRevision, TariffRules } from '../tariff/catalog';
+import { revisionInForceOn } from '../tariff/versioned-tariff';
+
+/**
+ * The contract rules R1–R7 (rules.md §1, §3) as one evaluator: every rule is a small
+ * function over the same facts, all of them run, and every broken rule is returned at
+ * once. Facts that depend on the date come from the tariff revision in force on the JST
+ * date of the request (Decision A1: the time the customer applied, not the processing time).
+ */
+type Occasion = 'application' | 'change';
+
+interface Facts {
+  occasion: Occasion;
+  catalog: Catalog;
+  /** The request's own time (appliedAt / requestedAt), as sent. */
+  at: string;
+  /** Its JST calendar date and the revision in force on it. */
+  on: LocalDate;
+  revision: TariffRevision;
+  customer: Customer;
+  plan: Plan;
+  services: Services;
+  lineOccupied: boolean;
+  /** The contract being changed; absent for an application. */
+  contract?: Contract;
+}
+
+interface Rule {
+  /** The lead's decision: R1, R2 and R7 judge applications only; R3–R6 also every change. */
+  occasions: readonly Occasion[];
+  check(facts: Facts): Reason[];
+}
+
+const contracted = (count: number | undefined): boolean => (count ?? 0) > 0;
+const hasEndpoint = (s: Services): boolean => contracted(s.endpointSecurity?.terminals);
+const hasEdr = (s: Services): boolean => contracted(s.edrSecurity?.terminals);
+const when = (broken: boolean, reason: () => Reason): Reason[] => (broken ? [reason()] : []);
+
+/** The first revision whose rules say so: where a product or restriction began. */
+function firstRevisionWhere(catalog: Catalog, holds: (rules: TariffRules) => boolean): LocalDate | null {
+  return catalog.find((revision) => holds(revision.rules))?.effectiveFrom ?? null;
+}
+
+function notYetOffered(f: Facts, product: keyof TariffRules['acceptsApplicationsFor'], label: string): Reason[] {
+  return when(!f.revision.rules.acceptsApplicationsFor[product], () =>
+    productNotAvailable(label, f.on, firstRevisionWhere(f.catalog, (rules) => rules.acceptsApplicationsFor[product])),
+  );
+}
+
+const RULES: readonly Rule[] = [
+  // R1 第2条 5: corporations only, from the revision that says so.
+  {
+    occasions: ['application'],
+    check: (f) =>
+      when(f.revision.rules.corporateOnly && f.customer.kind !== 'corporation', () =>
+        corporateOnly(f.on, firstRevisionWhere(f.catalog, (rules) => rules.corporateOnly) ?? f.revision.effectiveFrom),
+      ),
+  },
+  // R2 ※13: no new Prime application after the last accepted JST date.
+  {
+    occasions: ['application'],
+    check: (f) => {
+      const until = f.revision.rules.primeApplicationsUntil;
+      return f.plan.code === 'prime' && until !== null && f.on > until ? [primePlanClosed(toJstIso(new Date(f.at)), until)] : [];
+    },
+  },
+  // R3 ※12: endpoint security and EDR exclude each other on one line.
+  { occasions: ['application', 'change'], check: (f) => when(hasEndpoint(f.services) && hasEdr(f.services), edrWithEndpoint) },
+  // R4 ※14: EDR excludes Prime.
+  { occasions: ['application', 'change'], check: (f) => when(f.plan.code === 'prime' && hasEdr(f.services), edrOnPrime) },
+  // R5 ※11 with ※12: Prime Plus includes EDR, so endpoint security is excluded.
+  { occasions: ['application', 'change'], check: (f) => when(f.plan.code === 'prime-plus' && hasEndpoint(f.services), endpointOnPrimePlus) },
+  // R6: EDR did not exist before its revision, at signup or on a later change ...
+  { occasions: ['application', 'change'], check: (f) => (hasEdr(f.services) ? notYetOffered(f, 'edrSecurity', 'EDRセキュリティ') : []) },
+  // ... nor Prime Plus, which only an application can choose (a change keeps the plan).
+  { occasions: ['application'], check: (f) => (f.plan.code === 'prime-plus' ? notYetOffered(f, 'primePlus', 'プライムPlusプラン') : []) },
+  // R7: one live contract per line (occupancy is decided by occupiesLineOn).
+  { occasions: ['application'], check: (f) => when(f.lineOccupied, lineAlreadyContracted) },
+  // A change needs a contract still live on the day it is requested.
+  { occasions: ['change'], check: (f) => (f.contract ? checkLiveOn(f.contract, f.on) : []) },
+];
+
+type Request = Omit<Facts, 'occasion' | 'catalog' | 'on' | 'revision'>;
+
+/**
+ * Runs every rule of the occasion. Request-level inconsistencies that a schema cannot
+ * see (a time before the first tariff revision, a missing tier) come first as one
+ * INVALID_REQUEST with its fields; the rules still run whenever the date is usable.
+ */
+function evaluate(occasion: Occasion, catalog: Catalog, request: Request, atField: string, issues: FieldIssue[]): Reason[] {
+  const fields = [...issues];
+  const dated = dateFacts(catalog, request.at, atField, fields);
+  const reasons = dated
+    ? RULES.filter((rule) => rule.occasions.includes(occasion)).flatMap((rule) => rule.check({ ...request, ...dated, occasion, catalog }))
+    : [];
+  return fields.length > 0 ? [invalidRequest(fields), ...reasons] : reasons;
+}
+
+function dateFacts(catalog: Catalog, at: string, field: string, fields: FieldIssue[]): { on: LocalDate; revision: TariffRevision } | null {
+  if (!isInstant(at)) {
+    fields.push({ path: field, message: '日時はタイムゾーン付きで指定してください (例 2024-05-01T10:00:00+09:00)' });
+    return null;
+  }
+  const on = jstDateOf(at);
+  try {
+    return { on, revision: revisionInForceOn(catalog, on) };
+  } catch (error) {
+    if (!(error instanceof TariffNotInForceError)) throw error;
+    fields.push({ path: field, message: `${on} (日本時間) には適用される料金表がありません (最初の改定は ${error.firstRevisionFrom} 実施)` });
+    return null;
+  }
+}
+
+/** interface §1.1: `plan.tier` is required for `prime` and `prime-plus`. */
+function planIssues(plan: Plan): FieldIssue[] {
+  return plan.code !== 'none' && plan.tier === undefined
+    ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランでは tier (10 | 50 | 100) の指定が必須です' }]
+    : [];
+}
+
+export function checkApplication(
+  catalog: Catalog,
+  application: { appliedAt: string; customer: Customer; plan: Plan; services: Services },
+  line: { occupied: boolean },
+): Reason[] {
+  const { appliedAt, customer, plan, services } = application;
+  return evaluate('application', catalog, { at: appliedAt, customer, plan, services, lineOccupied: line.occupied }, 'appliedAt', planIssues(plan));
+}
+
+export function checkServicesChange(catalog: Catalog, contract: Contract, change: { requestedAt: string; services: Services }): Reason[] {
+  const request = { at: change.requestedAt, customer: contract.customer, plan: contract.plan, services: change.services, lineOccupied: false, contract };
+  return evaluate('change', catalog, request, 'requestedAt', []);
+}

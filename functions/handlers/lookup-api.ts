@@ -1,0 +1,58 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { loadSettings } from '../config';
+import { InvalidRequestError } from '../domain/errors';
+import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
+import { matchResource, type LookupResource } from '../http/routes';
+import { describeError, jsonLogger } from '../log';
+import { fieldIssues, identifier, localDate, yearMonth } from '../schemas/fields';
+import type { LookupDeps } from '../use-cases/deps';
+import * as lookups from '../use-cases/lookups';
+import { dynamoDbClientFrom, fromEnvironment, lookupDeps, type LookupHandlerDeps } from './lookup-deps';
+
+/** Query parameters each resource accepts; anything else is refused, so a typo is not ignored. */
+const noQuery = z.strictObject({});
+const dateQuery = z.strictObject({ date: localDate.optional() });
+const monthQuery = z.strictObject({ month: yearMonth.optional() });
+
+type Params = Record<string, string>;
+const ROUTES: Record<LookupResource, { query: z.ZodType<Record<string, string | undefined>>; run: (deps: LookupDeps, p: Params, q: Record<string, string | undefined>) => unknown }> = {
+  '/contracts/{contractId}': { query: noQuery, run: (deps, p) => lookups.getContract(deps, p.contractId as string) },
+  '/contracts/{contractId}/termination-quote': { query: dateQuery, run: (deps, p, q) => lookups.terminationQuote(deps, p.contractId as string, q.date) },
+  '/contracts/{contractId}/charges': { query: monthQuery, run: (deps, p, q) => lookups.charges(deps, p.contractId as string, q.month) },
+  '/customers/{customerId}/contracts': { query: noQuery, run: (deps, p) => lookups.contractsOfCustomer(deps, p.customerId as string) },
+  '/lines/{lineId}/contract': { query: noQuery, run: (deps, p) => lookups.lineContract(deps, p.lineId as string) },
+  '/tariff': { query: dateQuery, run: (deps, _p, q) => lookups.tariff(deps, q.date) },
+};
+
+/** GET lookups of interface §3, behind API Gateway (REST, proxy integration) or the local server. */
+export function createLookupApiHandler(deps: LookupHandlerDeps) {
+  const lookup = lookupDeps(deps);
+  const logger = deps.logger ?? jsonLogger;
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const matched = matchResource(event.path);
+      if (!matched) throw new RouteNotFoundError(event.httpMethod, event.path);
+      if (event.httpMethod !== 'GET') throw new MethodNotAllowedError(event.httpMethod, event.path);
+      const route = ROUTES[matched.resource];
+      const params = parsed(z.record(z.string(), identifier), matched.params);
+      const query = parsed(route.query, event.queryStringParameters ?? {});
+      return jsonResponse(200, await route.run(lookup, params, query));
+    } catch (error) {
+      const response = errorResponse(error);
+      if (response.statusCode >= 500) logger.error('lookup failed', { path: event.path, error: describeError(error) });
+      return response;
+    }
+  };
+}
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidRequestError('the request is not valid', fieldIssues(result.error));
+  return result.data;
+}
+
+export const handler = fromEnvironment(() => {
+  const settings = loadSettings();
+  return createLookupApiHandler({ settings, dynamoDb: dynamoDbClientFrom(settings) });
+});

@@ -1,0 +1,45 @@
+import type { Context } from 'aws-lambda';
+import { InvalidRequestError } from '../domain/errors';
+import { fieldIssues } from '../schemas/fields';
+import { renewalPayloadSchema } from '../schemas/renewal';
+import { DEFAULT_RENEWAL_TUNING, RenewalIncompleteError, runMonthlyRenewal, type RenewalSummary, type RenewalTuning } from '../use-cases/monthly-renewal';
+import { lifecycleDeps, renewalHandlerDepsFromEnv, type RenewalHandlerDeps } from './lifecycle-deps';
+import { fromEnvironment } from './lookup-deps';
+
+// A summary listing thousands of contracts would not fit one log event.
+const LOGGED_PER_LIST = 50;
+
+/**
+ * Invoked by EventBridge Scheduler (interface §4) with `{scheduledTime}`. The summary is
+ * logged and returned. A run that ran out of time, or left contracts failed, throws
+ * after logging, so that Lambda's asynchronous retry runs it again: the rerun continues
+ * with what is still due and publishes what a killed run left in its outbox.
+ */
+export function createMonthlyRenewalHandler(deps: RenewalHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
+  const lifecycle = lifecycleDeps(deps);
+  const tuning = { ...DEFAULT_RENEWAL_TUNING, ...deps.tuning };
+  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RenewalSummary> => {
+    const payload = renewalPayloadSchema.safeParse(event);
+    if (!payload.success) throw new InvalidRequestError('the renewal payload is not valid', fieldIssues(payload.error));
+    const outOfRange = (payload.data.shards ?? []).filter((shard) => shard >= deps.settings.renewalShards);
+    if (outOfRange.length > 0) {
+      throw new InvalidRequestError('no such shard', [{ path: 'shards', message: `must be below RENEWAL_SHARDS (${deps.settings.renewalShards}): ${outOfRange.join(', ')}` }]);
+    }
+    const summary = await runMonthlyRenewal(
+      lifecycle,
+      { ...payload.data, remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY },
+      tuning,
+    );
+    lifecycle.logger.info('monthly renewal', {
+      ...summary,
+      skippedCount: summary.skipped.length,
+      failedCount: summary.failed.length,
+      skipped: summary.skipped.slice(0, LOGGED_PER_LIST),
+      failed: summary.failed.slice(0, LOGGED_PER_LIST),
+    });
+    if (!summary.complete || summary.failed.length > 0) throw new RenewalIncompleteError(summary);
+    return summary;
+  };
+}
+
+export const handler = fromEnvironment(() => createMonthlyRenewalHandler(renewalHandlerDepsFromEnv()));

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { jstDateOf } from '../domain/calendar';
+import { invalidRequest, type Reason } from '../domain/reasons';
+import { fieldIssues, identifier, instant, localDate } from './fields';
+
+/**
+ * The inbound details of interface §1.1. Business rules (R1–R7, the cancellation date,
+ * the plan tier) are the domain's; these check the shape, and fill the defaults the
+ * interface gives, so that the domain sees complete requests.
+ */
+const tier = z.literal([10, 50, 100], { error: 'must be 10, 50 or 100' });
+const count = z.int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' });
+
+// Strict: a misspelled service would otherwise be dropped without a word.
+const services = z.strictObject({
+  endpointSecurity: z.strictObject({ terminals: count }).optional(),
+  edrSecurity: z.strictObject({ terminals: count }).optional(),
+  gatewaySecurity: z.strictObject({ tier, failureSupport24h: z.boolean() }).optional(),
+  cloudSandbox: z.strictObject({ terminals: count }).optional(),
+  cloudProxy: z.strictObject({ users: count }).optional(),
+  elgana: z.strictObject({ ids: count }).optional(),
+});
+
+export const applicationSchema = z
+  .object({
+    orderId: identifier,
+    appliedAt: instant,
+    customer: z.object({
+      customerId: identifier,
+      name: z.string().min(1, { error: 'must not be empty' }),
+      kind: z.enum(['corporation', 'individual']),
+      phone: z.string().optional(),
+    }),
+    lineId: identifier,
+    startDate: localDate.optional(),
+    plan: z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: tier.optional() }),
+    services,
+    billing: z.object({ method: z.enum(['invoice', 'account-transfer', 'credit-card']) }),
+  })
+  // interface §1.1: startDate defaults to the JST date of appliedAt.
+  .transform((detail) => ({ ...detail, startDate: detail.startDate ?? jstDateOf(detail.appliedAt) }));
+
+export const servicesChangeSchema = z.object({
+  orderId: identifier,
+  requestedAt: instant,
+  contractId: identifier,
+  services,
+});
+
+export const cancellationSchema = z
+  .object({
+    orderId: identifier,
+    requestedAt: instant,
+    contractId: identifier,
+    effectiveDate: localDate.optional(),
+  })
+  // interface §1.1: effectiveDate defaults to the JST date of requestedAt.
+  .transform((detail) => ({ ...detail, effectiveDate: detail.effectiveDate ?? jstDateOf(detail.requestedAt) }));
+
+export type ApplicationRequest = z.output<typeof applicationSchema>;
+export type ServicesChangeRequest = z.output<typeof servicesChangeSchema>;
+export type CancellationRequest = z.output<typeof cancellationSchema>;
+
+/**
+ * An inbound detail as the use cases receive it. Only a detail without a readable
+ * orderId is `unreadable` (it goes to the dead-letter store); any other bad detail is
+ * refused through the order's outcome, with INVALID_REQUEST and its fields.
+ */
+export type Inbound<T> =
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'invalid'; orderId: string; contractId: string | null; reason: Reason }
+  | { kind: 'valid'; orderId: string; request: T };
+
+/** What a use case receives: the handler has dead-lettered the unreadable ones. */
+export type ReadableInbound<T> = Exclude<Inbound<T>, { kind: 'unreadable' }>;
+
+export function parseInbound<T>(schema: z.ZodType<T>, detail: unknown): Inbound<T> {
+  const record = typeof detail === 'object' && detail !== null && !Array.isArray(detail) ? (detail as Record<string, unknown>) : null;
+  const orderId = identifier.safeParse(record?.orderId);
+  if (!orderId.success) {
+    const why = fieldIssues(orderId.error)[0]?.message ?? 'missing';
+    return { kind: 'unreadable', reason: `no readable orderId (detail.orderId: ${why}), so no outcome can be published for this event` };
+  }
+  const parsed = schema.safeParse(detail);
+  if (parsed.success) return { kind: 'valid', orderId: orderId.data, request: parsed.data };
+  const contractId = identifier.safeParse(record?.contractId);
+  return {
+    kind: 'invalid',
+    orderId: orderId.data,
+    contractId: contractId.success ? contractId.data : null,
+    reason: invalidRequest(fieldIssues(parsed.error)),
+  };
+}

@@ -1,0 +1,110 @@
+import type { YearMonth } from '../domain/calendar';
+import type { Contract, Term } from '../domain/contract';
+
+/**
+ * Persistence of contracts, orders and the renewal outbox: the only way the use cases
+ * reach the database (implemented once, for DynamoDB). Writes are conditional; a write
+ * that loses a race says so in its result, and the use case decides again.
+ */
+
+/** An event this system publishes (source `omakase.contracts`), as stored until it is published. */
+export interface OutboundEvent {
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Where an order's outcome is kept: `ORDER` for the order itself, `REUSED#<fingerprint>`
+ * for the refusal of a different request that reused its orderId (so a redelivery of
+ * that request is not refused twice either).
+ */
+export interface OrderKey {
+  orderId: string;
+  slot: string;
+}
+
+export const ORDER_SLOT = 'ORDER';
+export const reusedSlot = (fingerprint: string): string => `REUSED#${fingerprint}`;
+
+export interface OrderRecord extends OrderKey {
+  /** Hash of the request (detail-type and detail) that used the orderId first. */
+  fingerprint: string;
+  outcome: OutboundEvent;
+  published: boolean;
+  /** Epoch ms until which one invocation holds the right to publish; 0 when nobody does. */
+  leaseUntil: number;
+  at: string;
+}
+
+export type NewOrder = Omit<OrderRecord, 'published'>;
+
+/** The contracts a line has had, in order, and a counter that serializes new applications on it (R7). */
+export interface LineRecord {
+  lineId: string;
+  contractIds: string[];
+  version: number;
+}
+
+export type WriteResult =
+  | { status: 'written' }
+  /** The orderId is taken: the earlier order decides what happens. */
+  | { status: 'order-exists' }
+  /** The contract's version or the line's contracts changed since they were read: read and decide again. */
+  | { status: 'stale' };
+
+/** Renewals written but maybe not yet published: the outbox that survives a killed run. */
+export interface RenewalOutboxEntry {
+  contractId: string;
+  /** The contract's version before the renewal write. */
+  fromVersion: number;
+  renewed: Term[];
+}
+
+export interface RenewalOutbox {
+  shard: number;
+  id: string;
+  month: YearMonth;
+  entries: RenewalOutboxEntry[];
+}
+
+export interface DuePage {
+  contractIds: string[];
+  /** Opaque; null when the shard has no more due contracts. */
+  cursor: string | null;
+}
+
+export interface ContractStore {
+  readonly renewalShards: number;
+
+  /** One strongly consistent read: the contract with its history. */
+  getContract(contractId: string): Promise<Contract | null>;
+  /** Strongly consistent; missing ids are left out, order follows `contractIds`. */
+  getContracts(contractIds: string[]): Promise<Contract[]>;
+  contractsOfCustomer(customerId: string): Promise<Contract[]>;
+  getLine(lineId: string): Promise<LineRecord | null>;
+  getOrder(key: OrderKey): Promise<OrderRecord | null>;
+
+  /**
+   * The order, the contract and the line in one transaction. `line` is the line as read
+   * (null: assumed never used); the write fails as `stale` if it changed since.
+   */
+  createContract(order: NewOrder, contract: Contract, line: LineRecord | null): Promise<WriteResult>;
+  /** The order and the contract's next state in one transaction, conditioned on `expectedVersion`. */
+  updateContract(order: NewOrder, contract: Contract, expectedVersion: number): Promise<WriteResult>;
+  /** An order refused without a state change: only its outcome is kept. */
+  recordOrder(order: NewOrder): Promise<WriteResult>;
+
+  /** Takes the publishing lease of an unpublished outcome if it is still `seenLeaseUntil`. */
+  claimPublication(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean>;
+  /** Gives the lease up after a failed publish, so the retry need not wait for it to run out. */
+  releasePublication(key: OrderKey): Promise<void>;
+  markPublished(key: OrderKey): Promise<void>;
+
+  /** Contracts of a shard whose renewal month is before `month` (index reads: eventually consistent). */
+  dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage>;
+  /** One conditional write: the renewed contract, if it is still at `expectedVersion`. */
+  saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'>;
+  putRenewalOutbox(outbox: RenewalOutbox): Promise<void>;
+  renewalOutboxes(shard: number): Promise<RenewalOutbox[]>;
+  deleteRenewalOutbox(outbox: RenewalOutbox): Promise<void>;
+}

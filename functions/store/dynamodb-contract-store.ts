@@ -1,0 +1,341 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { YearMonth } from '../domain/calendar';
+import type { Contract } from '../domain/contract';
+import { renewalDueMonth } from '../domain/contract-lifecycle';
+import type {
+  ContractStore,
+  DuePage,
+  LineRecord,
+  NewOrder,
+  OrderKey,
+  OrderRecord,
+  RenewalOutbox,
+  WriteResult,
+} from './contract-store';
+
+/**
+ * The single-table design of docs/design.md:
+ *   CONTRACT#<id> / CONTRACT        the contract with its history (one GetItem answers a lookup)
+ *   ORDER#<orderId> / ORDER         request fingerprint, outcome event, published flag, lease
+ *   ORDER#<orderId> / REUSED#<fp>   the refusal of another request that reused the orderId
+ *   LINE#<lineId> / LINE            the line's contracts, versioned: serializes applications (R7)
+ *   RENEWAL-OUTBOX#<shard> / <month>#<id>   renewals written, events not yet published
+ * GSI1 (customer) and GSI3 (renewal month, sharded) hold keys only.
+ */
+const CONTRACT_SK = 'CONTRACT';
+const LINE_SK = 'LINE';
+const contractPk = (contractId: string) => `CONTRACT#${contractId}`;
+const orderPk = (orderId: string) => `ORDER#${orderId}`;
+const linePk = (lineId: string) => `LINE#${lineId}`;
+const outboxPk = (shard: number) => `RENEWAL-OUTBOX#${shard}`;
+const renewalPk = (shard: number) => `RENEWAL#${shard}`;
+const outboxSk = (outbox: RenewalOutbox) => `${outbox.month}#${outbox.id}`;
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** What a failed condition on one item of a transaction means to the caller. */
+type FailureMeaning = 'order-exists' | 'stale' | 'impossible';
+
+const NOT_EXISTS = 'attribute_not_exists(PK)';
+
+// DynamoDB caps a BatchGetItem at 100 keys; unprocessed keys come back under load.
+const BATCH_GET_LIMIT = 100;
+const MAX_RETRY_ROUNDS = 8;
+
+export interface DynamoDbContractStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  renewalShards: number;
+}
+
+export class DynamoDbContractStore implements ContractStore {
+  readonly renewalShards: number;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(options: DynamoDbContractStoreOptions) {
+    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.table = options.tableName;
+    this.renewalShards = options.renewalShards;
+  }
+
+  async getContract(contractId: string): Promise<Contract | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: contractPk(contractId), SK: CONTRACT_SK }, ConsistentRead: true }),
+    );
+    return Item ? (Item.contract as Contract) : null;
+  }
+
+  async getContracts(contractIds: string[]): Promise<Contract[]> {
+    const found = new Map<string, Contract>();
+    const unique = [...new Set(contractIds)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ PK: contractPk(id), SK: CONTRACT_SK }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round === MAX_RETRY_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${round} rounds`);
+        if (round > 0) await backoff(round);
+        const { Responses, UnprocessedKeys } = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.table] ?? []) {
+          const contract = item.contract as Contract;
+          found.set(contract.contractId, contract);
+        }
+        keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return contractIds.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async contractsOfCustomer(customerId: string): Promise<Contract[]> {
+    const ids = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+    });
+    return this.getContracts(ids.map((item) => contractIdOf(item.PK as string)));
+  }
+
+  async getLine(lineId: string): Promise<LineRecord | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: linePk(lineId), SK: LINE_SK }, ConsistentRead: true }),
+    );
+    return Item ? { lineId, contractIds: Item.contractIds as string[], version: Item.version as number } : null;
+  }
+
+  async getOrder(key: OrderKey): Promise<OrderRecord | null> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: orderPk(key.orderId), SK: key.slot }, ConsistentRead: true }),
+    );
+    if (!Item) return null;
+    return {
+      orderId: key.orderId,
+      slot: key.slot,
+      fingerprint: Item.fingerprint as string,
+      outcome: Item.outcome as OrderRecord['outcome'],
+      published: Item.published as boolean,
+      leaseUntil: Item.leaseUntil as number,
+      at: Item.at as string,
+    };
+  }
+
+  createContract(order: NewOrder, contract: Contract, line: LineRecord | null): Promise<WriteResult> {
+    const nextLine = {
+      PK: linePk(contract.lineId),
+      SK: LINE_SK,
+      contractIds: [...(line?.contractIds ?? []), contract.contractId],
+      version: (line?.version ?? 0) + 1,
+    };
+    const putLine: TransactItem = {
+      Put: line
+        ? { TableName: this.table, Item: nextLine, ...this.atVersion(line.version) }
+        : { TableName: this.table, Item: nextLine, ConditionExpression: NOT_EXISTS },
+    };
+    return this.transact(
+      [
+        { Put: { TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS } },
+        { Put: { TableName: this.table, Item: this.contractItem(contract), ConditionExpression: NOT_EXISTS } },
+        putLine,
+      ],
+      // A fresh random contract id: a collision would be a bug, never a race.
+      ['order-exists', 'impossible', 'stale'],
+    );
+  }
+
+  updateContract(order: NewOrder, contract: Contract, expectedVersion: number): Promise<WriteResult> {
+    return this.transact(
+      [
+        { Put: { TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS } },
+        { Put: { TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) } },
+      ],
+      ['order-exists', 'stale'],
+    );
+  }
+
+  async recordOrder(order: NewOrder): Promise<WriteResult> {
+    const written = await this.conditional(
+      new PutCommand({ TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS }),
+    );
+    return written ? { status: 'written' } : { status: 'order-exists' };
+  }
+
+  claimPublication(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean> {
+    return this.conditional(
+      this.updateOrder(key, 'SET leaseUntil = :lease', 'published = :no AND leaseUntil = :seen', { ':lease': leaseUntil, ':no': false, ':seen': seenLeaseUntil }),
+    );
+  }
+
+  async releasePublication(key: OrderKey): Promise<void> {
+    await this.conditional(this.updateOrder(key, 'SET leaseUntil = :none', 'published = :no', { ':none': 0, ':no': false }));
+  }
+
+  async markPublished(key: OrderKey): Promise<void> {
+    await this.doc.send(this.updateOrder(key, 'SET published = :yes, leaseUntil = :none', 'attribute_exists(PK)', { ':yes': true, ':none': 0 }));
+  }
+
+  async dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI3',
+        // '<month>#<id>' < '<M>' exactly when month < M: ISO months sort as strings.
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
+        ExpressionAttributeValues: { ':pk': renewalPk(shard), ':month': month },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) } : {}),
+      }),
+    );
+    return {
+      contractIds: (Items ?? []).map((item) => contractIdOf(item.PK as string)),
+      cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
+    };
+  }
+
+  async saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'> {
+    const written = await this.conditional(
+      new PutCommand({ TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) }),
+    );
+    return written ? 'written' : 'stale';
+  }
+
+  async putRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox), ...outbox } }),
+    );
+  }
+
+  async renewalOutboxes(shard: number): Promise<RenewalOutbox[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': outboxPk(shard) },
+      ConsistentRead: true,
+    });
+    return items.map(({ shard: s, id, month, entries }) => ({ shard: s, id, month, entries }) as RenewalOutbox);
+  }
+
+  async deleteRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox) } }));
+  }
+
+  /** The shard of a contract in the renewal index: a stable hash, so a contract never moves. */
+  shardOf(contractId: string): number {
+    // FNV-1a: cheap, stable across runtimes, and spreads sequential ids evenly.
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < contractId.length; i++) {
+      hash ^= contractId.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    return (hash >>> 0) % this.renewalShards;
+  }
+
+  private contractItem(contract: Contract): Record<string, unknown> {
+    const dueMonth = renewalDueMonth(contract);
+    return {
+      PK: contractPk(contract.contractId),
+      SK: CONTRACT_SK,
+      version: contract.version,
+      contract,
+      GSI1PK: `CUSTOMER#${contract.customer.customerId}`,
+      GSI1SK: `${contract.startDate}#${contract.contractId}`,
+      // Sparse: a contract that will not renew leaves the renewal index.
+      ...(dueMonth ? { GSI3PK: renewalPk(this.shardOf(contract.contractId)), GSI3SK: `${dueMonth}#${contract.contractId}` } : {}),
+    };
+  }
+
+  private atVersion(expected: number) {
+    return {
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': expected },
+    };
+  }
+
+  private updateOrder(key: OrderKey, update: string, condition: string, values: Record<string, unknown>): UpdateCommand {
+    return new UpdateCommand({
+      TableName: this.table,
+      Key: { PK: orderPk(key.orderId), SK: key.slot },
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  private orderItem(order: NewOrder): Record<string, unknown> {
+    const { orderId, slot, ...rest } = order;
+    return { PK: orderPk(orderId), SK: slot, orderId, ...rest, published: false };
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
+   * A transaction; `onFailed[i]` says what it means when item i's condition fails. A
+   * conflict with another transaction in flight is retried as is: the conditions are
+   * evaluated again at commit.
+   */
+  private async transact(items: TransactItem[], onFailed: FailureMeaning[]): Promise<WriteResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return { status: 'written' };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+        const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [onFailed[i]] : []));
+        if (failed.includes('order-exists')) return { status: 'order-exists' };
+        if (failed.includes('stale')) return { status: 'stale' };
+        if (failed.includes('impossible')) throw new Error(`write refused by a condition that cannot fail: ${JSON.stringify(codes)}`);
+        if (!codes.includes('TransactionConflict') || attempt >= MAX_RETRY_ROUNDS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  /** A conditional write: false when its condition failed; conflicts with a transaction are retried. */
+  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(command as PutCommand);
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        if (!(error instanceof TransactionConflictException) || attempt >= MAX_RETRY_ROUNDS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+}
+
+function contractIdOf(pk: string): string {
+  return pk.slice('CONTRACT#'.length);
+}
+
+/** Full jitter, capped: concurrent losers spread out instead of colliding again. */
+function backoff(attempt: number): Promise<void> {
+  return sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+}

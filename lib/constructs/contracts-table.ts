@@ -1,0 +1,35 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { TableDefinition } from '../../functions/infra/table-definition';
+
+/**
+ * The contracts table built from the shared definition (the local stack creates the
+ * same one on DynamoDB Local). It holds every contract and its order records, so it
+ * outlives the stack: deletion protection, RETAIN, point-in-time recovery.
+ */
+export class ContractsTable extends Construct {
+  readonly table: TableV2;
+  /** The exact ARNs of the GSIs, so that read grants need no `index/*` wildcard. */
+  readonly indexArns: string[];
+
+  constructor(scope: Construct, id: string, definition: TableDefinition) {
+    super(scope, id);
+    const key = (name: string) => ({ name, type: AttributeType.STRING });
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: key(definition.partitionKey),
+      sortKey: key(definition.sortKey),
+      globalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: index.projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
+      })),
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.indexArns = definition.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
+  }
+}

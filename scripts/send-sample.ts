@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { toJstIso } from '../functions/domain/calendar';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../functions/infra/routing';
+
+/**
+ * Sends one sample ContractApplicationSubmitted to the local stack the way the order
+ * system does on AWS (the SDK's EventBridgeClient, PutEvents), waits for its outcome on
+ * the bus, and prints the contract from the lookup API. Usage: [PORT=3000] npx tsx scripts/send-sample.ts
+ */
+const endpoint = `http://127.0.0.1:${process.env.PORT?.trim() || '3000'}`;
+const busName = process.env.EVENT_BUS_NAME?.trim() || DEFAULT_BUS_NAME;
+const OUTCOME_TIMEOUT_MS = 30_000;
+
+interface Recorded {
+  state: string;
+  deliveries: { target: string; lastError: string | null }[];
+  event: { id: string; source: string; 'detail-type': string; detail: { orderId?: string; contract?: { contractId: string }; reasons?: unknown } };
+}
+
+async function getJson(path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${endpoint}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+async function assertStackRunning(): Promise<void> {
+  const health = await getJson('/health').catch(() => null);
+  if (health === null) throw new Error(`Nothing answers on ${endpoint}: start the local stack first with \`npm start\` (or set PORT to its port).`);
+  if (health.status !== 200) throw new Error(`The local stack on ${endpoint} is not ready yet (${JSON.stringify(health.body)}); try again in a few seconds.`);
+}
+
+function sampleApplication() {
+  const suffix = randomUUID().slice(0, 8).toUpperCase();
+  return {
+    orderId: `ORD-SAMPLE-${suffix}`,
+    appliedAt: toJstIso(new Date()),
+    customer: { customerId: 'C-SAMPLE', name: '株式会社サンプル', kind: 'corporation', phone: '06-0000-0000' },
+    // A new line each run: a second application on the same line would be refused (R7).
+    lineId: `L-SAMPLE-${suffix}`,
+    plan: { code: 'prime-plus', tier: 10 },
+    services: {
+      edrSecurity: { terminals: 8 },
+      gatewaySecurity: { tier: 10, failureSupport24h: true },
+      cloudProxy: { users: 2 },
+      elgana: { ids: 5 },
+    },
+    billing: { method: 'account-transfer' },
+  };
+}
+
+async function waitForOutcome(orderId: string, eventId: string): Promise<Recorded> {
+  const deadline = Date.now() + OUTCOME_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const { events } = (await getJson('/_local/events')).body as { events: Recorded[] };
+    const outcome = events.find((record) => record.event.source === OUTBOUND_SOURCE && record.event.detail.orderId === orderId);
+    if (outcome) return outcome;
+    const sent = events.find((record) => record.event.id === eventId);
+    if (sent?.state === 'dead-lettered') {
+      throw new Error(`The application was dead-lettered: ${JSON.stringify(sent.deliveries)}; see ${endpoint}/_local/dead-letters`);
+    }
+    await sleep(200);
+  }
+  throw new Error(`No outcome for ${orderId} within ${OUTCOME_TIMEOUT_MS / 1000} s; see ${endpoint}/_local/events and the npm start console.`);
+}
+
+async function main(): Promise<void> {
+  await assertStackRunning();
+  const application = sampleApplication();
+  const client = new EventBridgeClient({
+    endpoint,
+    region: 'ap-northeast-1',
+    // The local stack accepts any credentials; these keep the SDK from looking for real ones.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const result = await client.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: busName, Source: INBOUND_SOURCE, DetailType: 'ContractApplicationSubmitted', Detail: JSON.stringify(application) }],
+    }),
+  );
+  client.destroy();
+  const entry = result.Entries?.[0];
+  if (result.FailedEntryCount !== 0 || !entry?.EventId) throw new Error(`PutEvents refused the entry: ${JSON.stringify(entry)}`);
+  console.log(`Sent ContractApplicationSubmitted ${application.orderId} (event ${entry.EventId}) to ${endpoint}`);
+
+  const outcome = await waitForOutcome(application.orderId, entry.EventId);
+  const contractId = outcome.event.detail.contract?.contractId;
+  if (outcome.event['detail-type'] !== 'ContractCreated' || !contractId) {
+    throw new Error(`${outcome.event['detail-type']}: ${JSON.stringify(outcome.event.detail.reasons ?? outcome.event.detail, null, 2)}`);
+  }
+  const url = `${endpoint}/contracts/${encodeURIComponent(contractId)}`;
+  const contract = await getJson(`/contracts/${encodeURIComponent(contractId)}`);
+  console.log(`ContractCreated. The contract, from the lookup API:\n  curl -s ${url}\n`);
+  console.log(JSON.stringify(contract.body, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,327 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ROUTES, type HandlerName } from '../../functions/infra/routing';
+import { CONTRACTS_TABLE } from '../../functions/infra/table-definition';
+import { createContractsApp } from '../../lib/app';
+import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/contracts-function';
+import type { OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
+
+/** Context other than the defaults, to see that it reaches the template. */
+const CONTEXT = { busName: 'omakase-contracts-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}' };
+const HANDLERS: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'monthly-renewal', 'lookup-api'];
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+interface Synthesized {
+  stack: OmakaseContractsStack;
+  template: Template;
+  resources: Record<string, Resource>;
+  assemblyDir: string;
+}
+
+/**
+ * One synth of the real app (esbuild bundles, cdk-nag) shared by every test in this
+ * file: bundling five functions is the slow part, so it happens once.
+ */
+let synthesized: Synthesized | undefined;
+function synth(): Synthesized {
+  if (!synthesized) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'omakase-cdk-'));
+    const { app, stack } = createContractsApp({ appProps: { outdir, context: CONTEXT } });
+    const assembly = app.synth();
+    const json = assembly.getStackArtifact(stack.artifactId).template;
+    synthesized = { stack, template: Template.fromJSON(json), resources: json.Resources, assemblyDir: assembly.directory };
+  }
+  return synthesized;
+}
+afterAll(() => {
+  if (synthesized) fs.rmSync(synthesized.assemblyDir, { recursive: true, force: true });
+});
+
+const logicalId = (handler: HandlerName) => {
+  const { stack } = synth();
+  return stack.getLogicalId(stack.functions[handler].fn.node.defaultChild as CfnElement);
+};
+const ofType = (type: string) => Object.entries(synth().resources).filter(([, r]) => r.Type === type);
+const refersTo = (value: unknown, id: string) => JSON.stringify(value).includes(`"${id}"`);
+
+/** Every action any policy attached to the function's role allows. */
+function actionsOf(handler: HandlerName): string[] {
+  const { stack } = synth();
+  const roleId = stack.getLogicalId(stack.functions[handler].fn.role!.node.defaultChild as CfnElement);
+  const role = synth().resources[roleId]!;
+  expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: unknown) => refersTo(r, roleId)))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+    .filter((s: { Effect: string }) => s.Effect === 'Allow')
+    .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+}
+
+describe('DynamoDB table', () => {
+  it('is the shared definition: keys, GSIs and projections of CONTRACTS_TABLE, on demand', () => {
+    const key = (pk: string, sk: string) => [
+      { AttributeName: pk, KeyType: 'HASH' },
+      { AttributeName: sk, KeyType: 'RANGE' },
+    ];
+    synth().template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: key(CONTRACTS_TABLE.partitionKey, CONTRACTS_TABLE.sortKey),
+      GlobalSecondaryIndexes: CONTRACTS_TABLE.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: key(index.partitionKey, index.sortKey),
+        Projection: { ProjectionType: index.projection },
+      })),
+    });
+  });
+
+  it('has point-in-time recovery and deletion protection, and is retained', () => {
+    synth().template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    synth().template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }),
+        ],
+      }),
+    });
+  });
+});
+
+describe('event bus and rules', () => {
+  it('names the bus from context busName', () => {
+    synth().template.hasResourceProperties('AWS::Events::EventBus', { Name: CONTEXT.busName });
+  });
+
+  it('has one rule per route, with the routing module pattern, on the custom bus, to that route function', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(ROUTES.length);
+    const busId = ofType('AWS::Events::EventBus')[0]![0];
+    for (const route of ROUTES) {
+      const matching = rules.filter(([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(route.eventPattern));
+      expect(matching).toHaveLength(1);
+      const [, rule] = matching[0]!;
+      expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalId(route.handler), 'Arn'] } })]);
+    }
+  });
+
+  it('gives every rule target an explicit retry policy and an SQS dead-letter queue', () => {
+    const queueIds = new Set(ofType('AWS::SQS::Queue').map(([id]) => id));
+    for (const [, rule] of ofType('AWS::Events::Rule')) {
+      for (const target of rule.Properties.Targets) {
+        expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
+        expect(queueIds.has(target.DeadLetterConfig.Arn['Fn::GetAtt'][0])).toBe(true);
+      }
+    }
+  });
+});
+
+describe('functions', () => {
+  it('run the current Node.js runtime on arm64 with the shared settings and Powertools environment', () => {
+    for (const handler of HANDLERS) {
+      const fn = synth().resources[logicalId(handler)]!;
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        TABLE_NAME: expect.anything(),
+        TARIFF_OVERRIDES: CONTEXT.tariffOverrides,
+        TERMINATION_FEE_TAXABLE: 'false',
+        RENEWAL_SHARDS: expect.stringMatching(/^\d+$/),
+        POWERTOOLS_SERVICE_NAME: 'omakase-contracts',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('all but the lookup function publish to the custom bus', () => {
+    const busId = ofType('AWS::Events::EventBus')[0]![0];
+    for (const handler of HANDLERS) {
+      const variables = synth().resources[logicalId(handler)]!.Properties.Environment.Variables;
+      if (handler === 'lookup-api') expect(variables.EVENT_BUS_NAME).toBeUndefined();
+      else expect(variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
+    }
+  });
+
+  it('write logs to their own log group with a retention', () => {
+    for (const handler of HANDLERS) {
+      const groupId = synth().resources[logicalId(handler)]!.Properties.LoggingConfig.LogGroup.Ref;
+      expect(synth().resources[groupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('ship one minified bundle with source map each, the AWS SDK inside it', () => {
+    for (const handler of HANDLERS) {
+      const key: string = synth().resources[logicalId(handler)]!.Properties.Code.S3Key;
+      const dir = path.join(synth().assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
+      expect(fs.readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
+      const bundle = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
+      // Only the SDK's optional CRT signer may stay a require: the SDK loads it inside try/catch and we do not ship it.
+      const sdkRequires = new Set(bundle.match(/require\("@aws-sdk\/[^"]+"\)/g) ?? []);
+      expect([...sdkRequires].filter((r) => r !== 'require("@aws-sdk/signature-v4-crt")')).toEqual([]);
+      expect(bundle.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+      // Minified: thousands of characters a line (unminified output averages well under a hundred).
+      expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+    }
+  });
+
+  it('retry a failed asynchronous invocation and then send it to an SQS queue', () => {
+    const queueIds = new Set(ofType('AWS::SQS::Queue').map(([id]) => id));
+    const configs = ofType('AWS::Lambda::EventInvokeConfig');
+    const asynchronous: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'monthly-renewal'];
+    for (const handler of asynchronous) {
+      const found = configs.filter(([, c]) => refersTo(c.Properties.FunctionName, logicalId(handler)));
+      expect(found).toHaveLength(1);
+      const [, config] = found[0]!;
+      expect(config.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(queueIds.has(config.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0])).toBe(true);
+    }
+  });
+
+  it('the inbound handlers may send unreadable events to the queue that also holds every other unprocessed inbound event', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const configs = ofType('AWS::Lambda::EventInvokeConfig');
+    for (const route of ROUTES) {
+      const variables = synth().resources[logicalId(route.handler)]!.Properties.Environment.Variables;
+      const queueId: string = variables.DEAD_LETTER_QUEUE_URL.Ref;
+      expect(synth().resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+      expect(actionsOf(route.handler)).toContain('sqs:SendMessage');
+      const [, rule] = rules.find(([, r]) => r.Properties.EventPattern['detail-type'].includes(route.detailType))!;
+      expect(rule.Properties.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+      const [, config] = configs.find(([, c]) => refersTo(c.Properties.FunctionName, logicalId(route.handler)))!;
+      expect(config.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const WRITE = /^dynamodb:(Put|Update|Delete|BatchWrite|Transact|ConditionCheck|Create)|^events:Put|^sqs:Send|^lambda:Invoke/;
+
+  it('the lookup function can only read the table (and write its logs)', () => {
+    const actions = actionsOf('lookup-api');
+    expect(actions.filter((a) => WRITE.test(a))).toEqual([]);
+    expect(new Set(actions)).toEqual(new Set([...TABLE_READ_ACTIONS, 'logs:CreateLogStream', 'logs:PutLogEvents']));
+  });
+
+  it('the writers have the store write actions, none of them wildcards', () => {
+    for (const handler of ['contract-application', 'monthly-renewal'] as const) {
+      const actions = actionsOf(handler);
+      expect(actions).toEqual(expect.arrayContaining(TABLE_WRITE_ACTIONS));
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    }
+  });
+
+  it('functions may publish only outcome events (source omakase.contracts)', () => {
+    const statements = ofType('AWS::IAM::Policy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((s: { Action: unknown }) => [s.Action].flat().includes('events:PutEvents'));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) expect(statement.Condition).toEqual({ StringEquals: { 'events:source': 'omakase.contracts' } });
+  });
+});
+
+describe('monthly renewal schedule', () => {
+  it('runs at 00:05 on the 1st of every month, Tokyo time, flexible window off, with the scheduled time as payload', () => {
+    synth().template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    synth().template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(5 0 1 * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId('monthly-renewal'), 'Arn'] },
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+      }),
+    });
+  });
+
+  it('retries explicitly and has an SQS dead-letter queue', () => {
+    const [, schedule] = ofType('AWS::Scheduler::Schedule')[0]!;
+    expect(schedule.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
+    const queueId = schedule.Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    expect(synth().resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+  });
+});
+
+describe('lookup API', () => {
+  /** "GET /contracts/{contractId}" for every method, rebuilt from the resource tree. */
+  function methods(): { route: string; method: Resource }[] {
+    const resources = synth().resources;
+    const pathOf = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      if (!id) return ''; // the API's root resource
+      const resource = resources[id]!;
+      return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+    };
+    return ofType('AWS::ApiGateway::Method').map(([, method]) => ({
+      route: `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId)}`,
+      method,
+    }));
+  }
+
+  it('serves exactly the routes of interface §3', () => {
+    expect(methods().map((m) => m.route).sort()).toEqual(
+      [
+        'GET /contracts/{contractId}',
+        'GET /customers/{customerId}/contracts',
+        'GET /lines/{lineId}/contract',
+        'GET /contracts/{contractId}/termination-quote',
+        'GET /contracts/{contractId}/charges',
+        'GET /tariff',
+      ].sort(),
+    );
+  });
+
+  it('requires IAM authorization on every method and proxies to the lookup function', () => {
+    for (const { method } of methods()) {
+      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
+      expect(refersTo(method.Properties.Integration.Uri, logicalId('lookup-api'))).toBe(true);
+    }
+  });
+
+  it('logs access and errors on its stage', () => {
+    synth().template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+    });
+  });
+});
+
+describe('dead-letter queues and alarms', () => {
+  it('every queue is encrypted (SQS-managed), SSL-only and keeps messages 14 days', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues).toHaveLength(2);
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    for (const [id, queue] of queues) {
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      const statements = policies
+        .filter(([, p]) => p.Properties.Queues.some((q: unknown) => refersTo(q, id)))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('alarm on every queue depth, every function error and the schedule failures', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const watching = (namespace: string, metric: string, id: string) =>
+      alarms.filter((a) => a.Namespace === namespace && a.MetricName === metric && refersTo(a.Dimensions, id));
+    for (const [id] of ofType('AWS::SQS::Queue')) expect(watching('AWS/SQS', 'ApproximateNumberOfMessagesVisible', id)).toHaveLength(1);
+    for (const handler of HANDLERS) expect(watching('AWS/Lambda', 'Errors', logicalId(handler))).toHaveLength(1);
+    const scheduler = alarms.filter((a) => a.Namespace === 'AWS/Scheduler').map((a) => a.MetricName);
+    expect(scheduler.sort()).toEqual(['InvocationDroppedCount', 'InvocationsFailedToBeSentToDeadLetterCount', 'TargetErrorCount']);
+    for (const alarm of alarms) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('AwsSolutions leaves no unacknowledged finding, error or warning', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(synth().assemblyDir, 'validation-report.json'), 'utf8'));
+    const violations = report.pluginReports.flatMap((p: { violations: unknown[] }) => p.violations);
+    expect(violations).toEqual([]);
+  });
+});

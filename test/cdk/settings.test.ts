@@ -1,0 +1,47 @@
+import { DEFAULT_BUS_NAME } from '../../functions/infra/routing';
+import { DeploymentSettingsError, readDeploymentSettings } from '../../lib/settings';
+
+const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('readDeploymentSettings (CDK context)', () => {
+  it('defaults to the routing module bus, the shipped placeholders and a non-taxable fee (Decision T3)', () => {
+    expect(readDeploymentSettings(contextOf({}))).toEqual({
+      busName: DEFAULT_BUS_NAME,
+      tariffOverrides: '',
+      terminationFeeTaxable: false,
+    });
+  });
+
+  it('takes -c strings as the CLI passes them', () => {
+    const settings = readDeploymentSettings(
+      contextOf({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: 'true' }),
+    );
+    expect(settings).toEqual({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: true });
+  });
+
+  it('takes cdk.json values with their JSON types and hands the functions JSON text', () => {
+    const settings = readDeploymentSettings(
+      contextOf({ tariffOverrides: { revisions: { '2024-04-01': { elgana: 330 } } }, terminationFeeTaxable: false }),
+    );
+    expect(JSON.parse(settings.tariffOverrides)).toEqual({ revisions: { '2024-04-01': { elgana: 330 } } });
+    expect(settings.terminationFeeTaxable).toBe(false);
+  });
+
+  it.each([
+    [{ tariffOverrides: '{"prices": ' }, /tariffOverrides: must be JSON/],
+    [{ tariffOverrides: '{"prices":{"endpointSecurity":1}}' }, /tariffOverrides\.prices\.endpointSecurity: only amounts the seed does not state/],
+    [{ tariffOverrides: '{"prices":{"cloudProxy":1.5}}' }, /tariffOverrides\.prices\.cloudProxy: must be a whole number of yen/],
+    [{ terminationFeeTaxable: 'yes' }, /terminationFeeTaxable: must be true or false/],
+    [{ busName: 'default' }, /busName: must be a custom event bus name/],
+    [{ busName: 'bus with spaces' }, /busName: must be a custom event bus name/],
+  ])('refuses %j, naming the key and the rule', (context, message) => {
+    expect(() => readDeploymentSettings(contextOf(context))).toThrow(DeploymentSettingsError);
+    expect(() => readDeploymentSettings(contextOf(context))).toThrow(message);
+  });
+
+  it('lists every bad key at once', () => {
+    expect(() => readDeploymentSettings(contextOf({ busName: 'default', terminationFeeTaxable: 'no' }))).toThrow(
+      /busName: .*; terminationFeeTaxable: /,
+    );
+  });
+});

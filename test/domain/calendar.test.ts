@@ -1,0 +1,190 @@
+import fc from 'fast-check';
+import {
+  addDays,
+  addMonths,
+  dayOfMonth,
+  daysInclusive,
+  daysInMonth,
+  firstDayOf,
+  isInstant,
+  isLocalDate,
+  isYearMonth,
+  jstDateOf,
+  lastDayOf,
+  monthOf,
+  monthsBetween,
+  toJstIso,
+} from '../../functions/domain/calendar';
+
+describe('jstDateOf: the JST calendar date of an instant (Decision T1)', () => {
+  it.each([
+    ['2023-12-28T14:59:59Z', '2023-12-28'],
+    ['2023-12-28T15:00:00Z', '2023-12-29'],
+    ['2023-12-28T23:59:00+09:00', '2023-12-28'],
+    ['2023-12-29T00:00:00+09:00', '2023-12-29'],
+    ['2023-12-28T15:30:00Z', '2023-12-29'],
+    ['2023-11-30T15:00:00Z', '2023-12-01'],
+    ['2024-03-31T14:59:59.999Z', '2024-03-31'],
+    ['2024-03-31T15:00:00Z', '2024-04-01'],
+    ['2024-02-28T15:00:00Z', '2024-02-29'],
+    ['2024-01-31T10:00:00-08:00', '2024-02-01'],
+  ])('%s is %s in Japan', (instant, date) => {
+    expect(jstDateOf(instant)).toBe(date);
+    expect(jstDateOf(new Date(instant))).toBe(date);
+  });
+
+  it.each(['2023-12-28T15:00:00', '2023-12-28', 'not a date', '2023-02-30T00:00:00Z'])(
+    'refuses %s rather than reading it in the host zone',
+    (value) => {
+      expect(() => jstDateOf(value)).toThrow(RangeError);
+    },
+  );
+
+  it('agrees with UTC + 9 hours for any instant (independent of the host zone)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), (at) => {
+        const expected = new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+        expect(jstDateOf(at)).toBe(expected);
+        expect(jstDateOf(at.toISOString())).toBe(expected);
+      }),
+    );
+  });
+});
+
+describe('toJstIso', () => {
+  it('renders the instant in JST with its offset', () => {
+    expect(toJstIso(new Date('2023-12-28T15:00:00Z'))).toBe('2023-12-29T00:00:00+09:00');
+    expect(toJstIso(new Date('2023-12-28T14:59:59Z'))).toBe('2023-12-28T23:59:59+09:00');
+  });
+});
+
+describe('months', () => {
+  it.each([
+    ['2024-01', 1, '2024-02'],
+    ['2023-12', 1, '2024-01'],
+    ['2024-01', -1, '2023-12'],
+    ['2024-01', 12, '2025-01'],
+    ['2024-05', 11, '2025-04'],
+    ['2024-03', -27, '2021-12'],
+    ['2024-02', 0, '2024-02'],
+  ])('addMonths(%s, %i) is %s', (month, n, expected) => {
+    expect(addMonths(month, n)).toBe(expected);
+  });
+
+  it('31 Jan plus one month lands in February, whose last day is the 29th in a leap year', () => {
+    const next = addMonths(monthOf('2024-01-31'), 1);
+    expect(next).toBe('2024-02');
+    expect(lastDayOf(next)).toBe('2024-02-29');
+    expect(lastDayOf(addMonths(monthOf('2023-01-31'), 1))).toBe('2023-02-28');
+    expect(lastDayOf(addMonths(monthOf('2024-01-31'), 3))).toBe('2024-04-30');
+  });
+
+  it('monthsBetween counts whole months, negative backwards', () => {
+    expect(monthsBetween('2023-12', '2024-03')).toBe(3);
+    expect(monthsBetween('2024-04', '2024-04')).toBe(0);
+    expect(monthsBetween('2024-04', '2023-11')).toBe(-5);
+  });
+
+  it('addMonths and monthsBetween are inverse', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: -600, max: 600 }), (y, m, n) => {
+        const month = `${y}-${String(m).padStart(2, '0')}`;
+        const moved = addMonths(month, n);
+        expect(isYearMonth(moved)).toBe(true);
+        expect(monthsBetween(month, moved)).toBe(n);
+      }),
+    );
+  });
+
+  it.each([
+    ['2024-02', 29],
+    ['2023-02', 28],
+    ['2000-02', 29],
+    ['1900-02', 28],
+    ['2100-02', 28],
+    ['2024-01', 31],
+    ['2024-04', 30],
+    ['2023-12', 31],
+  ])('daysInMonth(%s) is %i', (month, days) => {
+    expect(daysInMonth(month)).toBe(days);
+  });
+
+  it('first and last day of a month', () => {
+    expect(firstDayOf('2024-02')).toBe('2024-02-01');
+    expect(lastDayOf('2023-11')).toBe('2023-11-30');
+    expect(lastDayOf('2023-12')).toBe('2023-12-31');
+    expect(dayOfMonth('2024-01-31')).toBe(31);
+  });
+});
+
+describe('days', () => {
+  it.each([
+    ['2024-02-28', 1, '2024-02-29'],
+    ['2024-02-29', 1, '2024-03-01'],
+    ['2023-02-28', 1, '2023-03-01'],
+    ['2023-12-31', 1, '2024-01-01'],
+    ['2024-03-01', -1, '2024-02-29'],
+    ['2024-01-31', 30, '2024-03-01'],
+  ])('addDays(%s, %i) is %s', (date, n, expected) => {
+    expect(addDays(date, n)).toBe(expected);
+  });
+
+  it('daysInclusive counts both ends', () => {
+    expect(daysInclusive('2024-02-01', '2024-02-29')).toBe(29);
+    expect(daysInclusive('2024-01-31', '2024-01-31')).toBe(1);
+    expect(daysInclusive('2024-03-31', '2024-04-01')).toBe(2);
+    expect(daysInclusive('2023-12-28', '2024-01-03')).toBe(7);
+  });
+
+  it('daysInclusive(d, addDays(d, n)) is n + 1', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 1_000 }), (offset, n) => {
+        const date = addDays('1990-01-01', offset);
+        expect(isLocalDate(date)).toBe(true);
+        expect(daysInclusive(date, addDays(date, n))).toBe(n + 1);
+      }),
+    );
+  });
+});
+
+describe('validation', () => {
+  it.each(['2024-02-29', '2023-12-31', '2024-04-01'])('%s is a date', (value) => {
+    expect(isLocalDate(value)).toBe(true);
+  });
+
+  it.each(['2023-02-29', '2024-02-30', '2024-04-31', '2024-13-01', '2024-00-10', '2024-01-00', '2024-01-32', '2024-1-1', '24-01-01', '', '2024-01-01T00:00:00Z'])(
+    '%s is not a date',
+    (value) => {
+      expect(isLocalDate(value)).toBe(false);
+    },
+  );
+
+  it('months must be 01 to 12', () => {
+    expect(isYearMonth('2024-01')).toBe(true);
+    expect(isYearMonth('2024-12')).toBe(true);
+    expect(isYearMonth('2024-00')).toBe(false);
+    expect(isYearMonth('2024-13')).toBe(false);
+    expect(isYearMonth('2024-4')).toBe(false);
+    expect(isYearMonth('2024-04-01')).toBe(false);
+  });
+
+  it.each(['2023-12-28T15:00:00Z', '2023-12-29T00:00:00+09:00', '2023-12-28T23:59+09:00', '2024-02-29T00:00:00.123Z'])(
+    '%s is an instant',
+    (value) => {
+      expect(isInstant(value)).toBe(true);
+    },
+  );
+
+  it.each([
+    '2023-12-28T15:00:00', // no offset: would be read in the host zone
+    '2023-12-28',
+    '2023-02-29T00:00:00Z', // not a calendar date (Date.parse would roll it into March)
+    '2024-02-30T00:00:00+09:00',
+    '2023-12-28T24:00:00Z',
+    '2023-12-28T25:00:00Z',
+    '2023-12-28T15:00:60Z',
+    'yesterday',
+  ])('%s is not an instant', (value) => {
+    expect(isInstant(value)).toBe(false);
+  });
+});

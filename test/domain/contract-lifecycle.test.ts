@@ -1,0 +1,273 @@
+import fc from 'fast-check';
+import { addDays, addMonths, monthOf } from '../../functions/domain/calendar';
+import type { Contract } from '../../functions/domain/contract';
+import {
+  cancelContract,
+  changeServices,
+  contractView,
+  createContract,
+  occupiesLineOn,
+  renewalDueMonth,
+  renewThrough,
+  statusOn,
+} from '../../functions/domain/contract-lifecycle';
+import { RuleViolationError } from '../../functions/domain/errors';
+import type { Reason } from '../../functions/domain/reasons';
+import { SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
+import { aContract, anApplication } from './fixtures';
+
+const notTaxable = { taxable: false };
+const basicFee = SHIPPED_CATALOG[2]!.prices['basicFee.withGateway']!.amount;
+const RUN_AT = '2025-01-01T00:05:00+09:00';
+
+function refusal(action: () => unknown): Reason[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof RuleViolationError) return error.reasons;
+    throw error;
+  }
+  throw new Error('expected a RuleViolationError');
+}
+
+function cancelled(contract: Contract, effectiveDate: string, requestedAt = '2024-01-15T09:00:00+09:00'): Contract {
+  return cancelContract(contract, { orderId: 'ORD-CANCEL', requestedAt, effectiveDate }, SHIPPED_CATALOG, notTaxable);
+}
+
+describe('createContract', () => {
+  it('creates version 1 with its Prime Plus term and a ContractCreated entry carrying the services', () => {
+    const input = anApplication();
+    const contract = createContract(input, SHIPPED_CATALOG);
+    expect(contract).toMatchObject({
+      contractId: 'K-0001',
+      orderId: 'ORD-2024-000123',
+      startDate: '2024-05-10',
+      term: { number: 1, start: '2024-05-10', end: '2025-04-30', renewalMonth: '2025-04' },
+      cancellation: null,
+      acceptedTermsRevision: '2024-04-01',
+      version: 1,
+    });
+    expect(contract.history).toEqual([
+      { at: input.appliedAt, type: 'ContractCreated', orderId: 'ORD-2024-000123', summary: expect.stringContaining('プライムPlus'), services: input.services },
+    ]);
+  });
+
+  it.each([
+    ['2024-03-31T23:59:00+09:00', '2023-12-01'],
+    ['2024-03-31T15:00:00Z', '2024-04-01'], // 2024-04-01 00:00 JST
+    ['2023-11-30T23:59:00+09:00', 'baseline'],
+    ['2023-11-30T15:00:00Z', '2023-12-01'],
+  ])('records the terms revision in force when applying at %s: %s (Decision S1)', (appliedAt, revision) => {
+    const input = anApplication({ appliedAt, plan: { code: 'none' }, services: { endpointSecurity: { terminals: 1 } } });
+    expect(createContract(input, SHIPPED_CATALOG).acceptedTermsRevision).toBe(revision);
+  });
+
+  it('defaults the start date to the JST date of appliedAt', () => {
+    const contract = createContract(anApplication({ appliedAt: '2024-05-01T20:00:00Z', startDate: undefined }), SHIPPED_CATALOG);
+    expect(contract.startDate).toBe('2024-05-02');
+    expect(contract.term?.renewalMonth).toBe('2025-04');
+  });
+
+  it.each([['none' as const], ['prime' as const]])('gives plan %s no term', (code) => {
+    const input = anApplication({ appliedAt: '2023-12-20T10:00:00+09:00', plan: { code, tier: 10 }, services: {} });
+    expect(createContract(input, SHIPPED_CATALOG).term).toBeNull();
+  });
+});
+
+describe('changeServices', () => {
+  const contract = aContract();
+  const change = { orderId: 'ORD-2024-000200', requestedAt: '2024-06-01T09:00:00+09:00', services: { edrSecurity: { terminals: 12 } } };
+
+  it('replaces the services, bumps the version and appends history, leaving the input untouched', () => {
+    const changed = changeServices(contract, change);
+    expect(changed.services).toEqual(change.services);
+    expect(changed.version).toBe(2);
+    expect(changed.history.at(-1)).toEqual({
+      at: change.requestedAt,
+      type: 'ContractServicesChanged',
+      orderId: 'ORD-2024-000200',
+      summary: expect.stringContaining('EDR 12端末'),
+      services: change.services,
+    });
+    expect(contract.version).toBe(1);
+    expect(contract.history).toHaveLength(1);
+  });
+
+  it('is refused once the cancellation has taken effect', () => {
+    const ended = cancelled(contract, '2024-05-31', '2024-05-20T09:00:00+09:00');
+    expect(changeServices(ended, { ...change, requestedAt: '2024-05-31T23:59:00+09:00' }).version).toBe(3);
+    expect(refusal(() => changeServices(ended, { ...change, requestedAt: '2024-05-31T15:00:00Z' })).map((r) => r.code)).toEqual(['CONTRACT_NOT_LIVE']);
+  });
+});
+
+describe('cancelContract', () => {
+  const contract = aContract({ startDate: '2024-05-10' });
+  const request = { orderId: 'ORD-2024-000300', requestedAt: '2024-07-15T09:00:00+09:00', effectiveDate: '2024-07-31' };
+
+  it('records the cancellation with its fee (11 − 2 = 9 months left in month 3) and appends history', () => {
+    const result = cancelContract(contract, request, SHIPPED_CATALOG, notTaxable);
+    expect(result.cancellation).toEqual({
+      ...request,
+      terminationFee: expect.objectContaining({ amount: basicFee * 9, remainingMonths: 9, basicFee, clause: '別紙7 ※11' }),
+    });
+    expect(result.version).toBe(2);
+    expect(result.history.at(-1)).toMatchObject({ type: 'ContractCancelled', orderId: request.orderId, at: request.requestedAt, services: contract.services });
+    expect(result.history.at(-1)!.summary).toContain('2024-07-31');
+  });
+
+  it('refuses a second cancellation (解約手続き済み)', () => {
+    const once = cancelContract(contract, request, SHIPPED_CATALOG, notTaxable);
+    const [reason] = refusal(() => cancelContract(once, { ...request, orderId: 'ORD-2' }, SHIPPED_CATALOG, notTaxable));
+    expect(reason).toMatchObject({ code: 'CONTRACT_NOT_LIVE', message: expect.stringContaining('解約手続き済み') });
+  });
+
+  it('refuses an effective date before the JST date of the request', () => {
+    const late = { ...request, requestedAt: '2024-07-14T15:00:00Z', effectiveDate: '2024-07-14' }; // requested 2024-07-15 JST
+    expect(refusal(() => cancelContract(contract, late, SHIPPED_CATALOG, notTaxable))).toEqual([
+      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'effectiveDate' })] }),
+    ]);
+    expect(cancelContract(contract, { ...late, effectiveDate: '2024-07-15' }, SHIPPED_CATALOG, notTaxable).cancellation?.effectiveDate).toBe('2024-07-15');
+  });
+
+  it('refuses an effective date that is not a calendar date', () => {
+    expect(refusal(() => cancelContract(contract, { ...request, effectiveDate: '2024-02-30' }, SHIPPED_CATALOG, notTaxable))[0]!.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('renewThrough (interface §4)', () => {
+  const contract = aContract({ startDate: '2024-01-10' }); // renewal month 2024-12
+
+  it('renews nothing before the month after the renewal month', () => {
+    expect(renewThrough(contract, '2024-12', RUN_AT)).toEqual({ contract, renewed: [] });
+  });
+
+  it('renews into the next term at the start of the month after the renewal month', () => {
+    const { contract: renewed, renewed: terms } = renewThrough(contract, '2025-01', RUN_AT);
+    expect(terms).toEqual([{ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' }]);
+    expect(renewed.term).toEqual(terms[0]);
+    expect(renewed.version).toBe(2);
+    expect(renewed.history.at(-1)).toEqual({ at: RUN_AT, type: 'ContractRenewed', orderId: null, summary: expect.stringContaining('第2期'), services: contract.services });
+  });
+
+  it('catches up missed runs in one version, one history entry per term', () => {
+    const { contract: renewed, renewed: terms } = renewThrough(contract, '2027-02', RUN_AT);
+    expect(terms.map((t) => t.number)).toEqual([2, 3, 4]);
+    expect(renewed.term?.renewalMonth).toBe('2027-12');
+    expect(renewed.version).toBe(2);
+    expect(renewed.history.filter((h) => h.type === 'ContractRenewed')).toHaveLength(3);
+  });
+
+  it('does not renew a term in which a cancellation takes effect (on its last day too)', () => {
+    expect(renewThrough(cancelled(contract, '2024-12-31'), '2027-02', RUN_AT).renewed).toEqual([]);
+  });
+
+  it('renews a term whose end comes before the cancellation, and stops in the term containing it', () => {
+    const { renewed } = renewThrough(cancelled(contract, '2025-01-01'), '2027-02', RUN_AT);
+    expect(renewed.map((t) => t.number)).toEqual([2]);
+  });
+
+  it('leaves contracts without a term alone', () => {
+    const prime = aContract({ plan: { code: 'prime', tier: 10 } });
+    expect(renewThrough(prime, '2030-01', RUN_AT)).toEqual({ contract: prime, renewed: [] });
+  });
+});
+
+describe('renewalDueMonth', () => {
+  const contract = aContract({ startDate: '2024-01-10' });
+
+  it('is the renewal month while the contract will renew', () => {
+    expect(renewalDueMonth(contract)).toBe('2024-12');
+    expect(renewalDueMonth(cancelled(contract, '2025-03-31'))).toBe('2024-12');
+  });
+
+  it('is null once a cancellation takes effect within the term, or without a term', () => {
+    expect(renewalDueMonth(cancelled(contract, '2024-12-31'))).toBeNull();
+    expect(renewalDueMonth(aContract({ plan: { code: 'none' } }))).toBeNull();
+  });
+});
+
+describe('statusOn, contractView, occupiesLineOn', () => {
+  const contract = cancelled(aContract({ startDate: '2024-01-10' }), '2024-07-31');
+
+  it('is live through the effective date and cancelled from the next JST day', () => {
+    expect(statusOn(aContract(), '2099-12-31')).toBe('live');
+    expect(statusOn(contract, '2024-07-31')).toBe('live');
+    expect(statusOn(contract, '2024-08-01')).toBe('cancelled');
+  });
+
+  it('shows the interface §2 shape with status and without history', () => {
+    const view = contractView(contract, '2024-08-01');
+    expect(view).not.toHaveProperty('history');
+    expect(view).toMatchObject({ status: 'cancelled', contractId: 'K-0001', term: contract.term, cancellation: contract.cancellation, version: 2 });
+    for (const key of ['contractId', 'orderId', 'lineId', 'customer', 'plan', 'services', 'appliedAt', 'startDate', 'status', 'term', 'cancellation', 'version']) {
+      expect(view).toHaveProperty(key);
+    }
+  });
+
+  it('holds its line for a new contract starting on or before the effective date (R7, planned handover)', () => {
+    expect(occupiesLineOn(aContract(), '2099-01-01')).toBe(true);
+    expect(occupiesLineOn(contract, '2024-07-31')).toBe(true);
+    expect(occupiesLineOn(contract, '2024-08-01')).toBe(false);
+  });
+});
+
+describe('properties', () => {
+  const aStart = fc.integer({ min: 0, max: 365 * 4 }).map((n) => addDays('2023-12-01', n));
+  const aMonthAfter = (start: string) => fc.integer({ min: 0, max: 72 }).map((n) => addMonths(monthOf(start), n));
+  const aCase = aStart.chain((start) =>
+    fc.record({
+      start: fc.constant(start),
+      month: aMonthAfter(start),
+      later: aMonthAfter(start),
+      cancelAfterDays: fc.option(fc.integer({ min: 0, max: 365 * 6 }), { nil: null }),
+    }),
+  );
+  const contractOf = ({ start, cancelAfterDays }: { start: string; cancelAfterDays: number | null }) => {
+    const contract = aContract({ startDate: start });
+    return cancelAfterDays === null ? contract : cancelled(contract, addDays(start, cancelAfterDays), `${start}T09:00:00+09:00`);
+  };
+
+  it('renewing twice to the same month equals renewing once', () => {
+    fc.assert(
+      fc.property(aCase, (c) => {
+        const once = renewThrough(contractOf(c), c.month, RUN_AT).contract;
+        const twice = renewThrough(once, c.month, '2099-01-01T00:05:00+09:00');
+        expect(twice.renewed).toEqual([]);
+        expect(twice.contract).toEqual(once);
+      }),
+    );
+  });
+
+  it('renewed terms are consecutive, never past the term containing the cancellation, and reach the month otherwise', () => {
+    fc.assert(
+      fc.property(aCase, (c) => {
+        const contract = contractOf(c);
+        const { contract: renewed, renewed: terms } = renewThrough(contract, c.month, RUN_AT);
+        let previous = contract.term!;
+        for (const term of terms) {
+          expect(term.start).toBe(addDays(previous.end, 1));
+          previous = term;
+        }
+        const effective = contract.cancellation?.effectiveDate;
+        if (effective !== undefined && effective <= previous.end) {
+          expect(terms.every((t) => t.start <= effective)).toBe(true);
+        } else {
+          expect(previous.renewalMonth >= c.month).toBe(true);
+        }
+        expect(renewed.version).toBe(contract.version + (terms.length > 0 ? 1 : 0));
+      }),
+    );
+  });
+
+  it('renewing in several runs reaches the same term as one run', () => {
+    fc.assert(
+      fc.property(aCase, (c) => {
+        const [first, second] = c.month <= c.later ? [c.month, c.later] : [c.later, c.month];
+        const stepwise = renewThrough(renewThrough(contractOf(c), first, RUN_AT).contract, second, RUN_AT).contract;
+        const direct = renewThrough(contractOf(c), second, RUN_AT).contract;
+        expect(stepwise.term).toEqual(direct.term);
+        expect(stepwise.history.length).toBe(direct.history.length);
+      }),
+    );
+  });
+});

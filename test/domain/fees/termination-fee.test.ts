@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { addDays, monthOf, monthsBetween } from '../../../functions/domain/calendar';
+import { terminationFee } from '../../../functions/domain/fees/termination-fee';
+import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
+import { applyOverrides } from '../../../functions/domain/tariff/versioned-tariff';
+import { aContract } from '../fixtures';
+
+const notTaxable = { taxable: false };
+const shippedBasicFee = SHIPPED_CATALOG[2]!.prices['basicFee.withGateway']!.amount;
+
+// Basic fee ① differs per revision here, so that the revision used shows in the amount (P2).
+const catalog = applyOverrides(SHIPPED_CATALOG, {
+  revisions: { '2023-12-01': { 'basicFee.withGateway': 2500 }, '2024-04-01': { 'basicFee.withGateway': 3200 } },
+});
+
+describe('terminationFee (別紙7 ※11, Decision L2)', () => {
+  const contract = aContract({ startDate: '2024-05-10' }); // term 1: 2024-05-10..2025-04-30
+
+  it('cancelling in month 1 costs 11 months of basic fee ①, with its parts', () => {
+    expect(terminationFee(SHIPPED_CATALOG, contract, '2024-05-10', notTaxable)).toEqual({
+      amount: shippedBasicFee * 11,
+      basicFee: shippedBasicFee,
+      remainingMonths: 11,
+      revision: '2024-04-01',
+      clause: '別紙7 ※11',
+      taxable: false,
+      amountIncludingTax: shippedBasicFee * 11,
+      placeholder: true,
+    });
+  });
+
+  it.each([
+    ['2024-05-31', 11],
+    ['2024-06-01', 10],
+    ['2025-03-31', 1],
+    ['2025-04-01', 0], // the renewal month costs nothing
+    ['2025-04-30', 0],
+    ['2025-05-01', 11], // month 1 of the renewed term
+    ['2026-04-30', 0],
+  ])('effective %s leaves %i months', (date, months) => {
+    const fee = terminationFee(catalog, contract, date, notTaxable);
+    expect(fee.remainingMonths).toBe(months);
+    expect(fee.amount).toBe(3200 * months);
+  });
+
+  it('uses basic fee ① in force on the effective date: 2024-03-31 vs 2024-04-01 (P2)', () => {
+    const started = aContract({ startDate: '2023-12-10', appliedAt: '2023-12-05T10:00:00+09:00' }); // months 2023-12..2024-11
+    expect(terminationFee(catalog, started, '2024-03-31', notTaxable)).toMatchObject({
+      revision: '2023-12-01',
+      basicFee: 2500,
+      remainingMonths: 8,
+      amount: 20000,
+      placeholder: false,
+    });
+    expect(terminationFee(catalog, started, '2024-04-01', notTaxable)).toMatchObject({
+      revision: '2024-04-01',
+      basicFee: 3200,
+      remainingMonths: 7,
+      amount: 22400,
+    });
+  });
+
+  it('is 不課税 by default and taxed at 10% rounded down when the operator says so (T3)', () => {
+    const odd = applyOverrides(SHIPPED_CATALOG, { prices: { 'basicFee.withGateway': 1001 } });
+    expect(terminationFee(odd, contract, '2025-02-10', notTaxable)).toMatchObject({ amount: 2002, amountIncludingTax: 2002, taxable: false });
+    expect(terminationFee(odd, contract, '2025-02-10', { taxable: true })).toMatchObject({ amount: 2002, amountIncludingTax: 2202, taxable: true });
+  });
+
+  it.each([
+    ['none', { code: 'none' as const }],
+    ['prime', { code: 'prime' as const, tier: 50 as const }],
+  ])('costs nothing for plan %s (no minimum term)', (_code, plan) => {
+    expect(terminationFee(SHIPPED_CATALOG, aContract({ plan, startDate: '2023-12-10' }), '2024-04-01', notTaxable)).toEqual({
+      amount: 0,
+      basicFee: 0,
+      remainingMonths: 0,
+      revision: '2024-04-01',
+      clause: '別紙7 ※11',
+      taxable: false,
+      amountIncludingTax: 0,
+      placeholder: false,
+    });
+  });
+
+  it('costs nothing for a withdrawal taking effect before the start date', () => {
+    expect(terminationFee(catalog, contract, '2024-05-09', notTaxable)).toMatchObject({ amount: 0, remainingMonths: 0, revision: '2024-04-01' });
+  });
+});
+
+describe('properties', () => {
+  const aStart = fc.integer({ min: 0, max: 365 * 5 }).map((n) => addDays('2023-12-01', n));
+  const anOffset = fc.integer({ min: 0, max: 365 * 5 });
+  const aBasicFee = fc.integer({ min: 0, max: 100_000 });
+
+  it('remaining months are within 0..11 and the fee is basic fee ① × remaining months', () => {
+    fc.assert(
+      fc.property(aStart, anOffset, aBasicFee, fc.boolean(), (startDate, offset, basic, taxable) => {
+        const priced = applyOverrides(SHIPPED_CATALOG, { prices: { 'basicFee.withGateway': basic } });
+        const fee = terminationFee(priced, aContract({ startDate }), addDays(startDate, offset), { taxable });
+        expect(fee.remainingMonths).toBeGreaterThanOrEqual(0);
+        expect(fee.remainingMonths).toBeLessThanOrEqual(11);
+        // Independently of the term functions: months since the start month, counted in years of 12.
+        expect(fee.remainingMonths).toBe(11 - (monthsBetween(monthOf(startDate), monthOf(addDays(startDate, offset))) % 12));
+        expect(fee.basicFee).toBe(basic);
+        expect(fee.amount).toBe(basic * fee.remainingMonths);
+        expect(fee.amountIncludingTax).toBe(taxable ? fee.amount + Math.floor(fee.amount / 10) : fee.amount);
+      }),
+    );
+  });
+});

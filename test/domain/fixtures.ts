@@ -1,0 +1,56 @@
+import type { NewContractInput } from '../../functions/domain/contract-lifecycle';
+import type { Contract, Customer } from '../../functions/domain/contract';
+import { initialTerm } from '../../functions/domain/term/prime-plus-term';
+
+/**
+ * Shared builders for domain tests: a valid value by default (interface.md §1.1/§2
+ * examples), every field overridable, so that a test states only what it is about.
+ */
+export function aCustomer(overrides: Partial<Customer> = {}): Customer {
+  return { customerId: 'C-001', name: '株式会社サンプル', kind: 'corporation', phone: '06-0000-0000', ...overrides };
+}
+
+/** A new Prime Plus application as the order system sends it (interface §1.1). */
+export function anApplication(overrides: Partial<NewContractInput> = {}): NewContractInput {
+  return {
+    contractId: 'K-0001',
+    orderId: 'ORD-2024-000123',
+    appliedAt: '2024-05-01T10:00:00+09:00',
+    customer: aCustomer(),
+    lineId: 'L-0001',
+    startDate: '2024-05-10',
+    plan: { code: 'prime-plus', tier: 10 },
+    services: { edrSecurity: { terminals: 8 }, cloudProxy: { users: 2 }, elgana: { ids: 5 } },
+    billing: { method: 'account-transfer' },
+    ...overrides,
+  };
+}
+
+/**
+ * A stored contract (interface §2). Its term follows its plan and start date unless
+ * given, so that overriding `startDate` or `plan` alone still yields a consistent contract.
+ */
+export function aContract(overrides: Partial<Contract> = {}): Contract {
+  const plan = overrides.plan ?? { code: 'prime-plus', tier: 10 };
+  const startDate = overrides.startDate ?? '2024-05-10';
+  const services = overrides.services ?? { edrSecurity: { terminals: 8 } };
+  const appliedAt = overrides.appliedAt ?? '2024-05-01T10:00:00+09:00';
+  const orderId = overrides.orderId ?? 'ORD-2024-000123';
+  return {
+    contractId: 'K-0001',
+    orderId,
+    lineId: 'L-0001',
+    customer: aCustomer(),
+    plan,
+    services,
+    billing: { method: 'account-transfer' },
+    appliedAt,
+    startDate,
+    term: plan.code === 'prime-plus' ? initialTerm(startDate) : null,
+    cancellation: null,
+    acceptedTermsRevision: '2024-04-01',
+    version: 1,
+    history: [{ at: appliedAt, type: 'ContractCreated', orderId, summary: '新規契約', services }],
+    ...overrides,
+  };
+}

@@ -1,0 +1,201 @@
+import type { Plan, Services } from '../../../functions/domain/contract';
+import type { Reason } from '../../../functions/domain/reasons';
+import { checkApplication, checkServicesChange } from '../../../functions/domain/rules/contract-rules';
+import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
+import { aContract, aCustomer } from '../fixtures';
+
+const free = { occupied: false };
+const codes = (reasons: Reason[]) => reasons.map((r) => r.code);
+
+function apply(overrides: { appliedAt?: string; kind?: 'corporation' | 'individual'; plan?: Plan; services?: Services }, line = free) {
+  return checkApplication(
+    SHIPPED_CATALOG,
+    {
+      appliedAt: overrides.appliedAt ?? '2024-05-01T10:00:00+09:00',
+      customer: aCustomer({ kind: overrides.kind ?? 'corporation' }),
+      plan: overrides.plan ?? { code: 'prime-plus', tier: 10 },
+      services: overrides.services ?? { edrSecurity: { terminals: 8 } },
+    },
+    line,
+  );
+}
+
+const none: Plan = { code: 'none' };
+const prime: Plan = { code: 'prime', tier: 10 };
+const endpoint: Services = { endpointSecurity: { terminals: 3 } };
+
+describe('checkApplication', () => {
+  it('accepts a valid Prime Plus application (interface §1.1 example)', () => {
+    expect(apply({})).toEqual([]);
+  });
+
+  describe('R1 corporate only (第2条 5, from 2023-12-01 JST)', () => {
+    it.each([
+      ['2023-11-30T23:59:00+09:00', []],
+      ['2023-11-30T14:59:59Z', []],
+      ['2023-12-01T00:00:00+09:00', ['CORPORATE_ONLY']],
+      ['2023-11-30T15:00:00Z', ['CORPORATE_ONLY']], // 2023-12-01 00:00 JST
+    ])('an individual applying at %s gets %j', (appliedAt, expected) => {
+      expect(codes(apply({ appliedAt, kind: 'individual', plan: none, services: endpoint }))).toEqual(expected);
+    });
+
+    it('cites the clause and tells the agent what to do', () => {
+      const [reason] = apply({ kind: 'individual' });
+      expect(reason).toMatchObject({ code: 'CORPORATE_ONLY', clause: '第2条 5' });
+      expect(reason!.message).toContain('法人');
+      expect(reason!.message).toContain('2023-12-01');
+    });
+  });
+
+  describe('R2 Prime closed after 2023-12-28 JST (別紙7 ※13, Decision A1: appliedAt counts, to the minute)', () => {
+    it.each([
+      ['2023-12-28T23:59:00+09:00', []],
+      ['2023-12-28T14:59:00Z', []], // 23:59 JST
+      ['2023-12-29T00:00:00+09:00', ['PRIME_PLAN_CLOSED']],
+      ['2023-12-28T15:00:00Z', ['PRIME_PLAN_CLOSED']], // 2023-12-29 00:00 JST
+      ['2024-05-01T10:00:00+09:00', ['PRIME_PLAN_CLOSED']],
+      ['2023-11-30T10:00:00+09:00', []], // before the revision Prime was open
+    ])('a Prime application at %s gets %j', (appliedAt, expected) => {
+      expect(codes(apply({ appliedAt, plan: prime, services: endpoint }))).toEqual(expected);
+    });
+
+    it('shows the application time in JST and cites ※13', () => {
+      const [reason] = apply({ appliedAt: '2023-12-28T15:00:00Z', plan: prime, services: {} });
+      expect(reason!.clause).toBe('別紙7 ※13');
+      expect(reason!.message).toContain('2023-12-29T00:00:00+09:00');
+    });
+  });
+
+  describe('R3 EDR excludes endpoint security (別紙7 ※12)', () => {
+    it('rejects both on one line', () => {
+      expect(apply({ plan: none, services: { endpointSecurity: { terminals: 3 }, edrSecurity: { terminals: 2 } } })).toEqual([
+        expect.objectContaining({ code: 'EDR_ENDPOINT_CONFLICT', clause: '別紙7 ※12' }),
+      ]);
+    });
+
+    it('counts a service with 0 terminals as not contracted', () => {
+      expect(apply({ plan: none, services: { endpointSecurity: { terminals: 0 }, edrSecurity: { terminals: 2 } } })).toEqual([]);
+    });
+  });
+
+  describe('R4 EDR excludes Prime (別紙7 ※14)', () => {
+    it('rejects EDR with Prime', () => {
+      expect(apply({ appliedAt: '2023-12-10T10:00:00+09:00', plan: prime, services: { edrSecurity: { terminals: 1 } } })).toEqual([
+        expect.objectContaining({ code: 'EDR_PRIME_CONFLICT', clause: '別紙7 ※14' }),
+      ]);
+    });
+  });
+
+  describe('R5 Prime Plus includes EDR, so no endpoint security (別紙7 ※11 ※12)', () => {
+    it('rejects endpoint security on Prime Plus', () => {
+      expect(apply({ services: endpoint })).toEqual([expect.objectContaining({ code: 'EDR_ENDPOINT_CONFLICT', clause: '別紙7 ※11 ※12' })]);
+    });
+
+    it('reports R3 and R5 separately when both are broken', () => {
+      expect(apply({ services: { endpointSecurity: { terminals: 1 }, edrSecurity: { terminals: 1 } } }).map((r) => r.clause)).toEqual([
+        '別紙7 ※12',
+        '別紙7 ※11 ※12',
+      ]);
+    });
+  });
+
+  describe('R6 products offered from 2023-12-01 JST', () => {
+    it.each([
+      ['2023-11-30T23:59:00+09:00', ['PRODUCT_NOT_AVAILABLE']],
+      ['2023-11-30T14:59:00Z', ['PRODUCT_NOT_AVAILABLE']],
+      ['2023-12-01T00:00:00+09:00', []],
+      ['2023-11-30T15:00:00Z', []],
+    ])('EDR applied for at %s gets %j', (appliedAt, expected) => {
+      expect(codes(apply({ appliedAt, plan: none, services: { edrSecurity: { terminals: 2 } } }))).toEqual(expected);
+    });
+
+    it('names each product that is not yet offered, with the date it will be', () => {
+      const reasons = apply({ appliedAt: '2023-11-30T10:00:00+09:00', kind: 'corporation' });
+      expect(codes(reasons)).toEqual(['PRODUCT_NOT_AVAILABLE', 'PRODUCT_NOT_AVAILABLE']);
+      expect(reasons[0]!.message).toContain('EDRセキュリティ');
+      expect(reasons[1]!.message).toContain('プライムPlusプラン');
+      expect(reasons[1]!.message).toContain('2023-12-01');
+    });
+  });
+
+  describe('R7 one live contract per line', () => {
+    it('rejects an occupied line', () => {
+      expect(codes(apply({}, { occupied: true }))).toEqual(['LINE_ALREADY_CONTRACTED']);
+    });
+  });
+
+  it('returns every broken rule at once', () => {
+    const reasons = apply(
+      { appliedAt: '2024-01-05T09:00:00+09:00', kind: 'individual', plan: prime, services: { endpointSecurity: { terminals: 1 }, edrSecurity: { terminals: 1 } } },
+      { occupied: true },
+    );
+    expect(codes(reasons)).toEqual(['CORPORATE_ONLY', 'PRIME_PLAN_CLOSED', 'EDR_ENDPOINT_CONFLICT', 'EDR_PRIME_CONFLICT', 'LINE_ALREADY_CONTRACTED']);
+    for (const reason of reasons) {
+      expect(reason.message).toMatch(/[ぁ-んァ-ン一-龥]/);
+      expect(reason.clause).not.toBe('');
+    }
+  });
+
+  describe('request consistency (INVALID_REQUEST with fields)', () => {
+    it.each([['prime-plus' as const], ['prime' as const]])('requires plan.tier for %s, and still runs the rules', (code) => {
+      const reasons = apply({ appliedAt: '2024-01-05T09:00:00+09:00', plan: { code }, services: endpoint }, { occupied: true });
+      expect(reasons[0]).toMatchObject({ code: 'INVALID_REQUEST', fields: [{ path: 'plan.tier' }] });
+      expect(codes(reasons)).toContain('LINE_ALREADY_CONTRACTED');
+    });
+
+    it('does not require a tier without a package plan', () => {
+      expect(apply({ plan: none, services: endpoint })).toEqual([]);
+    });
+
+    it('refuses a time without offset instead of reading it in the host zone', () => {
+      expect(apply({ appliedAt: '2024-05-01T10:00:00' })).toEqual([
+        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'appliedAt' })] }),
+      ]);
+    });
+
+    it('refuses a date before the first tariff revision (no silent fallback)', () => {
+      expect(apply({ appliedAt: '2010-01-01T10:00:00+09:00', plan: none, services: endpoint })).toEqual([
+        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'appliedAt', message: expect.stringContaining('2014-04-01') })] }),
+      ]);
+    });
+  });
+});
+
+describe('checkServicesChange', () => {
+  const primePlus = aContract({ startDate: '2024-05-10' });
+  const change = (services: Services, requestedAt = '2024-06-01T09:00:00+09:00', contract = primePlus) =>
+    checkServicesChange(SHIPPED_CATALOG, contract, { requestedAt, services });
+
+  it('accepts a valid change (interface §1.1 example)', () => {
+    expect(change({ edrSecurity: { terminals: 12 } })).toEqual([]);
+  });
+
+  it('applies R3 and R5 at every change', () => {
+    expect(change({ endpointSecurity: { terminals: 1 }, edrSecurity: { terminals: 1 } }).map((r) => r.clause)).toEqual(['別紙7 ※12', '別紙7 ※11 ※12']);
+  });
+
+  it('applies R4 to an existing Prime contract, but not R2 (a change keeps the plan)', () => {
+    const primeContract = aContract({ plan: prime, startDate: '2023-12-20', appliedAt: '2023-12-20T10:00:00+09:00' });
+    expect(change({ endpointSecurity: { terminals: 5 } }, '2024-06-01T09:00:00+09:00', primeContract)).toEqual([]);
+    expect(codes(change({ edrSecurity: { terminals: 5 } }, '2024-06-01T09:00:00+09:00', primeContract))).toEqual(['EDR_PRIME_CONFLICT']);
+  });
+
+  it('applies R6 on requestedAt, but not R1 (an existing individual customer may change)', () => {
+    const older = aContract({ plan: none, customer: aCustomer({ kind: 'individual' }), startDate: '2023-10-01', appliedAt: '2023-09-20T10:00:00+09:00' });
+    expect(codes(change({ edrSecurity: { terminals: 2 } }, '2023-11-30T23:59:00+09:00', older))).toEqual(['PRODUCT_NOT_AVAILABLE']);
+    expect(change({ edrSecurity: { terminals: 2 } }, '2023-11-30T15:00:00Z', older)).toEqual([]);
+  });
+
+  it('refuses a change once the cancellation has taken effect (JST)', () => {
+    const cancelling = aContract({
+      cancellation: { orderId: 'ORD-3', requestedAt: '2024-07-15T09:00:00+09:00', effectiveDate: '2024-07-31', terminationFee: { amount: 0, basicFee: 0, remainingMonths: 0, revision: '2024-04-01', clause: '別紙7 ※11', taxable: false, amountIncludingTax: 0, placeholder: false } },
+    });
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-31T23:59:00+09:00', cancelling)).toEqual([]);
+    expect(codes(change({ edrSecurity: { terminals: 9 } }, '2024-07-31T15:00:00Z', cancelling))).toEqual(['CONTRACT_NOT_LIVE']);
+    expect(codes(change({ endpointSecurity: { terminals: 1 } }, '2024-08-01T00:00:00+09:00', cancelling))).toEqual(['EDR_ENDPOINT_CONFLICT', 'CONTRACT_NOT_LIVE']);
+  });
+
+  it('refuses a requestedAt without offset', () => {
+    expect(codes(change({}, '2024-06-01 09:00'))).toEqual(['INVALID_REQUEST']);
+  });
+});

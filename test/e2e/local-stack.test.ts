@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { loadSettings } from '../../functions/config';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/infra/routing';
+import { silentLogger } from '../../functions/log';
+import type { EventRecord } from '../../local/event-bus';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { application, newOrderId, type Detail } from '../integration/support/fixtures';
+
+/**
+ * The local stack as its users meet it: started in-process on a free port, then driven
+ * only from outside, with the AWS SDK's EventBridgeClient (PutEvents) and HTTP. Uses the
+ * DynamoDB at DYNAMODB_ENDPOINT when the run has one (a fresh table), else starts its own.
+ */
+jest.setTimeout(60_000);
+
+// Basic fee ① is a placeholder in the shipped catalog: the operator's amount flows in through TARIFF_OVERRIDES.
+const BASIC_FEE_WITH_GATEWAY = 3_300;
+
+let stack: LocalStack;
+let client: EventBridgeClient;
+
+beforeAll(async () => {
+  const settings = loadSettings({
+    TABLE_NAME: `e2e-${randomUUID().slice(0, 8)}`,
+    DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+    RENEWAL_SHARDS: '4',
+    TARIFF_OVERRIDES: JSON.stringify({ prices: { 'basicFee.withGateway': BASIC_FEE_WITH_GATEWAY } }),
+  });
+  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 2, baseDelayMs: 20 }, logger: silentLogger });
+  client = new EventBridgeClient({
+    endpoint: stack.url,
+    region: 'ap-northeast-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'any-secret' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  client?.destroy();
+  await stack?.stop();
+});
+
+/** Parsed JSON bodies, read field by field. */
+type Json = Record<string, any>;
+
+async function get(path: string): Promise<{ status: number; body: Json }> {
+  const response = await fetch(`${stack.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Json };
+}
+
+async function post(path: string, body: string): Promise<{ status: number; body: Json }> {
+  const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: response.status, body: (await response.json()) as Json };
+}
+
+const entry = (detailType: string, detail: unknown): PutEventsRequestEntry => ({
+  EventBusName: DEFAULT_BUS_NAME,
+  Source: INBOUND_SOURCE,
+  DetailType: detailType,
+  Detail: typeof detail === 'string' ? detail : JSON.stringify(detail),
+});
+
+async function put(...entries: PutEventsRequestEntry[]): Promise<string[]> {
+  const result = await client.send(new PutEventsCommand({ Entries: entries }));
+  expect(result.FailedEntryCount).toBe(0);
+  return (result.Entries ?? []).map((e) => e.EventId as string);
+}
+
+async function events(): Promise<EventRecord[]> {
+  return (await get('/_local/events')).body.events as EventRecord[];
+}
+
+/** Waits until the given inbound events are settled (delivered or dead-lettered), then returns every event. */
+async function settled(eventIds: string[]): Promise<EventRecord[]> {
+  for (let waited = 0; waited < 15_000; waited += 50) {
+    const all = await events();
+    const mine = all.filter((record) => eventIds.includes(record.event.id));
+    if (mine.length === eventIds.length && mine.every((record) => record.state === 'delivered' || record.state === 'dead-lettered')) return all;
+    await sleep(50);
+  }
+  throw new Error(`events ${eventIds.join(', ')} not settled: ${JSON.stringify(await events())}`);
+}
+
+async function outcomes(orderId: string, eventIds: string[]): Promise<EventRecord[]> {
+  return (await settled(eventIds)).filter((record) => record.event.source === OUTBOUND_SOURCE && record.event.detail.orderId === orderId);
+}
+
+/** Applies through the bus and returns the created contract's id. */
+async function createdContract(detail: Detail): Promise<string> {
+  const [outcome] = await outcomes(detail.orderId, await put(entry('ContractApplicationSubmitted', detail)));
+  expect(outcome?.event['detail-type']).toBe('ContractCreated');
+  return (outcome?.event.detail.contract as Json).contractId as string;
+}
+
+describe('local stack, driven from outside', () => {
+  it('is healthy once started', async () => {
+    expect(await get('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('turns an application into a contract, visible on the bus and through every lookup', async () => {
+    const detail = application();
+    const [eventId] = await put(entry('ContractApplicationSubmitted', detail));
+    const found = await outcomes(detail.orderId, [eventId as string]);
+
+    expect(found.map((record) => [record.event['detail-type'], record.state, record.deliveries])).toEqual([['ContractCreated', 'delivered', []]]);
+    const all = await events();
+    const inbound = all.find((record) => record.event.id === eventId);
+    expect(inbound).toMatchObject({ state: 'delivered', deliveries: [{ target: 'contract-application', state: 'delivered', attempts: 1 }] });
+    expect((inbound?.seq ?? Infinity) < (found[0]?.seq ?? -Infinity)).toBe(true);
+
+    const contractId = (found[0]?.event.detail.contract as Json).contractId as string;
+    const contract = await get(`/contracts/${contractId}`);
+    expect(contract.status).toBe(200);
+    expect(contract.body).toMatchObject({
+      contractId,
+      orderId: detail.orderId,
+      lineId: detail.lineId,
+      plan: { code: 'prime-plus', tier: 10 },
+      startDate: '2024-05-10',
+      term: { number: 1, start: '2024-05-10', end: '2025-04-30', renewalMonth: '2025-04' },
+      cancellation: null,
+      version: 1,
+      history: [{ type: 'ContractCreated', orderId: detail.orderId }],
+    });
+    expect((await get(`/lines/${detail.lineId}/contract`)).body).toMatchObject({ contractId });
+    expect((await get('/customers/C-001/contracts')).body.contracts.map((c: Json) => c.contractId)).toContain(contractId);
+    expect(await get('/contracts/no-such-contract')).toEqual({ status: 404, body: { error: { code: 'CONTRACT_NOT_FOUND', message: expect.any(String) } } });
+    const badMonth = await get(`/contracts/${contractId}/charges?month=2024-13`);
+    expect(badMonth.status).toBe(400);
+    expect(badMonth.body.error).toMatchObject({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'month' })] });
+  });
+
+  it('refuses an application breaking several rules with every reason at once', async () => {
+    const detail = application({
+      customer: { customerId: 'C-E2E-IND', name: '山田太郎', kind: 'individual' },
+      plan: { code: 'none' },
+      services: { endpointSecurity: { terminals: 3 }, edrSecurity: { terminals: 3 } },
+    });
+    const found = await outcomes(detail.orderId, await put(entry('ContractApplicationSubmitted', detail)));
+    expect(found).toHaveLength(1);
+    expect(found[0]?.event['detail-type']).toBe('ContractApplicationRejected');
+    const reasons = found[0]?.event.detail.reasons as Json[];
+    expect(reasons.map((reason) => reason.code).sort()).toEqual(['CORPORATE_ONLY', 'EDR_ENDPOINT_CONFLICT']);
+    for (const reason of reasons) expect(reason).toEqual(expect.objectContaining({ message: expect.any(String), clause: expect.any(String) }));
+    expect((await get(`/lines/${detail.lineId}/contract`)).status).toBe(404);
+  });
+
+  it('gives the same order delivered twice one contract and one outcome', async () => {
+    const detail = application();
+    const first = await put(entry('ContractApplicationSubmitted', detail), entry('ContractApplicationSubmitted', detail));
+    const second = await put(entry('ContractApplicationSubmitted', detail));
+    const found = await outcomes(detail.orderId, [...first, ...second]);
+    expect(found.map((record) => record.event['detail-type'])).toEqual(['ContractCreated']);
+    const onLine = (await get(`/lines/${detail.lineId}/contract`)).body;
+    expect(onLine.contractId).toBe((found[0]?.event.detail.contract as Json).contractId);
+    const ofCustomer = (await get('/customers/C-001/contracts')).body.contracts as Json[];
+    expect(ofCustomer.filter((c) => c.lineId === detail.lineId)).toHaveLength(1);
+  });
+
+  it('cancels a Prime Plus contract with the termination fee of its remaining months', async () => {
+    const contractId = await createdContract(application());
+    // Effective 2024-07-31: month 3 of the term that started 2024-05-10, so 9 months remain.
+    const quote = await get(`/contracts/${contractId}/termination-quote?date=2024-07-31`);
+    expect(quote.status).toBe(200);
+
+    const cancellation = { orderId: newOrderId('e2e-cxl'), requestedAt: '2024-07-15T09:00:00+09:00', contractId, effectiveDate: '2024-07-31' };
+    const found = await outcomes(cancellation.orderId, await put(entry('CancellationRequested', cancellation)));
+    expect(found.map((record) => record.event['detail-type'])).toEqual(['ContractCancelled']);
+    const fee = found[0]?.event.detail.terminationFee as Json;
+    expect(fee).toMatchObject({ remainingMonths: 9, basicFee: BASIC_FEE_WITH_GATEWAY, amount: BASIC_FEE_WITH_GATEWAY * 9, clause: '別紙7 ※11' });
+    expect(quote.body).toMatchObject(fee);
+
+    const contract = (await get(`/contracts/${contractId}`)).body;
+    expect(contract).toMatchObject({ status: 'cancelled', version: 2, cancellation: { orderId: cancellation.orderId, effectiveDate: '2024-07-31', terminationFee: fee } });
+    expect(contract.history.map((h: Json) => h.type)).toEqual(['ContractCreated', 'ContractCancelled']);
+  });
+
+  it('renews a due Prime Plus contract once when the schedule runs, however often it runs', async () => {
+    const contractId = await createdContract(application());
+    const scheduledTime = '2025-05-01T00:05:00+09:00';
+
+    const run = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime }));
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ month: '2025-05', scheduledTime, complete: true, failed: [] });
+    expect(run.body.renewed).toBeGreaterThanOrEqual(1);
+
+    const renewedEvents = (await events()).filter((r) => r.event['detail-type'] === 'ContractRenewed' && (r.event.detail.contract as Json).contractId === contractId);
+    expect(renewedEvents).toHaveLength(1);
+    expect(renewedEvents[0]?.event.detail.contract).toMatchObject({ term: { number: 2, start: '2025-05-01', end: '2026-04-30', renewalMonth: '2026-04' } });
+    expect((await get(`/contracts/${contractId}`)).body.term).toEqual({ number: 2, start: '2025-05-01', end: '2026-04-30', renewalMonth: '2026-04' });
+
+    const again = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime }));
+    expect(again.body).toMatchObject({ renewed: 0, complete: true });
+    expect((await events()).filter((r) => r.event['detail-type'] === 'ContractRenewed' && (r.event.detail.contract as Json).contractId === contractId)).toHaveLength(1);
+  });
+
+  it('answers a renewal request without a scheduledTime with 400 naming the field', async () => {
+    const response = await post('/_local/schedules/monthly-renewal', '{}');
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'scheduledTime' })] });
+  });
+
+  it('puts an event without a readable orderId in the dead-letter store with its reason', async () => {
+    const [eventId] = await put(entry('ContractApplicationSubmitted', { customer: { name: 'no order id' } }));
+    const all = await settled([eventId as string]);
+    expect(all.find((record) => record.event.id === eventId)).toMatchObject({
+      state: 'dead-lettered',
+      deliveries: [{ target: 'contract-application', state: 'dead-lettered', attempts: 1 }],
+    });
+    const letters = (await get('/_local/dead-letters')).body.deadLetters as Json[];
+    expect(letters.filter((letter) => letter.eventId === eventId)).toEqual([
+      expect.objectContaining({ origin: 'handler', target: 'contract-application', reason: expect.stringContaining('orderId'), payload: expect.objectContaining({ id: eventId }) }),
+    ]);
+    expect(all.filter((record) => record.event.source === OUTBOUND_SOURCE && record.seq > (all.find((r) => r.event.id === eventId)?.seq ?? 0))).toEqual([]);
+  });
+
+  it('fails a malformed Detail in its slot and still takes the other entries of the call', async () => {
+    const good = application();
+    const result = await client.send(
+      new PutEventsCommand({ Entries: [entry('ContractApplicationSubmitted', '{"orderId": "ORD-broken",'), entry('ContractApplicationSubmitted', good)] }),
+    );
+    expect(result.FailedEntryCount).toBe(1);
+    expect(result.Entries?.[0]).toEqual({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' });
+    const goodId = result.Entries?.[1]?.EventId as string;
+    expect((await outcomes(good.orderId, [goodId])).map((r) => r.event['detail-type'])).toEqual(['ContractCreated']);
+    expect((await events()).some((record) => record.event.detail.orderId === 'ORD-broken')).toBe(false);
+  });
+});

@@ -1,0 +1,175 @@
+import { application, inboundEvent } from './support/fixtures';
+import { RequestCounter } from './support/request-counter';
+import { useTable } from './support/suite';
+
+const t = useTable('applications');
+
+const submitted = (detail: unknown) => inboundEvent('ContractApplicationSubmitted', detail);
+const reasonCodes = (orderId: string) => t.h.bus.forOrder(orderId).flatMap((e) => (e.detail.reasons ?? []).map((r: { code: string }) => r.code));
+
+describe('ContractApplicationSubmitted', () => {
+  it('creates the contract and publishes ContractCreated with the interface §2 shape', async () => {
+    const detail = application();
+    const result = await t.handlers.apply(submitted(detail));
+
+    expect(result).toEqual({ orderId: detail.orderId, outcome: 'ContractCreated', duplicate: false });
+    const [event] = t.h.bus.forOrder(detail.orderId);
+    expect(event).toMatchObject({ source: 'omakase.contracts', detailType: 'ContractCreated', eventBusName: t.table.settings.eventBusName });
+    expect(event?.detail.contract).toMatchObject({
+      orderId: detail.orderId,
+      lineId: detail.lineId,
+      plan: { code: 'prime-plus', tier: 10 },
+      startDate: '2024-05-10',
+      status: 'live',
+      term: { number: 1, start: '2024-05-10', end: '2025-04-30', renewalMonth: '2025-04' },
+      cancellation: null,
+      version: 1,
+    });
+    expect(event?.detail.contract.history).toBeUndefined();
+    const stored = await t.store.getContract(event?.detail.contract.contractId);
+    expect(stored?.history.map((entry) => entry.type)).toEqual(['ContractCreated']);
+  });
+
+  it('costs one TransactWriteItems and no read on the happy path, plus one UpdateItem marking the outcome published', async () => {
+    const counter = new RequestCounter(t.table.client);
+    await t.handlers.apply(submitted(application()));
+    expect(counter.snapshot()).toEqual({ TransactWriteItems: 1, UpdateItem: 1 });
+  });
+
+  it('defaults startDate to the JST date of appliedAt (15:30Z on 28 Dec is 29 Dec in Japan)', async () => {
+    const { startDate: _omitted, ...detail } = application({ appliedAt: '2023-12-28T15:30:00Z' });
+    await t.handlers.apply(submitted(detail));
+    expect(t.h.bus.forOrder(detail.orderId)[0]?.detail.contract.startDate).toBe('2023-12-29');
+  });
+
+  it('has one effect and one outcome when the same event arrives twice', async () => {
+    const detail = application();
+    const first = await t.handlers.apply(submitted(detail));
+    const second = await t.handlers.apply(submitted(detail));
+
+    expect(first).toMatchObject({ duplicate: false });
+    expect(second).toEqual({ orderId: detail.orderId, outcome: 'ContractCreated', duplicate: true });
+    expect(t.h.bus.forOrder(detail.orderId)).toHaveLength(1);
+    expect(await t.store.getLine(detail.lineId)).toMatchObject({ contractIds: [expect.any(String)] });
+  });
+
+  it('has one effect and one outcome when the same event arrives 20 times at once', async () => {
+    const detail = application();
+    const results = await Promise.all(Array.from({ length: 20 }, () => t.handlers.apply(submitted(detail))));
+
+    expect(results.filter((r) => 'duplicate' in r && !r.duplicate)).toHaveLength(1);
+    expect(t.h.bus.forOrder(detail.orderId)).toHaveLength(1);
+    const line = await t.store.getLine(detail.lineId);
+    expect(line?.contractIds).toHaveLength(1);
+    expect((await t.store.contractsOfCustomer('C-001')).filter((c) => c.lineId === detail.lineId)).toHaveLength(1);
+  });
+
+  it('refuses a different request that reuses an orderId with ORDER_ID_REUSED, once per request', async () => {
+    const detail = application();
+    await t.handlers.apply(submitted(detail));
+    const reuse = { ...application(), orderId: detail.orderId };
+    const refused = await t.handlers.apply(submitted(reuse));
+    const again = await t.handlers.apply(submitted(reuse));
+
+    expect(refused).toEqual({ orderId: detail.orderId, outcome: 'ContractApplicationRejected', duplicate: false });
+    expect(again).toMatchObject({ duplicate: true });
+    const events = t.h.bus.forOrder(detail.orderId);
+    expect(events.map((e) => e.detailType)).toEqual(['ContractCreated', 'ContractApplicationRejected']);
+    expect(events[1]?.detail.reasons).toEqual([expect.objectContaining({ code: 'ORDER_ID_REUSED', clause: expect.any(String), message: expect.any(String) })]);
+    expect(await t.store.getLine(reuse.lineId)).toBeNull();
+  });
+
+  it('refuses an individual applying on or after 2023-12-01 with CORPORATE_ONLY', async () => {
+    const detail = application({ customer: { customerId: 'C-002', name: '山田太郎', kind: 'individual' } });
+    await t.handlers.apply(submitted(detail));
+    expect(reasonCodes(detail.orderId)).toEqual(['CORPORATE_ONLY']);
+  });
+
+  it('refuses Prime from 2023-12-29 00:00 JST with PRIME_PLAN_CLOSED, and accepts it a minute earlier', async () => {
+    const prime = { plan: { code: 'prime', tier: 10 }, services: { gatewaySecurity: { tier: 10, failureSupport24h: true } }, startDate: '2024-01-10' };
+    const late = application({ ...prime, appliedAt: '2023-12-28T15:00:00Z' });
+    const inTime = application({ ...prime, appliedAt: '2023-12-28T23:59:00+09:00' });
+    await t.handlers.apply(submitted(late));
+    await t.handlers.apply(submitted(inTime));
+
+    expect(reasonCodes(late.orderId)).toEqual(['PRIME_PLAN_CLOSED']);
+    expect(t.h.bus.forOrder(inTime.orderId).map((e) => e.detailType)).toEqual(['ContractCreated']);
+  });
+
+  it('refuses EDR with endpoint security (EDR_ENDPOINT_CONFLICT) and EDR on Prime (EDR_PRIME_CONFLICT)', async () => {
+    const both = application({ plan: { code: 'none' }, services: { edrSecurity: { terminals: 3 }, endpointSecurity: { terminals: 3 } } });
+    const primeEdr = application({ appliedAt: '2023-12-20T10:00:00+09:00', plan: { code: 'prime', tier: 10 }, services: { edrSecurity: { terminals: 3 } } });
+    await t.handlers.apply(submitted(both));
+    await t.handlers.apply(submitted(primeEdr));
+
+    expect(reasonCodes(both.orderId)).toEqual(['EDR_ENDPOINT_CONFLICT']);
+    expect(reasonCodes(primeEdr.orderId)).toContain('EDR_PRIME_CONFLICT');
+  });
+
+  it('refuses Prime Plus applied for on 2023-11-30 with PRODUCT_NOT_AVAILABLE', async () => {
+    const detail = application({ appliedAt: '2023-11-30T23:59:00+09:00', startDate: '2023-12-10' });
+    await t.handlers.apply(submitted(detail));
+    expect(reasonCodes(detail.orderId)).toContain('PRODUCT_NOT_AVAILABLE');
+  });
+
+  it('refuses a second contract on a taken line with LINE_ALREADY_CONTRACTED, together with every other broken rule', async () => {
+    const first = application();
+    await t.handlers.apply(submitted(first));
+    const second = application({ lineId: first.lineId });
+    const both = application({ lineId: first.lineId, customer: { customerId: 'C-003', name: '個人', kind: 'individual' } });
+    await t.handlers.apply(submitted(second));
+    await t.handlers.apply(submitted(both));
+
+    expect(reasonCodes(second.orderId)).toEqual(['LINE_ALREADY_CONTRACTED']);
+    expect(reasonCodes(both.orderId).sort()).toEqual(['CORPORATE_ONLY', 'LINE_ALREADY_CONTRACTED']);
+    expect((await t.store.getLine(first.lineId))?.contractIds).toHaveLength(1);
+  });
+
+  it('accepts a new contract on a line whose contract is cancelled before the new start date (R7 handover)', async () => {
+    const first = application({ startDate: '2024-05-10' });
+    await t.handlers.apply(submitted(first));
+    const contractId = t.h.bus.forOrder(first.orderId)[0]?.detail.contract.contractId;
+    await t.handlers.cancel(t.handlers.cancelEvent({ contractId, effectiveDate: '2024-06-30' }));
+    const onTheLastDay = application({ lineId: first.lineId, startDate: '2024-06-30' });
+    const theDayAfter = application({ lineId: first.lineId, startDate: '2024-07-01' });
+    await t.handlers.apply(submitted(onTheLastDay));
+    await t.handlers.apply(submitted(theDayAfter));
+
+    expect(reasonCodes(onTheLastDay.orderId)).toEqual(['LINE_ALREADY_CONTRACTED']);
+    expect(t.h.bus.forOrder(theDayAfter.orderId).map((e) => e.detailType)).toEqual(['ContractCreated']);
+    expect((await t.store.getLine(first.lineId))?.contractIds).toHaveLength(2);
+  });
+
+  it('refuses a malformed application with INVALID_REQUEST naming every failing field', async () => {
+    const detail = application({
+      appliedAt: '2024-05-01 10:00',
+      customer: { customerId: 'C-9', name: 'x', kind: 'company' },
+      services: { edrSecurity: { terminals: -1 }, firewall: { units: 1 } },
+    });
+    await t.handlers.apply(submitted(detail));
+
+    const [event] = t.h.bus.forOrder(detail.orderId);
+    expect(event?.detailType).toBe('ContractApplicationRejected');
+    const [reason] = event?.detail.reasons;
+    expect(reason.code).toBe('INVALID_REQUEST');
+    expect(reason.fields.map((f: { path: string }) => f.path).sort()).toEqual(['appliedAt', 'customer.kind', 'services.edrSecurity.terminals', 'services.firewall']);
+  });
+
+  it('sends an event without a readable orderId to the dead-letter sink and returns', async () => {
+    const { orderId: _missing, ...detail } = application();
+    const result = await t.handlers.apply(submitted(detail));
+
+    expect(result).toMatchObject({ deadLettered: true, reason: expect.stringContaining('orderId') });
+    expect(t.h.deadLetters.letters).toEqual([expect.objectContaining({ reason: expect.stringContaining('orderId'), payload: expect.objectContaining({ detail }) })]);
+    expect(t.h.bus.published).toEqual([]);
+  });
+
+  it('dead-letters an event of another detail-type instead of treating it as an application', async () => {
+    const result = await t.handlers.apply(inboundEvent('ContractApplicationSubmitted', null));
+    const misrouted = await t.handlers.apply(inboundEvent('CancellationRequested', application()) as never);
+
+    expect(result).toMatchObject({ deadLettered: true });
+    expect(misrouted).toMatchObject({ deadLettered: true, reason: expect.stringContaining('CancellationRequested') });
+    expect(t.h.deadLetters.letters).toHaveLength(2);
+  });
+});

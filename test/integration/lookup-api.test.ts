@@ -1,0 +1,126 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
+import { inboundHandlers } from './support/contracts';
+import { freshTable, type TestTable } from './support/dynamodb';
+import { fixedClock, harness, type Harness } from './support/fixtures';
+import { RequestCounter } from './support/request-counter';
+
+let table: TestTable;
+let h: Harness;
+let lookup: ReturnType<typeof createLookupApiHandler>;
+let contractId: string;
+let lineId: string;
+let customerId: string;
+
+/** The parts of a REST proxy event the lookup reads, as API Gateway fills them. */
+function get(path: string, query: Record<string, string> | null = null, httpMethod = 'GET'): APIGatewayProxyEvent {
+  return { httpMethod, path, queryStringParameters: query } as APIGatewayProxyEvent;
+}
+
+async function call(path: string, query: Record<string, string> | null = null, httpMethod = 'GET') {
+  const response = await lookup(get(path, query, httpMethod));
+  return { status: response.statusCode, body: JSON.parse(response.body), headers: response.headers };
+}
+
+beforeAll(async () => {
+  table = await freshTable('lookups');
+  h = harness(table, '2024-06-01T10:00:00+09:00');
+  lookup = createLookupApiHandler({ dynamoDb: table.client, settings: table.settings, clock: fixedClock('2024-07-15T12:00:00+09:00') });
+  const handlers = inboundHandlers(h);
+  customerId = `C-${Date.now()}`;
+  lineId = `L-lookup-${Date.now()}`;
+  const customer = { customerId, name: '株式会社ルックアップ', kind: 'corporation' };
+  contractId = await handlers.created({ customer, lineId, startDate: '2024-05-10' });
+  await handlers.change(handlers.changeEvent({ contractId, requestedAt: '2024-06-10T09:00:00+09:00', services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } } }));
+  await handlers.created({ customer, plan: { code: 'none' }, services: { edrSecurity: { terminals: 1 } } });
+});
+afterAll(() => table.client.destroy());
+
+describe('lookup API', () => {
+  it('answers GET /contracts/{id} with the contract, its status today and every change, from one read', async () => {
+    const counter = new RequestCounter(table.client);
+    const { status, body, headers } = await call(`/contracts/${contractId}`);
+
+    expect(counter.snapshot()).toEqual({ GetItem: 1 });
+    expect(status).toBe(200);
+    expect(headers?.['content-type']).toMatch(/application\/json/);
+    expect(body).toMatchObject({ contractId, lineId, status: 'live', version: 2, term: { number: 1, renewalMonth: '2025-04' } });
+    expect(body.history.map((e: { type: string }) => e.type)).toEqual(['ContractCreated', 'ContractServicesChanged']);
+    expect(body.history[1]).toEqual(expect.objectContaining({ at: '2024-06-10T09:00:00+09:00', orderId: expect.any(String), summary: expect.any(String) }));
+  });
+
+  it("lists a customer's contracts", async () => {
+    const { status, body } = await call(`/customers/${customerId}/contracts`);
+    expect(status).toBe(200);
+    expect(body.contracts).toHaveLength(2);
+    expect(body.contracts.map((c: { customer: { customerId: string } }) => c.customer.customerId)).toEqual([customerId, customerId]);
+    expect(body.contracts[0].history).toBeUndefined();
+  });
+
+  it("answers an unknown customer with an empty list", async () => {
+    expect(await call('/customers/nobody/contracts')).toMatchObject({ status: 200, body: { contracts: [] } });
+  });
+
+  it("answers a line's live contract, and 404 for a line without one", async () => {
+    expect(await call(`/lines/${lineId}/contract`)).toMatchObject({ status: 200, body: { contractId, lineId } });
+    expect(await call('/lines/L-none/contract')).toMatchObject({ status: 404, body: { error: { code: 'CONTRACT_NOT_FOUND' } } });
+  });
+
+  it('quotes the termination fee for a date (renewal month: nothing left to pay) and for today (month 3: 9 months)', async () => {
+    const inRenewalMonth = await call(`/contracts/${contractId}/termination-quote`, { date: '2025-04-01' });
+    const today = await call(`/contracts/${contractId}/termination-quote`);
+
+    expect(inRenewalMonth).toMatchObject({ status: 200, body: { amount: 0, remainingMonths: 0, clause: '別紙7 ※11' } });
+    expect(today).toMatchObject({ status: 200, body: { effectiveDate: '2024-07-15', amount: 27000, basicFee: 3000, remainingMonths: 9, revision: '2024-04-01' } });
+  });
+
+  it('answers the charges of a billing month, with the change counting for the whole month it was made in (C2)', async () => {
+    const { status, body } = await call(`/contracts/${contractId}/charges`, { month: '2024-06' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ contractId, month: '2024-06', revision: '2024-04-01' });
+    const edr = body.lines.find((line: { item: string }) => line.item === 'edrSecurity');
+    expect(edr).toMatchObject({ quantity: 7, unitPrice: 1100, amount: 7700 });
+  });
+
+  it('answers 400 naming month for charges of a month the contract was not live', async () => {
+    const { status, body } = await call(`/contracts/${contractId}/charges`, { month: '2024-04' });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'month' })] });
+  });
+
+  it('answers the tariff revision in force on a date, and 400 before the first one', async () => {
+    expect(await call('/tariff', { date: '2024-03-31' })).toMatchObject({ status: 200, body: { id: '2023-12-01' } });
+    expect(await call('/tariff', { date: '2024-04-01' })).toMatchObject({ status: 200, body: { id: '2024-04-01' } });
+    expect(await call('/tariff')).toMatchObject({ status: 200, body: { id: '2024-04-01' } });
+    expect(await call('/tariff', { date: '2001-01-01' })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'date' })] } } });
+  });
+
+  it('answers 404 CONTRACT_NOT_FOUND for an unknown contract on every contract route', async () => {
+    for (const path of ['/contracts/nope', '/contracts/nope/termination-quote', '/contracts/nope/charges']) {
+      const { status, body } = await call(path);
+      expect(status).toBe(404);
+      expect(body.error).toEqual({ code: 'CONTRACT_NOT_FOUND', message: expect.stringContaining('nope') });
+    }
+  });
+
+  it('answers 400 INVALID_REQUEST with the fields for bad parameters, never a 500', async () => {
+    const cases: Array<[string, Record<string, string> | null, string]> = [
+      [`/contracts/${contractId}/termination-quote`, { date: '2024-02-30' }, 'date'],
+      [`/contracts/${contractId}/charges`, { month: '2024-13' }, 'month'],
+      [`/contracts/${contractId}`, { verbose: 'yes' }, 'verbose'],
+      ['/contracts/%E0%A4%A', null, 'contractId'],
+      [`/contracts/${'x'.repeat(201)}`, null, 'contractId'],
+    ];
+    for (const [path, query, field] of cases) {
+      const { status, body } = await call(path, query);
+      expect({ path, status }).toEqual({ path, status: 400 });
+      expect(body.error.code).toBe('INVALID_REQUEST');
+      expect(body.error.fields.map((f: { path: string }) => f.path)).toContain(field);
+    }
+  });
+
+  it('answers 404 for an unknown path and 405 for a method other than GET', async () => {
+    expect(await call('/contracts')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await call(`/contracts/${contractId}`, null, 'DELETE')).toMatchObject({ status: 405 });
+  });
+});

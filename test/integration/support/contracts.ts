@@ -1,0 +1,32 @@
+import { createCancellationHandler } from '../../../functions/handlers/cancellation';
+import { createContractApplicationHandler } from '../../../functions/handlers/contract-application';
+import { createServicesChangeHandler } from '../../../functions/handlers/services-change';
+import { application, inboundEvent, newOrderId, type Harness } from './fixtures';
+
+/** The three inbound handlers on one harness, and shortcuts that return the outcome event. */
+export function inboundHandlers(h: Harness) {
+  const apply = createContractApplicationHandler(h.deps);
+  const change = createServicesChangeHandler(h.deps);
+  const cancel = createCancellationHandler(h.deps);
+  const outcomeOf = (orderId: string) => {
+    const events = h.bus.forOrder(orderId);
+    if (events.length !== 1) throw new Error(`expected one outcome for ${orderId}, got ${events.length}`);
+    return events[0] as (typeof events)[number];
+  };
+  return {
+    apply,
+    change,
+    cancel,
+    outcomeOf,
+    /** Applies and returns the created contract's id. */
+    async created(overrides: Record<string, unknown> = {}): Promise<string> {
+      const detail = application(overrides);
+      await apply(inboundEvent('ContractApplicationSubmitted', detail));
+      const outcome = outcomeOf(detail.orderId);
+      if (outcome.detailType !== 'ContractCreated') throw new Error(`application refused: ${JSON.stringify(outcome.detail)}`);
+      return outcome.detail.contract.contractId as string;
+    },
+    changeEvent: (detail: Record<string, unknown>) => inboundEvent('ServicesChangeRequested', { orderId: newOrderId('chg'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
+    cancelEvent: (detail: Record<string, unknown>) => inboundEvent('CancellationRequested', { orderId: newOrderId('cxl'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
+  };
+}
