@@ -5,13 +5,13 @@ import { DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
 
 /**
  * `npm start`: the whole system on this machine (interface §5). Options come from flags
- * and the environment; docs/local.md lists them. Every failure ends with one line saying
+ * and the environment; the README (section "Run it locally") lists them. Every failure ends with one line saying
  * what to do, and nothing left running.
  */
 const USAGE = `Usage: npm start [-- --data-dir DIR]
 
 Runs DynamoDB Local, the local event bus, the lookup API and the /_local endpoints
-on http://127.0.0.1:$PORT. See docs/local.md.
+on http://127.0.0.1:$PORT. See README.md, "Run it locally".
 
   --data-dir DIR   keep DynamoDB data in DIR across restarts (env LOCAL_DATA_DIR); default: in memory
   -h, --help       this text
