@@ -17,15 +17,27 @@ const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
 // An instant must carry its offset: a bare local time would be read in the host zone.
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * The last year a date or month may name. ISO dates compare correctly as strings only
+ * with four-digit years, and dates derived from an input run up to a year past it (the
+ * end of the term it falls in, the term a renewal reaches): keeping the last four-digit
+ * year in reserve refuses a far-future input at the edge instead of letting term
+ * arithmetic run into five-digit years.
+ */
+export const LAST_YEAR = 9998;
+
 export function isInstant(value: string): boolean {
   const m = INSTANT.exec(value);
   // Date.parse rolls 2023-02-30 over into March and 24:00 into the next day: refuse both.
-  return m !== null && isLocalDate(m[1]) && Number(m[2]) <= 23 && !Number.isNaN(Date.parse(value));
+  if (m === null || !isLocalDate(m[1]) || Number(m[2]) > 23) return false;
+  const at = Date.parse(value);
+  // The JST date counts, not the written one: 9998-12-31T23:00:00-09:00 is 9999-01-01 in Japan.
+  return !Number.isNaN(at) && isLocalDate(format(at, 'yyyy-MM-dd', { in: jst }));
 }
 
 export function isLocalDate(value: string): boolean {
   const m = LOCAL_DATE.exec(value);
-  if (!m) return false;
+  if (!m || Number(m[1]) > LAST_YEAR) return false;
   const month = Number(m[2]);
   const day = Number(m[3]);
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(`${m[1]}-${m[2]}`);
@@ -33,22 +45,25 @@ export function isLocalDate(value: string): boolean {
 
 export function isYearMonth(value: string): boolean {
   const m = YEAR_MONTH.exec(value);
-  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+  return m !== null && Number(m[1]) <= LAST_YEAR && Number(m[2]) >= 1 && Number(m[2]) <= 12;
 }
 
-/** The JST calendar date of an instant: 2023-12-28T15:30:00Z is 2023-12-29. */
-export function jstDateOf(instant: Date | string): LocalDate {
+function toInstant(instant: Date | string): Date {
   // A string without an offset would be read in the host's zone: refuse it rather than guess.
   if (typeof instant === 'string' && !isInstant(instant)) {
     throw new RangeError(`not an instant with a time zone offset (e.g. 2024-05-01T10:00:00+09:00): ${instant}`);
   }
-  const at = typeof instant === 'string' ? new Date(instant) : instant;
-  return format(at, 'yyyy-MM-dd', { in: jst });
+  return typeof instant === 'string' ? new Date(instant) : instant;
+}
+
+/** The JST calendar date of an instant: 2023-12-28T15:30:00Z is 2023-12-29. */
+export function jstDateOf(instant: Date | string): LocalDate {
+  return format(toInstant(instant), 'yyyy-MM-dd', { in: jst });
 }
 
 /** The instant rendered in JST with its offset, as the interface shows instants. */
-export function toJstIso(instant: Date): string {
-  return format(instant, "yyyy-MM-dd'T'HH:mm:ssxxx", { in: jst });
+export function toJstIso(instant: Date | string): string {
+  return format(toInstant(instant), "yyyy-MM-dd'T'HH:mm:ssxxx", { in: jst });
 }
 
 export function monthOf(date: LocalDate): YearMonth {
@@ -90,10 +105,6 @@ export function lastDayOf(month: YearMonth): LocalDate {
   return `${month}-${pad(daysInMonth(month))}`;
 }
 
-export function dayOfMonth(date: LocalDate): number {
-  return Number(date.slice(8, 10));
-}
-
 /** Calendar days from `from` to `to`, counting both ends (a single day is 1). */
 export function daysInclusive(from: LocalDate, to: LocalDate): number {
   const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
@@ -105,8 +116,6 @@ export function addDays(date: LocalDate, n: number): LocalDate {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-// ISO dates and months compare correctly as strings; these names say so at the call site.
-export const isBefore = (a: string, b: string): boolean => a < b;
-export const isOnOrBefore = (a: string, b: string): boolean => a <= b;
+// ISO dates and months (four-digit years, see LAST_YEAR) compare correctly as strings.
 export const latest = (a: string, b: string): string => (a > b ? a : b);
 export const earliest = (a: string, b: string): string => (a < b ? a : b);

@@ -11,7 +11,7 @@ import type {
   Services,
   Term,
 } from './contract';
-import { RuleViolationError } from './errors';
+import { RuleViolationError, type FieldIssue } from './errors';
 import { terminationFee } from './fees/termination-fee';
 import { cancellationAlreadyRequested, contractCancelled, invalidRequest, type Reason } from './reasons';
 import type { Catalog } from './tariff/catalog';
@@ -80,9 +80,20 @@ export function checkLiveOn(contract: Contract, date: LocalDate): Reason[] {
 }
 
 /**
- * Preconditions of a cancellation: one per contract (the lead's decision), taking effect
- * no earlier than the JST date it was requested (interface §1.1; the schema checks this
- * too, the domain does not rely on it).
+ * Nothing about a contract can predate the JST date its customer applied on: the rules
+ * are judged at appliedAt (Decision A1), so an earlier start would put the contract in
+ * force under terms they never judged, and an earlier change or cancellation would be
+ * about a contract that did not exist yet (and would put its history out of time order).
+ */
+export function notBeforeApplication(appliedAt: string, path: string, date: LocalDate): FieldIssue[] {
+  const appliedOn = jstDateOf(appliedAt);
+  return date < appliedOn ? [{ path, message: `${date} は申込日 (${appliedOn}, 日本時間) より前です。申込日以降の日付を指定してください` }] : [];
+}
+
+/**
+ * Preconditions of a cancellation: one per contract (the lead's decision), requested no
+ * earlier than the application, taking effect no earlier than the JST date it was
+ * requested (interface §1.1). The schema only fills the default; this is the one check.
  */
 export function checkCancellation(contract: Contract, request: { requestedAt: string; effectiveDate: LocalDate }): Reason[] {
   if (contract.cancellation) return [cancellationAlreadyRequested(contract.contractId, contract.cancellation.effectiveDate)];
@@ -90,9 +101,13 @@ export function checkCancellation(contract: Contract, request: { requestedAt: st
     return [invalidRequest([{ path: 'effectiveDate', message: '解約日は YYYY-MM-DD 形式の実在する日付で指定してください' }])];
   }
   const requestedOn = jstDateOf(request.requestedAt);
-  return request.effectiveDate < requestedOn
-    ? [invalidRequest([{ path: 'effectiveDate', message: `解約日は解約申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` }])]
-    : [];
+  const issues = [
+    ...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn),
+    ...(request.effectiveDate < requestedOn
+      ? [{ path: 'effectiveDate', message: `解約日は解約申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` }]
+      : []),
+  ];
+  return issues.length > 0 ? [invalidRequest(issues)] : [];
 }
 
 export function cancelContract(

@@ -18,10 +18,6 @@ export function consumptionTax(amount: number): number {
   return (scaled - (scaled % 100)) / 100;
 }
 
-export function withConsumptionTax(amount: number): number {
-  return amount + consumptionTax(amount);
-}
-
 /**
  * Decision T3: the termination fee is compensation outside consumption tax (不課税)
  * unless the operator's setting makes it taxable.

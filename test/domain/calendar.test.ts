@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import {
   addDays,
   addMonths,
-  dayOfMonth,
   daysInclusive,
   daysInMonth,
   firstDayOf,
@@ -10,6 +9,7 @@ import {
   isLocalDate,
   isYearMonth,
   jstDateOf,
+  LAST_YEAR,
   lastDayOf,
   monthOf,
   monthsBetween,
@@ -55,6 +55,12 @@ describe('toJstIso', () => {
   it('renders the instant in JST with its offset', () => {
     expect(toJstIso(new Date('2023-12-28T15:00:00Z'))).toBe('2023-12-29T00:00:00+09:00');
     expect(toJstIso(new Date('2023-12-28T14:59:59Z'))).toBe('2023-12-28T23:59:59+09:00');
+  });
+
+  it('takes an instant as the interface writes it, and refuses one without offset', () => {
+    expect(toJstIso('2023-12-28T15:00:00Z')).toBe('2023-12-29T00:00:00+09:00');
+    expect(toJstIso('2024-01-31T10:00:00-08:00')).toBe('2024-02-01T03:00:00+09:00');
+    expect(() => toJstIso('2023-12-28T15:00:00')).toThrow(RangeError);
   });
 });
 
@@ -113,7 +119,6 @@ describe('months', () => {
     expect(firstDayOf('2024-02')).toBe('2024-02-01');
     expect(lastDayOf('2023-11')).toBe('2023-11-30');
     expect(lastDayOf('2023-12')).toBe('2023-12-31');
-    expect(dayOfMonth('2024-01-31')).toBe(31);
   });
 });
 
@@ -159,6 +164,14 @@ describe('validation', () => {
     },
   );
 
+  it(`dates and months end with year ${LAST_YEAR}, so that a term starting on any of them ends in a four-digit year`, () => {
+    expect(isLocalDate('9998-12-31')).toBe(true);
+    expect(isLocalDate('9999-01-01')).toBe(false);
+    expect(isYearMonth('9998-12')).toBe(true);
+    expect(isYearMonth('9999-01')).toBe(false);
+    expect(lastDayOf(addMonths(monthOf('9998-12-31'), 11))).toBe('9999-11-30');
+  });
+
   it('months must be 01 to 12', () => {
     expect(isYearMonth('2024-01')).toBe(true);
     expect(isYearMonth('2024-12')).toBe(true);
@@ -168,7 +181,7 @@ describe('validation', () => {
     expect(isYearMonth('2024-04-01')).toBe(false);
   });
 
-  it.each(['2023-12-28T15:00:00Z', '2023-12-29T00:00:00+09:00', '2023-12-28T23:59+09:00', '2024-02-29T00:00:00.123Z'])(
+  it.each(['2023-12-28T15:00:00Z', '2023-12-29T00:00:00+09:00', '2023-12-28T23:59+09:00', '2024-02-29T00:00:00.123Z', '9998-12-31T14:59:59Z'])(
     '%s is an instant',
     (value) => {
       expect(isInstant(value)).toBe(true);
@@ -184,6 +197,9 @@ describe('validation', () => {
     '2023-12-28T25:00:00Z',
     '2023-12-28T15:00:60Z',
     'yesterday',
+    '9999-01-01T00:00:00+09:00', // past LAST_YEAR
+    '9998-12-31T15:00:00Z', // 9999-01-01 in Japan
+    '9998-12-31T23:00:00-09:00',
   ])('%s is not an instant', (value) => {
     expect(isInstant(value)).toBe(false);
   });

@@ -132,6 +132,18 @@ describe('cancelContract', () => {
   it('refuses an effective date that is not a calendar date', () => {
     expect(refusal(() => cancelContract(contract, { ...request, effectiveDate: '2024-02-30' }, SHIPPED_CATALOG, notTaxable))[0]!.code).toBe('INVALID_REQUEST');
   });
+
+  it('refuses a request dated before the JST date the contract was applied for, naming requestedAt', () => {
+    // Applied for on 2024-05-10 JST; the effective date defaults to the request's date, so it is refused too.
+    const early = { ...request, requestedAt: '2024-05-09T14:59:00Z', effectiveDate: '2024-05-09' };
+    expect(refusal(() => cancelContract(contract, early, SHIPPED_CATALOG, notTaxable))).toEqual([
+      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })] }),
+    ]);
+    // Even before the first tariff revision: refused on requestedAt, not failing on the tariff.
+    const ancient = { ...request, requestedAt: '2010-01-01T09:00:00+09:00', effectiveDate: '2010-01-01' };
+    expect(refusal(() => cancelContract(contract, ancient, SHIPPED_CATALOG, notTaxable))[0]!.fields!.map((f) => f.path)).toEqual(['requestedAt']);
+    expect(cancelContract(contract, { ...early, requestedAt: '2024-05-09T15:00:00Z', effectiveDate: '2024-05-10' }, SHIPPED_CATALOG, notTaxable).cancellation).not.toBeNull();
+  });
 });
 
 describe('renewThrough (interface §4)', () => {

@@ -34,7 +34,8 @@ export function aContract(overrides: Partial<Contract> = {}): Contract {
   const plan = overrides.plan ?? { code: 'prime-plus', tier: 10 };
   const startDate = overrides.startDate ?? '2024-05-10';
   const services = overrides.services ?? { edrSecurity: { terminals: 8 } };
-  const appliedAt = overrides.appliedAt ?? '2024-05-01T10:00:00+09:00';
+  // A contract cannot start before its application (notBeforeApplication): a start date alone moves both.
+  const appliedAt = overrides.appliedAt ?? (overrides.startDate ? `${overrides.startDate}T09:00:00+09:00` : '2024-05-01T10:00:00+09:00');
   const orderId = overrides.orderId ?? 'ORD-2024-000123';
   return {
     contractId: 'K-0001',

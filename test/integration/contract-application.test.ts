@@ -140,6 +140,32 @@ describe('ContractApplicationSubmitted', () => {
     expect((await t.store.getLine(first.lineId))?.contractIds).toHaveLength(2);
   });
 
+  it('refuses a start date before the JST date of appliedAt with INVALID_REQUEST on startDate (rules are judged at appliedAt)', async () => {
+    // 23:30 JST and 15:30Z on 30 April are 30 April and 1 May in Japan.
+    const sameDay = application({ appliedAt: '2024-04-30T23:30:00+09:00', startDate: '2024-04-30' });
+    const dayBefore = application({ appliedAt: '2024-04-30T15:30:00Z', startDate: '2024-04-30' });
+    // A start before EDR and Prime Plus were offered would be billed on a tariff without them.
+    const beforeTheProducts = application({ appliedAt: '2023-12-01T10:00:00+09:00', startDate: '2023-11-20' });
+    for (const detail of [sameDay, dayBefore, beforeTheProducts]) await t.handlers.apply(submitted(detail));
+
+    expect(t.h.bus.forOrder(sameDay.orderId).map((e) => e.detailType)).toEqual(['ContractCreated']);
+    for (const refused of [dayBefore, beforeTheProducts]) {
+      const [event] = t.h.bus.forOrder(refused.orderId);
+      expect(event?.detailType).toBe('ContractApplicationRejected');
+      expect(event?.detail.reasons).toEqual([expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'startDate' })] })]);
+    }
+  });
+
+  it('refuses dates past the calendar (year 9999 in Japan) with an outcome, instead of failing or creating a term it cannot count', async () => {
+    const { startDate: _omitted, ...lateInstant } = application({ appliedAt: '9999-12-31T23:00:00-09:00' });
+    const lateStart = application({ startDate: '9999-06-01' });
+    const results = [await t.handlers.apply(submitted(lateInstant)), await t.handlers.apply(submitted(lateStart))];
+
+    expect(results.map((r) => 'outcome' in r && r.outcome)).toEqual(['ContractApplicationRejected', 'ContractApplicationRejected']);
+    expect(t.h.bus.forOrder(lateInstant.orderId)[0]?.detail.reasons[0].fields.map((f: { path: string }) => f.path)).toEqual(['appliedAt']);
+    expect(t.h.bus.forOrder(lateStart.orderId)[0]?.detail.reasons[0].fields.map((f: { path: string }) => f.path)).toEqual(['startDate']);
+  });
+
   it('refuses a malformed application with INVALID_REQUEST naming every failing field', async () => {
     const detail = application({
       appliedAt: '2024-05-01 10:00',

@@ -76,6 +76,17 @@ describe('ServicesChangeRequested', () => {
     expect(codesOf(t.handlers.outcomeOf(after.detail.orderId))).toEqual(['CONTRACT_NOT_LIVE']);
   });
 
+  it('refuses a change requested before the contract was applied for with INVALID_REQUEST on requestedAt', async () => {
+    const contractId = await t.handlers.created({ appliedAt: '2024-05-01T10:00:00+09:00' });
+    const event = t.handlers.changeEvent({ contractId, requestedAt: '2024-04-30T14:59:00Z', services: { edrSecurity: { terminals: 6 } } });
+    await t.handlers.change(event);
+
+    const outcome = t.handlers.outcomeOf(event.detail.orderId);
+    expect(outcome.detailType).toBe('ServicesChangeRejected');
+    expect(outcome.detail.reasons).toEqual([expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt' })] })]);
+    expect((await t.store.getContract(contractId))?.version).toBe(1);
+  });
+
   it('refuses a malformed change with INVALID_REQUEST and still names the contract', async () => {
     const event = t.handlers.changeEvent({ contractId: 'C-x', requestedAt: '2024-13-01T09:00:00+09:00', services: { edrSecurity: { terminals: 'many' } } });
     await t.handlers.change(event);
@@ -126,13 +137,14 @@ describe('CancellationRequested', () => {
     expect(reason).toMatchObject({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'effectiveDate' })] });
   });
 
-  it('refuses a cancellation dated before the first tariff revision instead of failing on it', async () => {
+  it('refuses a cancellation dated before the first tariff revision instead of failing on it, naming requestedAt', async () => {
     const contractId = await t.handlers.created();
     const event = t.handlers.cancelEvent({ contractId, requestedAt: '2010-01-01T09:00:00+09:00' });
     const result = await t.handlers.cancel(event);
 
     expect(result).toMatchObject({ outcome: 'CancellationRejected', duplicate: false });
-    expect(codesOf(t.handlers.outcomeOf(event.detail.orderId))).toEqual(['INVALID_REQUEST']);
+    const [reason] = t.handlers.outcomeOf(event.detail.orderId).detail.reasons;
+    expect(reason).toMatchObject({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt' })] });
   });
 
   it('refuses the cancellation of an unknown contract with CONTRACT_NOT_FOUND', async () => {

@@ -110,6 +110,10 @@ describe('lookup API', () => {
       [`/contracts/${contractId}`, { verbose: 'yes' }, 'verbose'],
       ['/contracts/%E0%A4%A', null, 'contractId'],
       [`/contracts/${'x'.repeat(201)}`, null, 'contractId'],
+      // Past the calendar: the term containing 9999-12-31 would end in a five-digit year.
+      [`/contracts/${contractId}/termination-quote`, { date: '9999-12-31' }, 'date'],
+      [`/contracts/${contractId}/charges`, { month: '9999-12' }, 'month'],
+      ['/tariff', { date: '9999-12-31' }, 'date'],
     ];
     for (const [path, query, field] of cases) {
       const { status, body } = await call(path, query);

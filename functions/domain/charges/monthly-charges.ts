@@ -77,14 +77,12 @@ function liveDaysIn(contract: Contract, month: YearMonth): { liveDays: number; d
 
 /**
  * Decision C2: the services of the last history entry on or before the month's last
- * day (JST), so a change counts for the whole month in which it is made. Before the
- * first entry (a start date earlier than the day the order was recorded), the
- * services the contract was created with.
+ * day (JST), so a change counts for the whole month in which it is made. A billed month
+ * always has one: the contract starts no earlier than its application, the first entry.
  */
 export function servicesForMonth(contract: Contract, month: YearMonth): Services {
   const last = lastDayOf(month);
-  const inForce = contract.history.filter((entry) => jstDateOf(entry.at) <= last).at(-1);
-  return (inForce ?? contract.history[0])?.services ?? contract.services;
+  return contract.history.filter((entry) => jstDateOf(entry.at) <= last).at(-1)?.services ?? contract.services;
 }
 
 function monthlyFeeLines(revision: TariffRevision, plan: Plan, services: Services): UntaxedLine[] {

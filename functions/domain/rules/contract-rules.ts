@@ -1,5 +1,5 @@
 import { isInstant, jstDateOf, toJstIso, type LocalDate } from '../calendar';
-import { checkLiveOn } from '../contract-lifecycle';
+import { checkLiveOn, notBeforeApplication } from '../contract-lifecycle';
 import type { Contract, Customer, Plan, Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
 import {
@@ -76,7 +76,7 @@ const RULES: readonly Rule[] = [
     occasions: ['application'],
     check: (f) => {
       const until = f.revision.rules.primeApplicationsUntil;
-      return f.plan.code === 'prime' && until !== null && f.on > until ? [primePlanClosed(toJstIso(new Date(f.at)), until)] : [];
+      return f.plan.code === 'prime' && until !== null && f.on > until ? [primePlanClosed(toJstIso(f.at), until)] : [];
     },
   },
   // R3 ※12: endpoint security and EDR exclude each other on one line.
@@ -99,8 +99,9 @@ type Request = Omit<Facts, 'occasion' | 'catalog' | 'on' | 'revision'>;
 
 /**
  * Runs every rule of the occasion. Request-level inconsistencies that a schema cannot
- * see (a time before the first tariff revision, a missing tier) come first as one
- * INVALID_REQUEST with its fields; the rules still run whenever the date is usable.
+ * see (a time before the first tariff revision, a missing tier, a date before the
+ * application) come first as one INVALID_REQUEST with its fields; the rules still run
+ * whenever the date is usable.
  */
 function evaluate(occasion: Occasion, catalog: Catalog, request: Request, atField: string, issues: FieldIssue[]): Reason[] {
   const fields = [...issues];
@@ -133,16 +134,19 @@ function planIssues(plan: Plan): FieldIssue[] {
     : [];
 }
 
+/** `startDate` (default: the JST date of appliedAt) may not be earlier than that date. */
 export function checkApplication(
   catalog: Catalog,
-  application: { appliedAt: string; customer: Customer; plan: Plan; services: Services },
+  application: { appliedAt: string; customer: Customer; plan: Plan; services: Services; startDate?: LocalDate },
   line: { occupied: boolean },
 ): Reason[] {
-  const { appliedAt, customer, plan, services } = application;
-  return evaluate('application', catalog, { at: appliedAt, customer, plan, services, lineOccupied: line.occupied }, 'appliedAt', planIssues(plan));
+  const { appliedAt, customer, plan, services, startDate } = application;
+  const issues = [...planIssues(plan), ...(startDate !== undefined && isInstant(appliedAt) ? notBeforeApplication(appliedAt, 'startDate', startDate) : [])];
+  return evaluate('application', catalog, { at: appliedAt, customer, plan, services, lineOccupied: line.occupied }, 'appliedAt', issues);
 }
 
 export function checkServicesChange(catalog: Catalog, contract: Contract, change: { requestedAt: string; services: Services }): Reason[] {
   const request = { at: change.requestedAt, customer: contract.customer, plan: contract.plan, services: change.services, lineOccupied: false, contract };
-  return evaluate('change', catalog, request, 'requestedAt', []);
+  const issues = isInstant(change.requestedAt) ? notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)) : [];
+  return evaluate('change', catalog, request, 'requestedAt', issues);
 }

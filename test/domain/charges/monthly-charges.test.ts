@@ -190,11 +190,6 @@ describe('services of the month (Decision C2)', () => {
     expect(servicesForMonth(contract, '2024-06')).toEqual(raised);
     expect(servicesForMonth(contract, '2024-05')).toEqual(primePlus().services);
   });
-
-  it('a start month before the order was recorded uses the services the contract was created with', () => {
-    const contract = primePlus({ startDate: '2024-05-31', appliedAt: '2024-06-01T00:00:10+09:00' });
-    expect(servicesForMonth(contract, '2024-05')).toEqual(contract.history[0]!.services);
-  });
 });
 
 describe('part months (Decision C1)', () => {

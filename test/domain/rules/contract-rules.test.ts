@@ -159,6 +159,32 @@ describe('checkApplication', () => {
       ]);
     });
   });
+
+  describe('startDate no earlier than the JST date of appliedAt (the rules are judged at appliedAt)', () => {
+    const starting = (appliedAt: string, startDate: string, services: Services = { edrSecurity: { terminals: 8 } }) =>
+      checkApplication(SHIPPED_CATALOG, { appliedAt, customer: aCustomer(), plan: { code: 'prime-plus', tier: 10 }, services, startDate }, free);
+
+    it.each([
+      ['2024-04-30T23:30:00+09:00', '2024-04-30', []],
+      ['2024-04-30T14:59:00Z', '2024-04-30', []], // 23:59 JST
+      ['2024-04-30T15:30:00Z', '2024-04-30', ['INVALID_REQUEST']], // 2024-05-01 00:30 JST
+      ['2024-04-01T00:00:00+09:00', '2024-03-31', ['INVALID_REQUEST']],
+      ['2024-03-01T09:00:00+09:00', '2024-02-29', ['INVALID_REQUEST']],
+    ])('applied at %s, starting %s: %j', (appliedAt, startDate, expected) => {
+      expect(codes(starting(appliedAt, startDate))).toEqual(expected);
+    });
+
+    it('names startDate and the application date, so that a backdated start cannot escape R6', () => {
+      // Applied on the first day EDR and Prime Plus are offered, starting the day before they were.
+      expect(starting('2023-12-01T10:00:00+09:00', '2023-11-30')).toEqual([
+        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'startDate', message: expect.stringContaining('2023-12-01') })] }),
+      ]);
+    });
+
+    it('is reported together with every broken rule', () => {
+      expect(codes(starting('2024-05-01T10:00:00+09:00', '2024-04-01', { endpointSecurity: { terminals: 1 } }))).toEqual(['INVALID_REQUEST', 'EDR_ENDPOINT_CONFLICT']);
+    });
+  });
 });
 
 describe('checkServicesChange', () => {
@@ -197,5 +223,13 @@ describe('checkServicesChange', () => {
 
   it('refuses a requestedAt without offset', () => {
     expect(codes(change({}, '2024-06-01 09:00'))).toEqual(['INVALID_REQUEST']);
+  });
+
+  it('refuses a change requested before the JST date the contract was applied for, naming requestedAt', () => {
+    // primePlus was applied for on 2024-05-10 (09:00 JST).
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-05-10T00:00:00+09:00')).toEqual([]);
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-05-09T14:59:00Z')).toEqual([
+      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })] }),
+    ]);
   });
 });
