@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { jstDateOf, monthOf } from '../domain/calendar';
 import { InvalidRequestError } from '../domain/errors';
 import { fieldIssues } from '../schemas/fields';
 import { renewalPayloadSchema } from '../schemas/renewal';
@@ -24,6 +25,13 @@ export function createMonthlyRenewalHandler(deps: RenewalHandlerDeps & { tuning?
     const outOfRange = (payload.data.shards ?? []).filter((shard) => shard >= deps.settings.renewalShards);
     if (outOfRange.length > 0) {
       throw new InvalidRequestError('no such shard', [{ path: 'shards', message: `must be below RENEWAL_SHARDS (${deps.settings.renewalShards}): ${outOfRange.join(', ')}` }]);
+    }
+    // A renewal cannot be undone: a run for a month that has not begun would renew early.
+    const currentMonth = monthOf(jstDateOf(lifecycle.clock.now()));
+    if (monthOf(jstDateOf(payload.data.scheduledTime)) > currentMonth) {
+      throw new InvalidRequestError('the renewal month has not begun', [
+        { path: 'scheduledTime', message: `must fall in ${currentMonth} (JST) or earlier: a renewal run for a later month would renew contracts early` },
+      ]);
     }
     const summary = await runMonthlyRenewal(
       lifecycle,

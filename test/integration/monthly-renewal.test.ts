@@ -138,6 +138,16 @@ describe('monthly renewal', () => {
     await expect(run({ scheduledTime: '2025-01-01 00:05' })).rejects.toMatchObject({ fields: [expect.objectContaining({ path: 'scheduledTime' })] });
     await expect(run({ scheduledTime: JANUARY_RUN, shards: [4] })).rejects.toMatchObject({ fields: [expect.objectContaining({ path: 'shards' })] });
   });
+
+  it('refuses a run for a month that has not begun (JST), renewing nothing', async () => {
+    await seed(1);
+    // JANUARY_RUN is 2025-01-01 00:05 JST: 2025-01-31T15:00Z is already February in Japan.
+    await expect(renewalHandler()({ scheduledTime: '2025-01-31T15:00:00Z' })).rejects.toMatchObject({
+      fields: [expect.objectContaining({ path: 'scheduledTime' })],
+    });
+    expect(h.bus.ofType('ContractRenewed')).toEqual([]);
+    await expect(renewalHandler()({ scheduledTime: '2025-01-31T14:59:59Z' })).resolves.toMatchObject({ month: '2025-01', renewed: 1 });
+  });
 });
 
 // One shard and pages of 5, so that where a run stops is known exactly.
