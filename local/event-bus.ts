@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROUTES, routesFor, type HandlerName } from '../functions/infra/routing';
 import { invokeFunction, LOCAL_ACCOUNT, LOCAL_REGION, type LocalFunction } from './lambda-runtime';
@@ -116,6 +117,8 @@ export class LocalEventBus {
     if (missing.length > 0) throw new Error(`no local function for route targets: ${missing.join(', ')}`);
     this.functions = options.functions;
     this.retry = options.retry ?? DEFAULT_RETRY;
+    // Each delivery waiting to retry listens for the shutdown: many at once in an outage, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   /** Records the entry and starts its deliveries without waiting for them (PutEvents answers first). */

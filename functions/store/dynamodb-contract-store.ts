@@ -245,7 +245,8 @@ export class DynamoDbContractStore implements ContractStore {
     return (hash >>> 0) % this.renewalShards;
   }
 
-  private contractItem(contract: Contract): Record<string, unknown> {
+  /** The stored item of a contract, index keys included; public so that bench/ seeds contracts in bulk exactly as they are stored. */
+  contractItem(contract: Contract): Record<string, unknown> {
     const dueMonth = renewalDueMonth(contract);
     return {
       PK: contractPk(contract.contractId),

@@ -5,7 +5,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, type Code } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -16,6 +16,30 @@ import type { ContractsTable } from './contracts-table';
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 export type TableAccess = 'read' | 'readWrite';
+
+/** Runtime, bundling and base environment of every function; bench/ builds and loads its bundles from the same values. */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+export const FUNCTION_BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  format: OutputFormat.CJS,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  // The SDK is bundled (not taken from the runtime) so that the version we test is the
+  // one that runs; ESM entry points first so esbuild can tree-shake it.
+  bundleAwsSDK: true,
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  charset: Charset.UTF8,
+};
+
+export const FUNCTION_ENVIRONMENT: Record<string, string> = {
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'omakase-contracts',
+  POWERTOOLS_METRICS_NAMESPACE: 'OmakaseContracts',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+};
 
 /**
  * The DynamoDB actions functions/store/dynamodb-contract-store.ts issues, and nothing more.
@@ -70,7 +94,7 @@ export class ContractsFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       ...(props.code ? { code: props.code } : {}),
-      runtime: Runtime.NODEJS_24_X,
+      runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -79,26 +103,8 @@ export class ContractsFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // The SDK is bundled (not taken from the runtime) so that the version we test is the
-        // one that runs; ESM entry points first so esbuild can tree-shake it.
-        bundleAwsSDK: true,
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        charset: Charset.UTF8,
-      },
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'omakase-contracts',
-        POWERTOOLS_METRICS_NAMESPACE: 'OmakaseContracts',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...props.environment,
-      },
+      bundling: FUNCTION_BUNDLING,
+      environment: { ...FUNCTION_ENVIRONMENT, ...props.environment },
       ...(props.onFailure
         ? {
             retryAttempts: ContractsFunction.ASYNC_RETRY_ATTEMPTS,

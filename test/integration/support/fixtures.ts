@@ -1,4 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { applicationDetail } from '../../../bench/fixtures';
 import type { Clock, IdGenerator } from '../../../functions/domain/ports';
 import { InMemoryDeadLetterSink } from '../../../functions/events/dead-letter';
 import type { InboundHandlerDeps } from '../../../functions/handlers/lifecycle-deps';
@@ -51,20 +52,5 @@ export type Detail = { orderId: string; lineId: string } & Record<string, unknow
 
 /** A valid Prime Plus application (interface §1.1's example) for a fresh line and order. */
 export function application(overrides: Record<string, unknown> = {}): Detail {
-  return {
-    orderId: newOrderId('app'),
-    appliedAt: '2024-05-01T10:00:00+09:00',
-    customer: { customerId: 'C-001', name: '株式会社サンプル', kind: 'corporation', phone: '06-0000-0000' },
-    lineId: `L-${Math.random().toString(36).slice(2, 10)}`,
-    startDate: '2024-05-10',
-    plan: { code: 'prime-plus', tier: 10 },
-    services: {
-      edrSecurity: { terminals: 8 },
-      gatewaySecurity: { tier: 10, failureSupport24h: true },
-      cloudProxy: { users: 2 },
-      elgana: { ids: 5 },
-    },
-    billing: { method: 'account-transfer' },
-    ...overrides,
-  };
+  return { ...applicationDetail(newOrderId('app'), `L-${Math.random().toString(36).slice(2, 10)}`), ...overrides };
 }

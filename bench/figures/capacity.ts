@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Settings } from '../../functions/config';
+import type { Clock } from '../../functions/domain/ports';
+import { createCancellationHandler } from '../../functions/handlers/cancellation';
+import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
+import type { InboundHandlerDeps } from '../../functions/handlers/lifecycle-deps';
+import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
+import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
+import { createServicesChangeHandler } from '../../functions/handlers/services-change';
+import { silentLogger } from '../../functions/log';
+import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { DEFAULT_RENEWAL_TUNING } from '../../functions/use-cases/monthly-renewal';
+import type { BenchContext } from '../context';
+import { DynamoDbMeter, describeRequests, requestTotal, round, type MeterReading } from '../dynamodb-meter';
+import { applicationDetail, dueContract, inboundEnvelope, JANUARY_RUN, padded } from '../fixtures';
+import type { BenchOptions } from '../options';
+import { compare, type Comparison, type FigureResult } from '../results';
+import { seedContracts } from '../seed';
+
+/**
+ * Figure 2: DynamoDB requests and capacity units per operation, measured on the real
+ * handlers with a metering client, against the minimum the design allows
+ * (docs/design.md §2). The ratio is requests measured / requests in the design; the
+ * capacity units DynamoDB Local reports stand beside the design's estimate.
+ */
+interface DesignCost {
+  requests: Record<string, number>;
+  readUnits: number;
+  writeUnits: number;
+}
+
+type Target = { text: string; met: (reading: MeterReading, design: DesignCost) => boolean };
+
+/** Issue 6's targets: a new application 1 write and 0 reads; a lookup 1 read; a renewal its write plus its page share. */
+const ONE_WRITE_NO_READ: Target = { text: '1 write, 0 reads', met: (r) => r.writes <= 1 && r.reads === 0 };
+const ONE_READ: Target = { text: '≤ 1 read', met: (r) => r.reads <= 1 && r.writes === 0 };
+const DESIGN_MINIMUM: Target = { text: '1 write + page share', met: (r, design) => requestTotal(r) <= sum(design.requests) + 1e-9 };
+
+const OPERATIONS = {
+  application: { design: { requests: { TransactWriteItems: 1, UpdateItem: 1 }, readUnits: 0, writeUnits: 11 }, target: ONE_WRITE_NO_READ },
+  'services change': { design: { requests: { GetItem: 1, TransactWriteItems: 1, UpdateItem: 1 }, readUnits: 1, writeUnits: 9 }, target: null },
+  cancellation: { design: { requests: { GetItem: 1, TransactWriteItems: 1, UpdateItem: 1 }, readUnits: 1, writeUnits: 10 }, target: null },
+  'GET /contracts/{id}': { design: { requests: { GetItem: 1 }, readUnits: 1, writeUnits: 0 }, target: ONE_READ },
+  'GET …/termination-quote': { design: { requests: { GetItem: 1 }, readUnits: 1, writeUnits: 0 }, target: ONE_READ },
+  'GET …/charges': { design: { requests: { GetItem: 1 }, readUnits: 1, writeUnits: 0 }, target: ONE_READ },
+  'GET /customers/{id}/contracts': { design: { requests: { Query: 1, BatchGetItem: 1 }, readUnits: 1.5, writeUnits: 0 }, target: ONE_READ },
+  'GET /lines/{id}/contract': { design: { requests: { GetItem: 1, BatchGetItem: 1 }, readUnits: 2, writeUnits: 0 }, target: ONE_READ },
+  'GET /tariff': { design: { requests: {}, readUnits: 0, writeUnits: 0 }, target: ONE_READ },
+} satisfies Record<string, { design: DesignCost; target: Target | null }>;
+
+type Operation = keyof typeof OPERATIONS;
+
+/** Business time of the measured orders and lookups; the contracts start 2024-05-10. */
+const CLOCK: Clock = { now: () => new Date('2024-07-01T12:00:00+09:00') };
+
+export async function capacityFigure(ctx: BenchContext, options: BenchOptions): Promise<FigureResult> {
+  const started = performance.now();
+  const { client, settings } = await ctx.table('bench-capacity');
+  const meter = new DynamoDbMeter(client);
+  const stack = await ctx.localStack(settings);
+  let lastId = '';
+  const deps: InboundHandlerDeps = {
+    settings,
+    dynamoDb: client,
+    eventBridge: ctx.eventBridge(stack),
+    deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`unexpected dead letter: ${reason}`)) },
+    clock: CLOCK,
+    ids: { next: () => (lastId = randomUUID()) },
+    logger: silentLogger,
+  };
+  const handlers = {
+    apply: createContractApplicationHandler(deps),
+    change: createServicesChangeHandler(deps),
+    cancel: createCancellationHandler(deps),
+    lookup: createLookupApiHandler(deps),
+  };
+  const readings = new Map<Operation, MeterReading[]>();
+  const measure = async (operation: Operation, work: () => Promise<void>) => {
+    meter.reset();
+    await work();
+    readings.set(operation, [...(readings.get(operation) ?? []), meter.read()]);
+  };
+  const expectOutcome = (expected: string) => (result: unknown) => {
+    const outcome = (result as { outcome?: string }).outcome;
+    if (outcome !== expected) throw new Error(`expected ${expected}, got ${JSON.stringify(result)}`);
+  };
+  const get = (path: string, query: Record<string, string> | null = null) => async () => {
+    const response = await handlers.lookup({ httpMethod: 'GET', path, queryStringParameters: query } as APIGatewayProxyEvent);
+    if (response.statusCode !== 200) throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
+  };
+
+  ctx.report(`capacity: ${options.capacitySamples} samples of each operation`);
+  for (let n = 0; n < options.capacitySamples; n++) {
+    const customerId = padded('C-CAP', n);
+    const lineId = padded('L-CAP', n);
+    const envelope = <D extends string>(type: D, detail: Record<string, unknown>) => inboundEnvelope(type, detail, randomUUID());
+    await measure('application', async () =>
+      expectOutcome('ContractCreated')(await handlers.apply(envelope('ContractApplicationSubmitted', applicationDetail(padded('ORD-CAP-A', n), lineId, customerId)))),
+    );
+    const contractId = lastId;
+    const change = { orderId: padded('ORD-CAP-S', n), requestedAt: '2024-06-01T09:00:00+09:00', contractId, services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } } };
+    await measure('services change', async () => expectOutcome('ContractServicesChanged')(await handlers.change(envelope('ServicesChangeRequested', change))));
+    await measure('GET /contracts/{id}', get(`/contracts/${contractId}`));
+    await measure('GET …/termination-quote', get(`/contracts/${contractId}/termination-quote`, { date: '2024-07-31' }));
+    await measure('GET …/charges', get(`/contracts/${contractId}/charges`, { month: '2024-06' }));
+    await measure('GET /customers/{id}/contracts', get(`/customers/${customerId}/contracts`));
+    await measure('GET /lines/{id}/contract', get(`/lines/${lineId}/contract`));
+    await measure('GET /tariff', get('/tariff', { date: '2024-06-01' }));
+    const cancellation = { orderId: padded('ORD-CAP-C', n), requestedAt: '2024-07-15T09:00:00+09:00', contractId, effectiveDate: '2024-07-31' };
+    await measure('cancellation', async () => expectOutcome('ContractCancelled')(await handlers.cancel(envelope('CancellationRequested', cancellation))));
+  }
+
+  const renewal = await measureRenewal(ctx, deps, meter, options.capacityRenewals);
+  const rows = [
+    ...(Object.keys(OPERATIONS) as Operation[]).map((operation) => {
+      const { design, target } = OPERATIONS[operation];
+      return costRow(operation, average(readings.get(operation) ?? []), design, target);
+    }),
+    costRow(`renewal, per contract (${renewal.renewed} renewed)`, renewal.perContract, renewal.design, DESIGN_MINIMUM),
+  ];
+  const measured = [...readings.values()].flat();
+  return {
+    figure: 'capacity',
+    title: 'DynamoDB requests and capacity per operation',
+    seconds: (performance.now() - started) / 1000,
+    rows,
+    counts: {
+      operations: Object.keys(OPERATIONS).length,
+      samplesPerOperation: options.capacitySamples,
+      measurements: measured.length,
+      requests: measured.reduce((total, r) => total + requestTotal(r), 0),
+      requestsByOperation: measured.reduce((total, r) => total + sum(r.requests), 0),
+      failedRequests: measured.reduce((total, r) => total + r.failed, 0) + renewal.total.failed,
+      renewalContracts: options.capacityRenewals,
+      renewed: renewal.renewed,
+      renewalRequests: requestTotal(renewal.total),
+      renewalRequestsByOperation: sum(renewal.total.requests),
+    },
+  };
+}
+
+/**
+ * One renewal run over `count` freshly seeded due contracts, metered as a whole. Its
+ * design minimum follows docs/design.md §4 for where these contracts fell: per shard one
+ * outbox query and one index query per page of 100 (a full last page needs one more to
+ * learn it was the last); per page with due contracts one BatchGetItem and an outbox put
+ * and delete; one conditional PutItem per contract.
+ */
+async function measureRenewal(ctx: BenchContext, deps: InboundHandlerDeps, meter: DynamoDbMeter, count: number) {
+  const settings: Settings = deps.settings;
+  ctx.report(`capacity: one renewal run over ${count} due contracts`);
+  const seeded = await seedContracts({ client: deps.dynamoDb, settings, count, contract: (n) => dueContract('CAP', n) });
+  // The run's own time: a renewal for a month that has not begun is refused.
+  const run = createMonthlyRenewalHandler({ ...deps, clock: { now: () => new Date(JANUARY_RUN) } });
+  meter.reset();
+  const summary = await run({ scheduledTime: JANUARY_RUN });
+  const total = meter.read();
+  if (summary.renewed !== count || summary.failed.length > 0) throw new Error(`renewal run: ${JSON.stringify({ ...summary, skipped: summary.skipped.length })}`);
+
+  const store = new DynamoDbContractStore({ client: deps.dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards });
+  const perShard = new Array<number>(settings.renewalShards).fill(0);
+  for (const { contractId } of seeded) {
+    const shard = store.shardOf(contractId);
+    perShard[shard] = (perShard[shard] as number) + 1;
+  }
+  const pageSize = DEFAULT_RENEWAL_TUNING.pageSize;
+  const pages = perShard.reduce((total, k) => total + Math.ceil(k / pageSize), 0);
+  const queries = perShard.reduce((total, k) => total + 1 + Math.floor(k / pageSize) + 1, 0);
+  const design: DesignCost = {
+    requests: { BatchGetItem: pages / count, DeleteItem: pages / count, PutItem: (count + pages) / count, Query: queries / count },
+    readUnits: 1,
+    writeUnits: 5.3,
+  };
+  const perContract: MeterReading = {
+    requests: Object.fromEntries(Object.entries(total.requests).map(([operation, n]) => [operation, n / count])),
+    reads: total.reads / count,
+    writes: total.writes / count,
+    failed: total.failed / count,
+    readUnits: total.readUnits / count,
+    writeUnits: total.writeUnits / count,
+  };
+  return { renewed: summary.renewed, total, perContract, design };
+}
+
+function costRow(item: string, reading: MeterReading, design: DesignCost, target: Target | null): Comparison {
+  const designRequests = sum(design.requests);
+  return compare(
+    item,
+    { value: round(requestTotal(reading)), unit: 'req', detail: `${describeRequests(reading.requests)}; ${round(reading.readUnits)} RCU, ${round(reading.writeUnits)} WCU` },
+    { name: 'design §2', value: round(designRequests), unit: 'req', detail: `${describeRequests(design.requests)}; ≈${design.readUnits} RCU, ≈${design.writeUnits} WCU` },
+    target ? { text: target.text, met: () => target.met(reading, design) } : undefined,
+  );
+}
+
+function average(readings: MeterReading[]): MeterReading {
+  const n = readings.length;
+  if (n === 0) throw new Error('no readings');
+  const requests: Record<string, number> = {};
+  for (const reading of readings) for (const [operation, count] of Object.entries(reading.requests)) requests[operation] = (requests[operation] ?? 0) + count / n;
+  const mean = (pick: (r: MeterReading) => number) => readings.reduce((total, r) => total + pick(r), 0) / n;
+  return { requests, reads: mean((r) => r.reads), writes: mean((r) => r.writes), failed: mean((r) => r.failed), readUnits: mean((r) => r.readUnits), writeUnits: mean((r) => r.writeUnits) };
+}
+
+function sum(requests: Record<string, number>): number {
+  return Object.values(requests).reduce((total, n) => total + n, 0);
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { loadSettings } from '../../../functions/config';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/infra/routing';
+import { silentLogger } from '../../../functions/log';
+import type { DeadLetter, EventRecord } from '../../../local/event-bus';
+import { startLocalStack, type LocalStack } from '../../../local/stack';
+import { dynamoDbEndpoint } from '../support/dynamodb';
+import { application } from '../support/fixtures';
+import { FaultyProxy } from './support/faulty-proxy';
+import { printCounts } from './support/drills';
+
+/**
+ * Fault drill: DynamoDB unavailable for a few seconds in the middle of a stream of
+ * applications. The local stack runs as `npm start` runs it, but reaches DynamoDB Local
+ * through a proxy that drops or fails every request during the outage. Every event must
+ * end as an outcome on the bus or a dead letter with its reason (lost = 0); the dead
+ * letters are then redriven, as an operator would from the DLQ, and every order ends
+ * with an outcome and, for a ContractCreated, its contract.
+ */
+const APPLICATIONS = 120;
+const PER_CALL = 4;
+const EVERY_MS = 40;
+const OUTAGE_AFTER_CALLS = 6;
+const OUTAGE_MS = 2_000;
+
+let proxy: FaultyProxy;
+let stack: LocalStack;
+let eventBridge: EventBridgeClient;
+
+beforeAll(async () => {
+  proxy = await FaultyProxy.start(dynamoDbEndpoint());
+  const settings = loadSettings({ TABLE_NAME: `drill-outage-${randomUUID().slice(0, 8)}`, DYNAMODB_ENDPOINT: proxy.url, RENEWAL_SHARDS: '4' });
+  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 3, baseDelayMs: 250 }, logger: silentLogger });
+  eventBridge = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' } });
+});
+
+afterAll(async () => {
+  eventBridge?.destroy();
+  await stack?.stop();
+  await proxy?.close();
+});
+
+async function get<T>(path: string): Promise<T> {
+  return (await (await fetch(`${stack.url}${path}`)).json()) as T;
+}
+
+async function put(details: Array<Record<string, unknown>>): Promise<void> {
+  const entries = details.map((detail) => ({ EventBusName: DEFAULT_BUS_NAME, Source: INBOUND_SOURCE, DetailType: 'ContractApplicationSubmitted', Detail: JSON.stringify(detail) }));
+  const answer = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
+  if (answer.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(answer.Entries)}`);
+}
+
+/** Waits until no inbound event is pending or retrying, then returns every event and dead letter. */
+async function settled(): Promise<{ events: EventRecord[]; deadLetters: DeadLetter[] }> {
+  for (let waited = 0; waited < 45_000; waited += 200) {
+    const { events } = await get<{ events: EventRecord[] }>('/_local/events');
+    if (events.every((record) => record.state === 'delivered' || record.state === 'dead-lettered')) {
+      return { events, deadLetters: (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).deadLetters };
+    }
+    await sleep(200);
+  }
+  throw new Error('the bus did not settle within 45 s');
+}
+
+const orderIdOf = (value: unknown): string | undefined => (value as { detail?: { orderId?: string } } | null)?.detail?.orderId;
+
+function tally(orderIds: string[], { events, deadLetters }: { events: EventRecord[]; deadLetters: DeadLetter[] }) {
+  const outcomes = events.filter((record) => record.event.source === OUTBOUND_SOURCE);
+  const withOutcome = new Set(outcomes.map((record) => orderIdOf(record.event)));
+  const withLetter = new Set(deadLetters.map((letter) => orderIdOf(letter.payload)));
+  return {
+    outcomes: outcomes.length,
+    ordersWithOutcome: orderIds.filter((id) => withOutcome.has(id)).length,
+    ordersDeadLettered: orderIds.filter((id) => withLetter.has(id)).length,
+    lost: orderIds.filter((id) => !withOutcome.has(id) && !withLetter.has(id)).length,
+    lettersWithoutReason: deadLetters.filter((letter) => letter.reason.trim() === '').length,
+  };
+}
+
+it('ends every event of a stream as an outcome or a dead letter with its reason while DynamoDB is down, and a redrive completes them', async () => {
+  const details = Array.from({ length: APPLICATIONS }, () => application());
+  for (let call = 0; call * PER_CALL < APPLICATIONS; call++) {
+    if (call === OUTAGE_AFTER_CALLS) proxy.outage(OUTAGE_MS);
+    await put(details.slice(call * PER_CALL, (call + 1) * PER_CALL));
+    await sleep(EVERY_MS);
+  }
+  const orderIds = details.map((detail) => detail.orderId);
+  const afterOutage = tally(orderIds, await settled());
+  const faults = { ...proxy.counts };
+
+  const { deadLetters } = await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters');
+  const redriven = deadLetters.map((letter) => (letter.payload as { detail: Record<string, unknown> }).detail);
+  for (let i = 0; i < redriven.length; i += 10) await put(redriven.slice(i, i + 10));
+  const final = await settled();
+  const afterRedrive = tally(orderIds, final);
+  const created = final.events.filter((record) => record.event['detail-type'] === 'ContractCreated');
+  const contractsFound = await Promise.all(
+    created.map(async (record) => (await fetch(`${stack.url}/contracts/${(record.event.detail.contract as { contractId: string }).contractId}`)).status),
+  );
+
+  printCounts('dynamodb outage', { applications: APPLICATIONS, outageMs: OUTAGE_MS, proxy: faults, afterOutage, redriven: redriven.length, afterRedrive, contractsFound: contractsFound.filter((s) => s === 200).length });
+  expect(faults.dropped + faults.failed).toBeGreaterThan(0);
+  expect(afterOutage.lost).toBe(0);
+  expect(afterOutage.ordersWithOutcome + afterOutage.ordersDeadLettered).toBeGreaterThanOrEqual(APPLICATIONS);
+  expect(afterOutage.lettersWithoutReason).toBe(0);
+  expect(afterRedrive).toMatchObject({ ordersWithOutcome: APPLICATIONS, lost: 0 });
+  expect(contractsFound.every((status) => status === 200)).toBe(true);
+}, 90_000);
