@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { toJstIso } from '../functions/domain/calendar';
+import { applicationDetail } from '../bench/fixtures';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../functions/infra/routing';
 
 /**
@@ -32,20 +33,13 @@ async function assertStackRunning(): Promise<void> {
 
 function sampleApplication() {
   const suffix = randomUUID().slice(0, 8).toUpperCase();
+  // A new line each run: a second application on the same line would be refused (R7).
+  // Applied now; startDate left out (undefined is dropped from the JSON) so that it
+  // defaults to today: the example's fixed 2024 start would be refused as backdated.
   return {
-    orderId: `ORD-SAMPLE-${suffix}`,
+    ...applicationDetail(`ORD-SAMPLE-${suffix}`, `L-SAMPLE-${suffix}`, 'C-SAMPLE'),
     appliedAt: toJstIso(new Date()),
-    customer: { customerId: 'C-SAMPLE', name: '株式会社サンプル', kind: 'corporation', phone: '06-0000-0000' },
-    // A new line each run: a second application on the same line would be refused (R7).
-    lineId: `L-SAMPLE-${suffix}`,
-    plan: { code: 'prime-plus', tier: 10 },
-    services: {
-      edrSecurity: { terminals: 8 },
-      gatewaySecurity: { tier: 10, failureSupport24h: true },
-      cloudProxy: { users: 2 },
-      elgana: { ids: 5 },
-    },
-    billing: { method: 'account-transfer' },
+    startDate: undefined,
   };
 }
 
