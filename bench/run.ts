@@ -1,3 +1,4 @@
+import '../local/sdk-notice';
 import { runBench, writeResults } from './bench';
 import { BenchUsageError, parseBenchArgs, USAGE } from './options';
 import { formatReport } from './report';

@@ -18,6 +18,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { DEFAULT_RENEWAL_SHARDS } from '../functions/config';
 import { LOOKUP_RESOURCES } from '../functions/http/routes';
+import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/infra/outcome-stream';
 import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../functions/infra/routing';
 import { CONTRACTS_TABLE } from '../functions/infra/table-definition';
 import { ALARM_PERIOD, alarmOnAny } from './constructs/alarms';
@@ -42,7 +43,7 @@ export interface OmakaseContractsStackProps extends StackProps {
   functionCode?: Code;
 }
 
-/** The whole system on AWS: table, bus and rules, five functions, the renewal schedule, the lookup API. */
+/** The whole system on AWS: table and its stream, bus and rules, six functions, the renewal schedule, the lookup API. */
 export class OmakaseContractsStack extends Stack {
   readonly functions: Record<HandlerName, ContractsFunction>;
   readonly contracts: ContractsTable;
@@ -56,8 +57,9 @@ export class OmakaseContractsStack extends Stack {
     this.contracts = new ContractsTable(this, 'Contracts', CONTRACTS_TABLE);
     this.bus = new EventBus(this, 'Bus', { eventBusName: settings.busName });
 
-    // Two places for everything not processed, by what an operator does to redrive it:
-    // inbound events are put on the bus again, renewal runs are started again.
+    // Three places for everything not processed, by what an operator does to redrive it:
+    // inbound events are put on the bus again, renewal runs are started again, orders
+    // whose outcomes the stream gave up on are resent.
     const deadLetters = {
       inbound: new DeadLetterQueue(this, 'InboundDeadLetters', {
         holds:
@@ -66,6 +68,11 @@ export class OmakaseContractsStack extends Stack {
       }),
       renewal: new DeadLetterQueue(this, 'RenewalDeadLetters', {
         holds: 'monthly renewal runs the Scheduler could not start or the function failed on every retry',
+      }),
+      outcomes: new DeadLetterQueue(this, 'OutcomeDeadLetters', {
+        holds:
+          "stream batches whose outcomes could not be published within the stream's 24 hours: the orders stay unpublished in the table; " +
+          'resending those orders publishes their stored outcomes',
       }),
     };
 
@@ -114,6 +121,17 @@ export class OmakaseContractsStack extends Stack {
     renewal.publishesTo(this.bus);
     this.scheduleMonthlyRenewal(renewal, deadLetters.renewal);
 
+    // Publishes the outcomes the inbound handlers stored with their orders (transactional
+    // outbox): it only marks order items, the stream brings it everything it reads.
+    const outcomes = fn('outcome-publisher', "Publishes the outcomes stored with new orders, from the table's stream", eventSizing);
+    outcomes.bindTable(this.contracts, 'markPublished');
+    outcomes.publishesTo(this.bus);
+    outcomes.readsStream(this.contracts, {
+      filter: UNPUBLISHED_OUTCOME_FILTER,
+      onFailure: deadLetters.outcomes.queue,
+      lateAfter: Duration.minutes(5),
+    });
+
     const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3)', { timeout: Duration.seconds(10), memorySize: 512 });
     lookup.bindTable(this.contracts, 'read');
     this.api = this.lookupApi(lookup);
@@ -122,6 +140,7 @@ export class OmakaseContractsStack extends Stack {
       'contract-application': required(inbound, 'contract-application'),
       'services-change': required(inbound, 'services-change'),
       cancellation: required(inbound, 'cancellation'),
+      'outcome-publisher': outcomes,
       'monthly-renewal': renewal,
       'lookup-api': lookup,
     };

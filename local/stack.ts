@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Settings } from '../functions/config';
 import type { Clock } from '../functions/domain/ports';
@@ -7,24 +8,28 @@ import { createContractApplicationHandler } from '../functions/handlers/contract
 import type { InboundHandlerDeps } from '../functions/handlers/lifecycle-deps';
 import { createLookupApiHandler } from '../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renewal';
+import { createOutcomePublisherHandler } from '../functions/handlers/outcome-publisher';
 import { createServicesChangeHandler } from '../functions/handlers/services-change';
+import { isUnpublishedOutcome } from '../functions/infra/outcome-stream';
 import type { HandlerName } from '../functions/infra/routing';
 import type { Logger } from '../functions/log';
 import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus, type RetryPolicy } from './event-bus';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime';
 import { startLocalServer, type LocalServer } from './server';
+import { StreamMapping } from './stream-mapping';
+import { localStreamsClient } from './table-stream';
 
 /**
  * The whole local stack in this process (interface §5): DynamoDB Local (or the one at
- * DYNAMODB_ENDPOINT) with the table, the HTTP server, the bus, and the five real handler
- * functions built by their factories with clients pointed at the local services. Used by
- * `npm start` and by the end-to-end test.
+ * DYNAMODB_ENDPOINT) with the table, the HTTP server, the bus, the table's stream mapped
+ * to the outcome publisher, and the six real handler functions built by their factories
+ * with clients pointed at the local services. Used by `npm start` and by the end-to-end test.
  */
 export const DEFAULT_PORT = 3000;
 
 /** Function timeouts as the CDK stack deploys them (lib/omakase-contracts-stack.ts). */
-const TIMEOUT_MS = { inbound: 30_000, renewal: 15 * 60_000, lookup: 10_000 };
+const TIMEOUT_MS = { inbound: 30_000, outcomePublisher: 30_000, renewal: 15 * 60_000, lookup: 10_000 };
 
 export interface LocalStackOptions {
   /** Default 3000; 0 picks a free port. */
@@ -67,11 +72,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let dynamoDb: DynamoDBClient | undefined;
   let eventBridge: EventBridgeClient | undefined;
   let bus: LocalEventBus | undefined;
-  // Deliveries still running may publish through the server and write to DynamoDB: they end first.
+  let streams: DynamoDBStreamsClient | undefined;
+  let outcomes: StreamMapping | undefined;
+  // Deliveries still running may publish through the server and write orders, whose
+  // outcomes the stream mapping then publishes through the server: they end in that order.
   const stop = async () => {
     await bus?.close();
+    await outcomes?.close();
     await server?.close();
     eventBridge?.destroy();
+    streams?.destroy();
     dynamoDb?.destroy();
     await database?.stop();
   };
@@ -108,6 +118,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ]),
       ...(options.retry ? { retry: options.retry } : {}),
     });
+    // Before the server takes events: the mapping reads from the end of the stream as it is now.
+    streams = localStreamsClient(database.endpoint);
+    const mapping = new StreamMapping({
+      clients: { dynamoDb: db, streams },
+      tableName: settings.tableName,
+      fn: localFunction('outcome-publisher', TIMEOUT_MS.outcomePublisher, createOutcomePublisherHandler(deps)),
+      filter: isUnpublishedOutcome,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    await mapping.start();
+    outcomes = mapping;
+    progress(`stream of table ${settings.tableName} mapped to the outcome publisher`);
     server.ready({
       bus,
       lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(deps)),

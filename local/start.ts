@@ -1,3 +1,4 @@
+import './sdk-notice';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../functions/config';
 import { DEFAULT_RETRY, type RetryPolicy } from './event-bus';

@@ -18,7 +18,7 @@ import { perSecond, timed } from '../timing';
  * Figure 1: applications end to end on the local stack (PutEvents in, ContractCreated
  * out), against raw TransactWriteItems of the same shape on the same DynamoDB Local.
  * Both keep `concurrency` applications in flight. The end of an application is read
- * from the function's own log line ("order processed", written once its outcome is on
+ * from the outcome publisher's log lines (how many outcomes each stream batch put on
  * the bus), as one would watch CloudWatch; the bus is checked afterwards for one
  * ContractCreated per application.
  */
@@ -68,30 +68,37 @@ export async function applicationsFigure(ctx: BenchContext, options: BenchOption
 }
 
 /**
- * Counts the application function's "order processed" lines and lets a sender wait for
- * the next one. A stall (every attempt of a delivery failing) ends the run with an error
+ * Counts the outcomes the outcome publisher logs as published and lets a sender wait for
+ * the next ones; the application function's "order processed" lines only count
+ * failures. A stall (every attempt of a delivery failing) ends the run with an error
  * rather than a hang.
  */
 const STALL_MS = 60_000;
 
 class CreatedWatcher {
   processed = 0;
-  /** Outcomes other than a first ContractCreated, and failed attempts (each retried by the bus). */
+  /** Outcomes other than a first ContractCreated, and failed attempts (each retried). */
   failures = 0;
   private waiting: Array<() => void> = [];
 
+  private published(fields: Record<string, unknown> | undefined): void {
+    const published = typeof fields?.published === 'number' ? fields.published : 0;
+    if (published === 0) return;
+    this.processed += published;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
   readonly logger: Logger = {
     info: (message, fields) => {
-      if (message !== 'order processed') return;
-      if (fields?.outcome !== 'ContractCreated' || fields.duplicate) this.failures += 1;
-      this.processed += 1;
-      for (const wake of this.waiting.splice(0)) wake();
+      if (message === 'order processed' && (fields?.outcome !== 'ContractCreated' || fields.duplicate)) this.failures += 1;
+      if (message === 'outcomes published') this.published(fields);
     },
     warn: () => {
       this.failures += 1;
     },
-    error: () => {
+    error: (_message, fields) => {
       this.failures += 1;
+      this.published(fields);
     },
   };
 

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { z } from 'zod';
 import { describeError } from '../log';
+import type { Schema } from '../schemas/fields';
 import { parseInbound, type ReadableInbound } from '../schemas/inbound';
 import type { LifecycleDeps } from '../use-cases/deps';
 import { fingerprintOf, type InboundOrder, type OrderResult } from '../use-cases/orders';
@@ -17,7 +17,7 @@ type UseCase<T> = (deps: LifecycleDeps, inbound: ReadableInbound<T>, order: Inbo
  * dead-letter sink with its reason and the handler returns: retrying it would fail the
  * same way. Any other failure is thrown, for the event to be retried.
  */
-export function inboundHandler<D extends string, T>(detailType: D, schema: z.ZodType<T>, useCase: UseCase<T>) {
+export function inboundHandler<D extends string, T>(detailType: D, schema: Schema<T>, useCase: UseCase<T>) {
   return (deps: InboundHandlerDeps): InboundHandler<D> => {
     const lifecycle = lifecycleDeps(deps);
     const logger = lifecycle.logger;

@@ -1,22 +1,22 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { loadSettings } from '../config';
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { matchResource, type LookupResource } from '../http/routes';
 import { describeError, jsonLogger } from '../log';
-import { fieldIssues, identifier, localDate, yearMonth } from '../schemas/fields';
+import { fieldIssues, identifier, localDate, yearMonth, type Schema } from '../schemas/fields';
 import type { LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
 import { dynamoDbClientFrom, fromEnvironment, lookupDeps, type LookupHandlerDeps } from './lookup-deps';
 
 /** Query parameters each resource accepts; anything else is refused, so a typo is not ignored. */
 const noQuery = z.strictObject({});
-const dateQuery = z.strictObject({ date: localDate.optional() });
-const monthQuery = z.strictObject({ month: yearMonth.optional() });
+const dateQuery = z.strictObject({ date: z.optional(localDate) });
+const monthQuery = z.strictObject({ month: z.optional(yearMonth) });
 
 type Params = Record<string, string>;
-const ROUTES: Record<LookupResource, { query: z.ZodType<Record<string, string | undefined>>; run: (deps: LookupDeps, p: Params, q: Record<string, string | undefined>) => unknown }> = {
+const ROUTES: Record<LookupResource, { query: Schema<Record<string, string | undefined>>; run: (deps: LookupDeps, p: Params, q: Record<string, string | undefined>) => unknown }> = {
   '/contracts/{contractId}': { query: noQuery, run: (deps, p) => lookups.getContract(deps, p.contractId as string) },
   '/contracts/{contractId}/termination-quote': { query: dateQuery, run: (deps, p, q) => lookups.terminationQuote(deps, p.contractId as string, q.date) },
   '/contracts/{contractId}/charges': { query: monthQuery, run: (deps, p, q) => lookups.charges(deps, p.contractId as string, q.month) },
@@ -46,7 +46,7 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
   };
 }
 
-function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+function parsed<T>(schema: Schema<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidRequestError('the request is not valid', fieldIssues(result.error));
   return result.data;

@@ -7,7 +7,7 @@ export const INBOUND_SOURCE = 'omakase.orders';
 export const OUTBOUND_SOURCE = 'omakase.contracts';
 
 /** File names under functions/handlers/, one Lambda each. */
-export type HandlerName = 'contract-application' | 'services-change' | 'cancellation' | 'monthly-renewal' | 'lookup-api';
+export type HandlerName = 'contract-application' | 'services-change' | 'cancellation' | 'outcome-publisher' | 'monthly-renewal' | 'lookup-api';
 
 export interface EventPattern {
   source: string[];

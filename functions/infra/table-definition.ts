@@ -6,8 +6,12 @@ export interface IndexDefinition {
   indexName: string;
   partitionKey: string;
   sortKey: string;
-  /** ALL where a query must return whole contracts without a second read. */
-  projection: 'ALL' | 'KEYS_ONLY';
+  /**
+   * What the index copies besides the table's and its own keys, in DynamoDB's spelling
+   * (CreateTable and CloudFormation take it as it is): INCLUDE where a query must return
+   * whole contracts without a second read.
+   */
+  projection: { ProjectionType: 'KEYS_ONLY' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] };
 }
 
 export interface TableDefinition {
@@ -16,21 +20,34 @@ export interface TableDefinition {
   partitionKey: string;
   sortKey: string;
   globalSecondaryIndexes: IndexDefinition[];
+  /**
+   * The table's change stream: NEW_IMAGE, so that the outcome publisher gets each new
+   * order item with its stored outcome (functions/infra/outcome-stream.ts).
+   */
+  stream: 'NEW_IMAGE';
 }
+
+/** The `contract` attribute of a contract item: all the store needs to rebuild the contract. */
+const WITH_CONTRACT: IndexDefinition['projection'] = { ProjectionType: 'INCLUDE', NonKeyAttributes: ['contract'] };
 
 export const CONTRACTS_TABLE: TableDefinition = {
   baseName: 'omakase-contracts',
   partitionKey: 'PK',
   sortKey: 'SK',
-  // KEYS_ONLY: a contract item carries its whole history, so projecting it would copy
-  // every contract write into the index; the queries answer keys and the store reads the
-  // contracts by key (strongly consistent). No line index: the line item LINE#<lineId>
-  // serves R7 and the line lookup with consistent reads.
+  stream: 'NEW_IMAGE',
+  // GSI1 and GSI2 copy the `contract` attribute (the whole contract, history included) so
+  // that one Query answers the customer and the line lookups; the price is that every
+  // contract write is written again into both (docs/design.md §2). Their reads are
+  // eventually consistent: R7 keeps reading the line item LINE#<lineId>, consistently.
+  // GSI3 holds keys only: the renewal reads each due contract by key, consistently,
+  // before writing it on its version.
   globalSecondaryIndexes: [
     // Contracts of a customer: partition CUSTOMER#<customerId>, sort <startDate>#<contractId>.
-    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: WITH_CONTRACT },
+    // Contracts of a line: partition LINE#<lineId>, sort <startDate>#<contractId>.
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: WITH_CONTRACT },
     // Prime Plus contracts due for renewal: partition RENEWAL#<shard>, sort <renewalMonth>#<contractId>.
-    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: { ProjectionType: 'KEYS_ONLY' } },
   ],
 };
 

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { jstDateOf } from '../domain/calendar';
 import { invalidRequest, type Reason } from '../domain/reasons';
-import { fieldIssues, identifier, instant, localDate } from './fields';
+import { fieldIssues, identifier, instant, localDate, type Schema } from './fields';
 
 /**
  * The inbound details of interface §1.1. Business rules (R1–R7, the cancellation date,
@@ -9,36 +9,37 @@ import { fieldIssues, identifier, instant, localDate } from './fields';
  * interface gives, so that the domain sees complete requests.
  */
 const tier = z.literal([10, 50, 100], { error: 'must be 10, 50 or 100' });
-const count = z.int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' });
+const count = z.int({ error: 'must be a whole number' }).check(z.minimum(0, { error: 'must be 0 or more' }));
 
 // Strict: a misspelled service would otherwise be dropped without a word.
 const services = z.strictObject({
-  endpointSecurity: z.strictObject({ terminals: count }).optional(),
-  edrSecurity: z.strictObject({ terminals: count }).optional(),
-  gatewaySecurity: z.strictObject({ tier, failureSupport24h: z.boolean() }).optional(),
-  cloudSandbox: z.strictObject({ terminals: count }).optional(),
-  cloudProxy: z.strictObject({ users: count }).optional(),
-  elgana: z.strictObject({ ids: count }).optional(),
+  endpointSecurity: z.optional(z.strictObject({ terminals: count })),
+  edrSecurity: z.optional(z.strictObject({ terminals: count })),
+  gatewaySecurity: z.optional(z.strictObject({ tier, failureSupport24h: z.boolean() })),
+  cloudSandbox: z.optional(z.strictObject({ terminals: count })),
+  cloudProxy: z.optional(z.strictObject({ users: count })),
+  elgana: z.optional(z.strictObject({ ids: count })),
 });
 
-export const applicationSchema = z
-  .object({
+export const applicationSchema = z.pipe(
+  z.object({
     orderId: identifier,
     appliedAt: instant,
     customer: z.object({
       customerId: identifier,
-      name: z.string().min(1, { error: 'must not be empty' }),
+      name: z.string().check(z.minLength(1, { error: 'must not be empty' })),
       kind: z.enum(['corporation', 'individual']),
-      phone: z.string().optional(),
+      phone: z.optional(z.string()),
     }),
     lineId: identifier,
-    startDate: localDate.optional(),
-    plan: z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: tier.optional() }),
+    startDate: z.optional(localDate),
+    plan: z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: z.optional(tier) }),
     services,
     billing: z.object({ method: z.enum(['invoice', 'account-transfer', 'credit-card']) }),
-  })
+  }),
   // interface §1.1: startDate defaults to the JST date of appliedAt.
-  .transform((detail) => ({ ...detail, startDate: detail.startDate ?? jstDateOf(detail.appliedAt) }));
+  z.transform((detail) => ({ ...detail, startDate: detail.startDate ?? jstDateOf(detail.appliedAt) })),
+);
 
 export const servicesChangeSchema = z.object({
   orderId: identifier,
@@ -47,15 +48,16 @@ export const servicesChangeSchema = z.object({
   services,
 });
 
-export const cancellationSchema = z
-  .object({
+export const cancellationSchema = z.pipe(
+  z.object({
     orderId: identifier,
     requestedAt: instant,
     contractId: identifier,
-    effectiveDate: localDate.optional(),
-  })
+    effectiveDate: z.optional(localDate),
+  }),
   // interface §1.1: effectiveDate defaults to the JST date of requestedAt.
-  .transform((detail) => ({ ...detail, effectiveDate: detail.effectiveDate ?? jstDateOf(detail.requestedAt) }));
+  z.transform((detail) => ({ ...detail, effectiveDate: detail.effectiveDate ?? jstDateOf(detail.requestedAt) })),
+);
 
 export type ApplicationRequest = z.output<typeof applicationSchema>;
 export type ServicesChangeRequest = z.output<typeof servicesChangeSchema>;
@@ -74,7 +76,7 @@ export type Inbound<T> =
 /** What a use case receives: the handler has dead-lettered the unreadable ones. */
 export type ReadableInbound<T> = Exclude<Inbound<T>, { kind: 'unreadable' }>;
 
-export function parseInbound<T>(schema: z.ZodType<T>, detail: unknown): Inbound<T> {
+export function parseInbound<T>(schema: Schema<T>, detail: unknown): Inbound<T> {
   const record = typeof detail === 'object' && detail !== null && !Array.isArray(detail) ? (detail as Record<string, unknown>) : null;
   const orderId = identifier.safeParse(record?.orderId);
   if (!orderId.success) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { instant } from './fields';
 
 /**
@@ -7,7 +7,7 @@ import { instant } from './fields';
  */
 export const renewalPayloadSchema = z.object({
   scheduledTime: instant,
-  shards: z.array(z.int().min(0)).min(1).optional(),
+  shards: z.optional(z.array(z.int().check(z.minimum(0))).check(z.minLength(1))),
 });
 
 export type RenewalPayload = z.output<typeof renewalPayloadSchema>;

@@ -65,6 +65,8 @@ export interface RenewalOutbox {
   id: string;
   month: YearMonth;
   entries: RenewalOutboxEntry[];
+  /** Epoch ms (wall clock) when the run wrote it: its writes may still be in flight shortly after. */
+  writtenAt: number;
 }
 
 export interface DuePage {
@@ -80,7 +82,14 @@ export interface ContractStore {
   getContract(contractId: string): Promise<Contract | null>;
   /** Strongly consistent; missing ids are left out, order follows `contractIds`. */
   getContracts(contractIds: string[]): Promise<Contract[]>;
+  /**
+   * The customer's contracts by start date, from one index query: eventually consistent,
+   * so a contract written a moment ago may be missing, or show its previous state.
+   */
   contractsOfCustomer(customerId: string): Promise<Contract[]>;
+  /** Every contract the line has had, by start date: one index query, eventually consistent like contractsOfCustomer. */
+  contractsOnLine(lineId: string): Promise<Contract[]>;
+  /** Strongly consistent: what R7 decides on. */
   getLine(lineId: string): Promise<LineRecord | null>;
   getOrder(key: OrderKey): Promise<OrderRecord | null>;
 

@@ -38,13 +38,15 @@ import type {
  *   ORDER#<orderId> / REUSED#<fp>   the refusal of another request that reused the orderId
  *   LINE#<lineId> / LINE            the line's contracts, versioned: serializes applications (R7)
  *   RENEWAL-OUTBOX#<shard> / <month>#<id>   renewals written, events not yet published
- * GSI1 (customer) and GSI3 (renewal month, sharded) hold keys only.
+ * GSI1 (customer) and GSI2 (line) carry the `contract` attribute, so one Query answers a
+ * lookup; GSI3 (renewal month, sharded) holds keys only.
  */
 const CONTRACT_SK = 'CONTRACT';
 const LINE_SK = 'LINE';
 const contractPk = (contractId: string) => `CONTRACT#${contractId}`;
 const orderPk = (orderId: string) => `ORDER#${orderId}`;
 const linePk = (lineId: string) => `LINE#${lineId}`;
+const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const outboxPk = (shard: number) => `RENEWAL-OUTBOX#${shard}`;
 const renewalPk = (shard: number) => `RENEWAL#${shard}`;
 const outboxSk = (outbox: RenewalOutbox) => `${outbox.month}#${outbox.id}`;
@@ -104,13 +106,23 @@ export class DynamoDbContractStore implements ContractStore {
     return contractIds.flatMap((id) => found.get(id) ?? []);
   }
 
-  async contractsOfCustomer(customerId: string): Promise<Contract[]> {
-    const ids = await this.queryAll({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+  contractsOfCustomer(customerId: string): Promise<Contract[]> {
+    return this.projectedContracts('GSI1', customerPk(customerId));
+  }
+
+  contractsOnLine(lineId: string): Promise<Contract[]> {
+    return this.projectedContracts('GSI2', linePk(lineId));
+  }
+
+  /** The contracts under one partition of an index that carries them: one Query per MB, no read by key. */
+  private async projectedContracts(indexName: 'GSI1' | 'GSI2', partition: string): Promise<Contract[]> {
+    const items = await this.queryAll({
+      IndexName: indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': `${indexName}PK` },
+      ExpressionAttributeValues: { ':pk': partition },
     });
-    return this.getContracts(ids.map((item) => contractIdOf(item.PK as string)));
+    return items.map((item) => item.contract as Contract);
   }
 
   async getLine(lineId: string): Promise<LineRecord | null> {
@@ -227,7 +239,7 @@ export class DynamoDbContractStore implements ContractStore {
       ExpressionAttributeValues: { ':pk': outboxPk(shard) },
       ConsistentRead: true,
     });
-    return items.map(({ shard: s, id, month, entries }) => ({ shard: s, id, month, entries }) as RenewalOutbox);
+    return items.map(({ shard: s, id, month, entries, writtenAt }) => ({ shard: s, id, month, entries, writtenAt: writtenAt ?? 0 }) as RenewalOutbox);
   }
 
   async deleteRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
@@ -248,13 +260,16 @@ export class DynamoDbContractStore implements ContractStore {
   /** The stored item of a contract, index keys included; public so that bench/ seeds contracts in bulk exactly as they are stored. */
   contractItem(contract: Contract): Record<string, unknown> {
     const dueMonth = renewalDueMonth(contract);
+    const byStart = `${contract.startDate}#${contract.contractId}`;
     return {
       PK: contractPk(contract.contractId),
       SK: CONTRACT_SK,
       version: contract.version,
       contract,
-      GSI1PK: `CUSTOMER#${contract.customer.customerId}`,
-      GSI1SK: `${contract.startDate}#${contract.contractId}`,
+      GSI1PK: customerPk(contract.customer.customerId),
+      GSI1SK: byStart,
+      GSI2PK: linePk(contract.lineId),
+      GSI2SK: byStart,
       // Sparse: a contract that will not renew leaves the renewal index.
       ...(dueMonth ? { GSI3PK: renewalPk(this.shardOf(contract.contractId)), GSI3SK: `${dueMonth}#${contract.contractId}` } : {}),
     };

@@ -30,14 +30,12 @@ export async function contractsOfCustomer(deps: LookupDeps, customerId: string) 
 
 /**
  * The line's live contract: the one in service today, else the next one to start (a
- * planned handover); a line whose contracts are all cancelled has none.
+ * planned handover); a line whose contracts are all cancelled has none. One index
+ * query, by start date: eventually consistent, unlike the line item R7 reads.
  */
 export async function lineContract(deps: LookupDeps, lineId: string) {
-  const line = await deps.store.getLine(lineId);
   const on = today(deps);
-  const live = (line ? await deps.store.getContracts(line.contractIds) : [])
-    .filter((contract) => statusOn(contract, on) === 'live')
-    .sort((a, b) => a.startDate.localeCompare(b.startDate));
+  const live = (await deps.store.contractsOnLine(lineId)).filter((contract) => statusOn(contract, on) === 'live');
   const current = live.filter((c) => c.startDate <= on).at(-1) ?? live.find((c) => c.startDate > on);
   if (!current) throw new LineContractNotFoundError(lineId);
   return contractView(current, on);

@@ -110,7 +110,9 @@ async function renewPage({ deps, tuning, month, summary }: RunContext, shard: nu
   }
   if (due.length === 0) return;
 
-  const outbox: RenewalOutbox = { shard, id: deps.ids.next(), month, entries: due.map(({ contract, fromVersion, renewed }) => ({ contractId: contract.contractId, fromVersion, renewed })) };
+  const entries = due.map(({ contract, fromVersion, renewed }) => ({ contractId: contract.contractId, fromVersion, renewed }));
+  // Wall-clock time between runs, not business time (see WRITES_SETTLE_MS).
+  const outbox: RenewalOutbox = { shard, id: deps.ids.next(), month, entries, writtenAt: Date.now() };
   await deps.store.putRenewalOutbox(outbox);
   const written = (await mapLimit(due, tuning.writeConcurrency, (renewal) => save(deps, renewal, month, at, summary))).filter((r): r is Renewal => r !== null);
   for (const renewal of written) {
@@ -151,37 +153,51 @@ async function save(deps: LifecycleDeps, first: Renewal, month: YearMonth, at: s
 }
 
 /**
- * Publishes the renewals' events and removes the outbox item; if some events are
- * refused, the outbox keeps only their renewals, for the next run to publish.
+ * Publishes the renewals' events and removes the outbox item, or keeps in it the
+ * entries still to settle (`keep`); if some events are refused, their renewals stay
+ * in the outbox too, for the next run to publish.
  */
-async function publishAndClear(deps: LifecycleDeps, outbox: RenewalOutbox, written: Renewal[], summary: RenewalSummary): Promise<void> {
+async function publishAndClear(deps: LifecycleDeps, outbox: RenewalOutbox, written: Renewal[], summary: RenewalSummary, keep: RenewalOutboxEntry[] = []): Promise<void> {
   const today = jstDateOf(deps.clock.now());
   const events = written.flatMap(({ contract, renewed }) => renewed.map((term) => outcomes.contractRenewed(contract, term, today)));
+  const keepOnly = (entries: RenewalOutboxEntry[]) => (entries.length > 0 ? deps.store.putRenewalOutbox({ ...outbox, entries }) : deps.store.deleteRenewalOutbox(outbox));
   try {
     if (events.length > 0) await deps.publisher.publish(events);
-    await deps.store.deleteRenewalOutbox(outbox);
+    await keepOnly(keep);
   } catch (error) {
     if (!(error instanceof PublishError)) throw error;
     const unpublished = new Set(error.failed.map(({ event }) => contractIdOf(event)));
-    await deps.store.putRenewalOutbox({ ...outbox, entries: outbox.entries.filter((entry) => unpublished.has(entry.contractId)) });
+    await keepOnly([...keep, ...outbox.entries.filter((entry) => unpublished.has(entry.contractId))]);
     for (const contractId of unpublished) {
       summary.failed.push({ contractId, error: `renewed, but ContractRenewed not published (${describeError(error)}); the next run publishes it` });
     }
   }
 }
 
+/**
+ * A write a killed run sent just before it died can still land after the next run has
+ * looked: an outbox younger than this keeps its unlanded entries for the run after, so
+ * that such a late renewal still gets its event. Older, they are dropped: the contracts
+ * were not renewed and are still due. (Lambda's own retry comes a minute later.)
+ */
+export const WRITES_SETTLE_MS = 30_000;
+
 /** Publishes the events of renewals a killed run wrote but did not publish; drops those it never wrote. */
 async function recoverOutboxes({ deps, summary }: RunContext, shard: number): Promise<void> {
   for (const outbox of await deps.store.renewalOutboxes(shard)) {
     const contracts = new Map((await deps.store.getContracts(outbox.entries.map((e) => e.contractId))).map((c) => [c.contractId, c]));
-    const landed = outbox.entries.flatMap((entry) => {
+    const landed: Renewal[] = [];
+    const unlanded: RenewalOutboxEntry[] = [];
+    for (const entry of outbox.entries) {
       const contract = contracts.get(entry.contractId);
       const last = entry.renewed.at(-1);
       // Terms only advance by renewal: a term number at or past the last one written means the write landed.
-      return contract?.term && last && contract.term.number >= last.number ? [{ contract, fromVersion: entry.fromVersion, renewed: entry.renewed }] : [];
-    });
+      if (contract?.term && last && contract.term.number >= last.number) landed.push({ contract, fromVersion: entry.fromVersion, renewed: entry.renewed });
+      else unlanded.push(entry);
+    }
     summary.recovered += landed.length;
-    await publishAndClear(deps, outbox, landed, summary);
+    const settling = Date.now() - outbox.writtenAt < WRITES_SETTLE_MS;
+    await publishAndClear(deps, outbox, landed, summary, settling ? unlanded : []);
   }
 }
 

@@ -19,12 +19,14 @@ import type { LifecycleDeps } from './deps';
  * One effect and one outcome per orderId (interface §1.1), under at-least-once delivery:
  * - the order item, holding the request's fingerprint and its outcome, is written in the
  *   same transaction as the state change (or alone for a refusal), so either both exist
- *   or neither does;
- * - the outcome is published after the write and the order marked published; if
- *   publishing fails the use case throws, and the retried event publishes the stored
- *   outcome, which nobody else publishes meanwhile: an invocation holds a short lease
- *   on the unpublished outcome, and a concurrent duplicate waits for it rather than
- *   publishing a second copy.
+ *   or neither does; that one write is all the happy path does;
+ * - the table's stream hands the new order item to the outcome publisher, which
+ *   publishes the outcome and marks the order published (publish-outcomes.ts), retrying
+ *   until it succeeds; the order is written with a lease saying so;
+ * - a redelivered order therefore changes nothing and publishes nothing while that lease
+ *   runs; once it has run out (the stream keeps records 24 hours), a redelivery finds
+ *   the outcome still unpublished and publishes it, after taking a short lease of its own
+ *   so that concurrent copies do not all publish.
  * Lease times are wall-clock milliseconds between invocations, not business time, so
  * they read Date.now() rather than the injected clock.
  */
@@ -70,10 +72,11 @@ export class OutcomeNotPublishedError extends Error {
   }
 }
 
-/** How long an invocation may take to publish an outcome before another may take over. */
-export const PUBLISH_LEASE_MS = 10_000;
+/** How long the table's stream owns the publishing of a new outcome: its retention. */
+export const STREAM_PUBLISH_LEASE_MS = 24 * 60 * 60_000;
+/** How long a redelivery that took the publishing over may take before another may. */
+export const REDELIVERY_PUBLISH_LEASE_MS = 10_000;
 const MAX_DECISION_ATTEMPTS = 25;
-const LEASE_POLL_MS = 50;
 
 export async function runOrder(
   deps: LifecycleDeps,
@@ -86,15 +89,12 @@ export async function runOrder(
     slot,
     fingerprint: order.fingerprint,
     outcome,
-    leaseUntil: Date.now() + PUBLISH_LEASE_MS,
+    leaseUntil: Date.now() + STREAM_PUBLISH_LEASE_MS,
     at: toJstIso(deps.clock.now()),
   });
   for (let attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
     const { result, outcome } = await decideAndWrite(newOrder(ORDER_SLOT), attempt);
-    if (result.status === 'written') {
-      await publishOutcome(deps, { orderId: order.orderId, slot: ORDER_SLOT }, outcome);
-      return { orderId: order.orderId, outcome: outcome.detailType, duplicate: false };
-    }
+    if (result.status === 'written') return { orderId: order.orderId, outcome: outcome.detailType, duplicate: false };
     if (result.status === 'order-exists') return settleExistingOrder(deps, order, refuse, newOrder);
     // Stale: someone else changed the contract or the line since we read it; decide again.
     await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
@@ -119,10 +119,7 @@ async function settleExistingOrder(
   const slot = reusedSlot(order.fingerprint);
   const outcome = refuse([orderIdReused(order.orderId)]);
   const { status } = await deps.store.recordOrder(newOrder(slot)(outcome));
-  if (status === 'written') {
-    await publishOutcome(deps, { orderId: order.orderId, slot }, outcome);
-    return { orderId: order.orderId, outcome: outcome.detailType, duplicate: false };
-  }
+  if (status === 'written') return { orderId: order.orderId, outcome: outcome.detailType, duplicate: false };
   return deliverStoredOutcome(deps, await requireOrder(deps, { orderId: order.orderId, slot }));
 }
 
@@ -132,34 +129,24 @@ async function requireOrder(deps: LifecycleDeps, key: OrderKey): Promise<OrderRe
   return record;
 }
 
-/** Publishes a stored outcome unless it is published already or another invocation is publishing it. */
+/**
+ * A stored outcome is published by the stream while its lease runs; after that (the
+ * stream gave up on it), by the redelivery that takes the lease over.
+ */
 async function deliverStoredOutcome(deps: LifecycleDeps, stored: OrderRecord): Promise<OrderResult> {
   const result = { orderId: stored.orderId, outcome: stored.outcome.detailType, duplicate: true };
-  // Waiting longer than one lease means the holder died; by then the lease has run out.
-  const giveUpAt = Date.now() + 2 * PUBLISH_LEASE_MS;
-  let current = stored;
-  while (!current.published) {
-    const now = Date.now();
-    if (current.leaseUntil > now) {
-      if (now > giveUpAt) throw new OutcomeNotPublishedError(stored.orderId, new Error('another invocation holds the publishing lease'));
-      await sleep(Math.min(LEASE_POLL_MS, current.leaseUntil - now));
-    } else if (await deps.store.claimPublication(current, current.leaseUntil, now + PUBLISH_LEASE_MS)) {
-      await publishOutcome(deps, current, current.outcome);
-      return result;
-    }
-    current = await requireOrder(deps, current);
-  }
-  return result;
-}
-
-async function publishOutcome(deps: LifecycleDeps, key: OrderKey, outcome: OutboundEvent): Promise<void> {
+  const now = Date.now();
+  if (stored.published || stored.leaseUntil > now) return result;
+  if (!(await deps.store.claimPublication(stored, stored.leaseUntil, now + REDELIVERY_PUBLISH_LEASE_MS))) return result;
   try {
-    await deps.publisher.publish([outcome]);
+    await deps.publisher.publish([stored.outcome]);
   } catch (error) {
-    await deps.store.releasePublication(key).catch((release) => deps.logger.warn('could not release the publishing lease', { orderId: key.orderId, error: describeError(release) }));
-    throw new OutcomeNotPublishedError(key.orderId, error);
+    await deps.store.releasePublication(stored).catch((release) => deps.logger.warn('could not release the publishing lease', { orderId: stored.orderId, error: describeError(release) }));
+    throw new OutcomeNotPublishedError(stored.orderId, error);
   }
-  await deps.store.markPublished(key);
+  await deps.store.markPublished(stored);
+  deps.logger.warn('stored outcome published by a redelivery: the stream did not publish it in time', { orderId: stored.orderId, outcome: stored.outcome.detailType });
+  return result;
 }
 
 /**

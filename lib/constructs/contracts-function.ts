@@ -3,19 +3,27 @@ import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, type Code } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  FilterCriteria,
+  LoggingFormat,
+  Runtime,
+  StartingPosition,
+  SystemLogLevel,
+  type Code,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Charset, NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOUND_SOURCE, type HandlerName } from '../../functions/infra/routing';
-import { ALARM_PERIOD, alarmOnAny } from './alarms';
+import { ALARM_PERIOD, alarmAbove, alarmOnAny } from './alarms';
 import type { ContractsTable } from './contracts-table';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-
-export type TableAccess = 'read' | 'readWrite';
 
 /** Runtime, bundling and base environment of every function; bench/ builds and loads its bundles from the same values. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
@@ -26,15 +34,22 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   minify: true,
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
+  // Node reads and parses the whole map at every cold start (--enable-source-maps below);
+  // stack traces need only its mappings, so the map leaves out the sources, two thirds of it.
+  sourcesContent: false,
   // The SDK is bundled (not taken from the runtime) so that the version we test is the
   // one that runs; ESM entry points first so esbuild can tree-shake it.
   bundleAwsSDK: true,
   externalModules: [],
   mainFields: ['module', 'main'],
-  charset: Charset.UTF8,
+  // Japanese text as written, not as \u escapes. Not `charset: Charset.UTF8`: this
+  // aws-cdk-lib passes that option to no esbuild argument.
+  esbuildArgs: { '--charset': 'utf8' },
 };
 
 export const FUNCTION_ENVIRONMENT: Record<string, string> = {
+  // Stack traces in the logs name the TypeScript file and line. It costs a few ms of each
+  // cold start, which the bundles figure measures (README, figure 4).
   NODE_OPTIONS: '--enable-source-maps',
   POWERTOOLS_SERVICE_NAME: 'omakase-contracts',
   POWERTOOLS_METRICS_NAMESPACE: 'OmakaseContracts',
@@ -46,7 +61,31 @@ export const FUNCTION_ENVIRONMENT: Record<string, string> = {
  * Transactions have no action of their own: TransactWriteItems is authorised item by item.
  */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Under the stream's 24-hour retention; the order's 24-hour publishing lease (functions/use-cases/orders.ts) outlasts it. */
+export const STREAM_GIVE_UP_AFTER = Duration.hours(23);
+
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** The outcome publisher's one request: `markPublished`, an UpdateItem on an order item. */
+const TABLE_MARK_ACTIONS = ['dynamodb:UpdateItem'];
+
+/** Per access: whether the function reads (table and GSIs), and what it writes on the table. */
+const TABLE_ACCESS = {
+  read: { reads: true, writes: [] },
+  readWrite: { reads: true, writes: TABLE_WRITE_ACTIONS },
+  // Marks order items published and reads nothing: the stream brings it the items.
+  markPublished: { reads: false, writes: TABLE_MARK_ACTIONS },
+} satisfies Record<string, { reads: boolean; writes: string[] }>;
+
+export type TableAccess = keyof typeof TABLE_ACCESS;
+
+export interface StreamSubscription {
+  /** Lambda filter pattern: only matching records invoke the function. */
+  filter: Record<string, unknown>;
+  /** Where Lambda describes a batch it gave up on (shard and sequence numbers, not the records). */
+  onFailure: IQueue;
+  /** How far behind the stream the function may fall before its lateness alarm fires. */
+  lateAfter: Duration;
+}
 
 export interface ContractsFunctionProps {
   /** File under functions/handlers/ exporting `handler`. */
@@ -68,7 +107,7 @@ export interface ContractsFunctionProps {
 /**
  * The house Lambda: every function of the system gets the same runtime, bundling,
  * logging and failure handling from here, and its permissions only through the
- * `bindTable` / `publishesTo` / `sendsDeadLettersTo` helpers below.
+ * `bindTable` / `readsStream` / `publishesTo` / `sendsDeadLettersTo` helpers below.
  */
 export class ContractsFunction extends Construct {
   /** Retries Lambda makes itself after an asynchronous invocation fails. */
@@ -76,10 +115,14 @@ export class ContractsFunction extends Construct {
 
   readonly fn: NodejsFunction;
   readonly errorsAlarm: Alarm;
+  private readonly handlerName: HandlerName;
+  private readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ContractsFunctionProps) {
     super(scope, id);
+    this.handlerName = props.handler;
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
+    this.logGroup = logGroup;
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy: it may write to this log group only.
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -124,13 +167,52 @@ export class ContractsFunction extends Construct {
 
   /** TABLE_NAME and exactly the table access this function needs: reads on the table and its GSIs, writes on the table. */
   bindTable(contracts: ContractsTable, access: TableAccess): void {
+    const { reads, writes } = TABLE_ACCESS[access];
     this.fn.addEnvironment('TABLE_NAME', contracts.table.tableName);
-    this.fn.addToRolePolicy(
-      new PolicyStatement({ actions: TABLE_READ_ACTIONS, resources: [contracts.table.tableArn, ...contracts.indexArns] }),
-    );
-    if (access === 'readWrite') {
-      this.fn.addToRolePolicy(new PolicyStatement({ actions: TABLE_WRITE_ACTIONS, resources: [contracts.table.tableArn] }));
+    if (reads) {
+      this.fn.addToRolePolicy(
+        new PolicyStatement({ actions: TABLE_READ_ACTIONS, resources: [contracts.table.tableArn, ...contracts.indexArns] }),
+      );
     }
+    if (writes.length > 0) {
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: writes, resources: [contracts.table.tableArn] }));
+    }
+  }
+
+  /**
+   * Invokes the function with the table's stream records that pass the filter, and an
+   * alarm when it falls behind. A failing batch is retried until it succeeds or its
+   * records are 23 h old (then reported to `onFailure`): partial batch responses restart it from the first
+   * record not done, bisection isolates a record that makes the function fail.
+   */
+  readsStream(contracts: ContractsTable, subscription: StreamSubscription): void {
+    const streamArn = contracts.table.tableStreamArn;
+    if (!streamArn) throw new Error(`${contracts.node.path} has no stream for the ${this.handlerName} function to read`);
+    this.fn.addEventSourceMapping('TableStream', {
+      eventSourceArn: streamArn,
+      // From the oldest record the stream holds: what was written before the mapping existed is read too.
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      filters: [FilterCriteria.filter(subscription.filter)],
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      // -1: retry without a count limit, stated so that a change of AWS defaults cannot change it.
+      retryAttempts: -1,
+      // Give up an hour before the stream drops the record (24 h), so that Lambda itself
+      // writes the failure record to the queue: records the stream drops are not reported.
+      maxRecordAge: STREAM_GIVE_UP_AFTER,
+      onFailure: new SqsDlq(subscription.onFailure),
+    });
+    contracts.table.grantStreamRead(this.fn);
+
+    alarmAbove(
+      this,
+      'IteratorAgeAlarm',
+      this.fn.metric('IteratorAge', { period: ALARM_PERIOD, statistic: 'Maximum' }),
+      subscription.lateAfter.toMilliseconds(),
+      `The ${this.handlerName} function is more than ${subscription.lateAfter.toHumanString()} behind the table's stream: ` +
+        `its work is late. See its log group ${this.logGroup.logGroupName}.`,
+    );
   }
 
   /** EVENT_BUS_NAME and PutEvents on that bus, for outcome events (source omakase.contracts) only. */

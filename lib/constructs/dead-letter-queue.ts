@@ -27,7 +27,7 @@ export class DeadLetterQueue extends Construct {
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter queue (EventBridge target, Lambda on-failure destination, Scheduler or handler dead letters); ' +
+        'This queue is itself a dead-letter queue (EventBridge target, Lambda on-failure destination of invocations or of a stream, Scheduler or handler dead letters); ' +
         'a further queue behind it would only move the same messages one step away from the operator, who redrives them by hand.',
     });
     this.depthAlarm = alarmOnAny(

@@ -11,7 +11,7 @@ import type { OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
 
 /** Context other than the defaults, to see that it reaches the template. */
 const CONTEXT = { busName: 'omakase-contracts-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}' };
-const HANDLERS: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'monthly-renewal', 'lookup-api'];
+const HANDLERS: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'outcome-publisher', 'monthly-renewal', 'lookup-api'];
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 interface Synthesized {
@@ -23,7 +23,7 @@ interface Synthesized {
 
 /**
  * One synth of the real app (esbuild bundles, cdk-nag) shared by every test in this
- * file: bundling five functions is the slow part, so it happens once.
+ * file: bundling six functions is the slow part, so it happens once.
  */
 let synthesized: Synthesized | undefined;
 function synth(): Synthesized {
@@ -46,18 +46,32 @@ const logicalId = (handler: HandlerName) => {
 };
 const ofType = (type: string) => Object.entries(synth().resources).filter(([, r]) => r.Type === type);
 const refersTo = (value: unknown, id: string) => JSON.stringify(value).includes(`"${id}"`);
+/** The logical id of the queue a `<name>QueueUrl` output points at. */
+const queueOfOutput = (name: string): string => synth().template.findOutputs(`${name}QueueUrl`)[`${name}QueueUrl`]!.Value.Ref;
 
-/** Every action any policy attached to the function's role allows. */
-function actionsOf(handler: HandlerName): string[] {
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every statement of the policies attached to the function's role, which has no managed policy. */
+function statementsOf(handler: HandlerName): Statement[] {
   const { stack } = synth();
   const roleId = stack.getLogicalId(stack.functions[handler].fn.role!.node.defaultChild as CfnElement);
   const role = synth().resources[roleId]!;
   expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
   return ofType('AWS::IAM::Policy')
     .filter(([, p]) => p.Properties.Roles.some((r: unknown) => refersTo(r, roleId)))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
-    .filter((s: { Effect: string }) => s.Effect === 'Allow')
-    .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+/** Every action any policy attached to the function's role allows. */
+function actionsOf(handler: HandlerName): string[] {
+  return statementsOf(handler)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => [s.Action].flat());
 }
 
 describe('DynamoDB table', () => {
@@ -72,9 +86,24 @@ describe('DynamoDB table', () => {
       GlobalSecondaryIndexes: CONTRACTS_TABLE.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: key(index.partitionKey, index.sortKey),
-        Projection: { ProjectionType: index.projection },
+        Projection: index.projection,
       })),
     });
+  });
+
+  it('answers the customer and line lookups from indexes that carry the contract (GSI1, GSI2); the renewal index holds keys', () => {
+    const withContract = { ProjectionType: 'INCLUDE', NonKeyAttributes: ['contract'] };
+    synth().template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'GSI1', KeySchema: [Match.objectLike({ AttributeName: 'GSI1PK' }), Match.objectLike({ AttributeName: 'GSI1SK' })], Projection: withContract }),
+        Match.objectLike({ IndexName: 'GSI2', KeySchema: [Match.objectLike({ AttributeName: 'GSI2PK' }), Match.objectLike({ AttributeName: 'GSI2SK' })], Projection: withContract }),
+        Match.objectLike({ IndexName: 'GSI3', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
+    });
+  });
+
+  it('has a stream of new images, which carries each new order item with its outcome', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
   });
 
   it('has point-in-time recovery and deletion protection, and is retained', () => {
@@ -163,6 +192,10 @@ describe('functions', () => {
       const sdkRequires = new Set(bundle.match(/require\("@aws-sdk\/[^"]+"\)/g) ?? []);
       expect([...sdkRequires].filter((r) => r !== 'require("@aws-sdk/signature-v4-crt")')).toEqual([]);
       expect(bundle.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+      // Node parses the map at each cold start: mappings only, not the sources.
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'index.js.map'), 'utf8')).sourcesContent).toBeUndefined();
+      // Japanese as written (esbuild's --charset=utf8), not as \u escapes.
+      expect(bundle).not.toMatch(/\\u30[0-9A-F]{2}/);
       // Minified: thousands of characters a line (unminified output averages well under a hundred).
       expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
     }
@@ -214,12 +247,79 @@ describe('least privilege', () => {
     }
   });
 
+  it('the outcome publisher marks order items (UpdateItem only), reads the stream, publishes, sends to its queue: nothing else', () => {
+    const tableId = ofType('AWS::DynamoDB::GlobalTable')[0]![0];
+    const busId = ofType('AWS::Events::EventBus')[0]![0];
+    const { stack } = synth();
+    const logsId = stack.getLogicalId(stack.functions['outcome-publisher'].fn.logGroup.node.defaultChild as CfnElement);
+    const on = (id: string, attribute = 'Arn') => JSON.stringify({ 'Fn::GetAtt': [id, attribute] });
+    const allowed = statementsOf('outcome-publisher')
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action].flat().map((action) => `${action} on ${JSON.stringify(s.Resource)}`));
+    expect(allowed.sort()).toEqual(
+      [
+        `logs:CreateLogStream on ${on(logsId)}`,
+        `logs:PutLogEvents on ${on(logsId)}`,
+        `dynamodb:UpdateItem on ${on(tableId)}`,
+        ...['ListStreams', 'DescribeStream', 'GetRecords', 'GetShardIterator'].map((a) => `dynamodb:${a} on ${on(tableId, 'StreamArn')}`),
+        `events:PutEvents on ${on(busId)}`,
+        ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((a) => `sqs:${a} on ${on(queueOfOutput('OutcomeDeadLetters'))}`),
+      ].sort(),
+    );
+  });
+
   it('functions may publish only outcome events (source omakase.contracts)', () => {
     const statements = ofType('AWS::IAM::Policy')
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
       .filter((s: { Action: unknown }) => [s.Action].flat().includes('events:PutEvents'));
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) expect(statement.Condition).toEqual({ StringEquals: { 'events:source': 'omakase.contracts' } });
+  });
+});
+
+describe('outcome publisher (table stream)', () => {
+  const mapping = () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    return mappings[0]![1].Properties;
+  };
+
+  it("reads the table's stream from its oldest record, 100 records a batch", () => {
+    expect(mapping()).toMatchObject({
+      FunctionName: { Ref: logicalId('outcome-publisher') },
+      EventSourceArn: { 'Fn::GetAtt': [ofType('AWS::DynamoDB::GlobalTable')[0]![0], 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+    });
+  });
+
+  it('gets only new order items whose outcome is unpublished', () => {
+    const filters = mapping().FilterCriteria.Filters;
+    expect(filters).toHaveLength(1);
+    expect(JSON.parse(filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { published: { BOOL: [false] } } } });
+  });
+
+  it('retries from the first record not done, bisects on error, without a count limit, until an hour before the stream drops the record', () => {
+    expect(mapping()).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: 23 * 3600,
+    });
+  });
+
+  it('sends a batch it gives up on to the OutcomeDeadLetters queue, its own', () => {
+    const queueId = queueOfOutput('OutcomeDeadLetters');
+    expect(synth().resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+    expect(mapping().DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
+    expect(new Set([queueOfOutput('InboundDeadLetters'), queueOfOutput('RenewalDeadLetters'), queueId]).size).toBe(3);
+  });
+
+  it('is invoked only by the stream: no asynchronous invoke configuration, no rule', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => refersTo(c.Properties.FunctionName, logicalId('outcome-publisher')));
+    expect(configs).toEqual([]);
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => refersTo(r.Properties.Targets, logicalId('outcome-publisher')));
+    expect(rules).toEqual([]);
   });
 });
 
@@ -293,7 +393,7 @@ describe('lookup API', () => {
 describe('dead-letter queues and alarms', () => {
   it('every queue is encrypted (SQS-managed), SSL-only and keeps messages 14 days', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(2);
+    expect(queues).toHaveLength(3);
     const policies = ofType('AWS::SQS::QueuePolicy');
     for (const [id, queue] of queues) {
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
@@ -306,7 +406,7 @@ describe('dead-letter queues and alarms', () => {
     }
   });
 
-  it('alarm on every queue depth, every function error and the schedule failures', () => {
+  it('alarm on every queue depth, every function error and the schedule failures, on the first occurrence', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const watching = (namespace: string, metric: string, id: string) =>
       alarms.filter((a) => a.Namespace === namespace && a.MetricName === metric && refersTo(a.Dimensions, id));
@@ -314,7 +414,24 @@ describe('dead-letter queues and alarms', () => {
     for (const handler of HANDLERS) expect(watching('AWS/Lambda', 'Errors', logicalId(handler))).toHaveLength(1);
     const scheduler = alarms.filter((a) => a.Namespace === 'AWS/Scheduler').map((a) => a.MetricName);
     expect(scheduler.sort()).toEqual(['InvocationDroppedCount', 'InvocationsFailedToBeSentToDeadLetterCount', 'TargetErrorCount']);
-    for (const alarm of alarms) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    // Every alarm but the stream's lateness (below) counts occurrences.
+    const counting = alarms.filter((a) => a.MetricName !== 'IteratorAge');
+    expect(counting).toHaveLength(alarms.length - 1);
+    for (const alarm of counting) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it("alarm when the outcome publisher is more than 5 minutes behind the table's stream", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'IteratorAge');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId('outcome-publisher') } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 5 * 60 * 1000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 });
 

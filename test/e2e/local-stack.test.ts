@@ -82,8 +82,14 @@ async function settled(eventIds: string[]): Promise<EventRecord[]> {
   throw new Error(`events ${eventIds.join(', ')} not settled: ${JSON.stringify(await events())}`);
 }
 
+/** The order's outcomes once its inbound events are settled and the table's stream has published them (a few ms later). */
 async function outcomes(orderId: string, eventIds: string[]): Promise<EventRecord[]> {
-  return (await settled(eventIds)).filter((record) => record.event.source === OUTBOUND_SOURCE && record.event.detail.orderId === orderId);
+  for (let waited = 0; waited < 15_000; waited += 50) {
+    const found = (await settled(eventIds)).filter((record) => record.event.source === OUTBOUND_SOURCE && record.event.detail.orderId === orderId);
+    if (found.length > 0) return found;
+    await sleep(50);
+  }
+  throw new Error(`no outcome for ${orderId}: ${JSON.stringify(await events())}`);
 }
 
 /** Applies through the bus and returns the created contract's id. */

@@ -30,10 +30,10 @@ describe('ContractApplicationSubmitted', () => {
     expect(stored?.history.map((entry) => entry.type)).toEqual(['ContractCreated']);
   });
 
-  it('costs one TransactWriteItems and no read on the happy path, plus one UpdateItem marking the outcome published', async () => {
+  it('costs one write request (the transaction) and no read on the happy path', async () => {
     const counter = new RequestCounter(t.table.client);
     await t.handlers.apply(submitted(application()));
-    expect(counter.snapshot()).toEqual({ TransactWriteItems: 1, UpdateItem: 1 });
+    expect(counter.snapshot()).toEqual({ TransactWriteItems: 1 });
   });
 
   it('defaults startDate to the JST date of appliedAt (15:30Z on 28 Dec is 29 Dec in Japan)', async () => {

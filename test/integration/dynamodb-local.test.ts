@@ -22,9 +22,10 @@ describe('createTables', () => {
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType]).sort()).toEqual(
-      CONTRACTS_TABLE.globalSecondaryIndexes.map((index) => [index.indexName, index.projection]).sort(),
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => ({ name: index.IndexName, projection: index.Projection }))).toEqual(
+      expect.arrayContaining(CONTRACTS_TABLE.globalSecondaryIndexes.map((index) => ({ name: index.indexName, projection: index.projection }))),
     );
+    expect(Table?.GlobalSecondaryIndexes).toHaveLength(CONTRACTS_TABLE.globalSecondaryIndexes.length);
   });
 });
 

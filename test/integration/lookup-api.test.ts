@@ -8,7 +8,9 @@ import { RequestCounter } from './support/request-counter';
 let table: TestTable;
 let h: Harness;
 let lookup: ReturnType<typeof createLookupApiHandler>;
+let counter: RequestCounter;
 let contractId: string;
+let otherContractId: string;
 let lineId: string;
 let customerId: string;
 
@@ -32,13 +34,21 @@ beforeAll(async () => {
   const customer = { customerId, name: '株式会社ルックアップ', kind: 'corporation' };
   contractId = await handlers.created({ customer, lineId, startDate: '2024-05-10' });
   await handlers.change(handlers.changeEvent({ contractId, requestedAt: '2024-06-10T09:00:00+09:00', services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } } }));
-  await handlers.created({ customer, plan: { code: 'none' }, services: { edrSecurity: { terminals: 1 } } });
+  otherContractId = await handlers.created({ customer, plan: { code: 'none' }, services: { edrSecurity: { terminals: 1 } } });
+  // One counter per client: the SDK refuses a second middleware of the same name.
+  counter = new RequestCounter(table.client);
 });
+
+/** What GET /contracts/{id} answers (a consistent read by key), without the history the list routes leave out. */
+async function byIdWithoutHistory(id: string) {
+  const { history: _history, ...contract } = (await call(`/contracts/${id}`)).body;
+  return contract;
+}
 afterAll(() => table.client.destroy());
 
 describe('lookup API', () => {
   it('answers GET /contracts/{id} with the contract, its status today and every change, from one read', async () => {
-    const counter = new RequestCounter(table.client);
+    counter.reset();
     const { status, body, headers } = await call(`/contracts/${contractId}`);
 
     expect(counter.snapshot()).toEqual({ GetItem: 1 });
@@ -49,11 +59,16 @@ describe('lookup API', () => {
     expect(body.history[1]).toEqual(expect.objectContaining({ at: '2024-06-10T09:00:00+09:00', orderId: expect.any(String), summary: expect.any(String) }));
   });
 
-  it("lists a customer's contracts", async () => {
+  it("lists a customer's contracts, as GET /contracts/{id} shows them without history, from one index query", async () => {
+    counter.reset();
     const { status, body } = await call(`/customers/${customerId}/contracts`);
+
+    expect(counter.snapshot()).toEqual({ Query: 1 });
     expect(status).toBe(200);
-    expect(body.contracts).toHaveLength(2);
-    expect(body.contracts.map((c: { customer: { customerId: string } }) => c.customer.customerId)).toEqual([customerId, customerId]);
+    expect(body.contracts.map((c: { contractId: string }) => c.contractId).sort()).toEqual([contractId, otherContractId].sort());
+    for (const listed of body.contracts) expect(listed).toEqual(await byIdWithoutHistory(listed.contractId));
+    // The index carries the contract as last written, not as created.
+    expect(body.contracts.find((c: { contractId: string }) => c.contractId === contractId)).toMatchObject({ version: 2, services: { edrSecurity: { terminals: 12 } } });
     expect(body.contracts[0].history).toBeUndefined();
   });
 
@@ -61,9 +76,46 @@ describe('lookup API', () => {
     expect(await call('/customers/nobody/contracts')).toMatchObject({ status: 200, body: { contracts: [] } });
   });
 
-  it("answers a line's live contract, and 404 for a line without one", async () => {
-    expect(await call(`/lines/${lineId}/contract`)).toMatchObject({ status: 200, body: { contractId, lineId } });
+  it("answers a line's live contract, as GET /contracts/{id} shows it without history, from one index query", async () => {
+    counter.reset();
+    const { status, body } = await call(`/lines/${lineId}/contract`);
+
+    expect(counter.snapshot()).toEqual({ Query: 1 });
+    expect(status).toBe(200);
+    expect(body).toEqual(await byIdWithoutHistory(contractId));
+    expect(body).toMatchObject({ lineId, status: 'live', version: 2 });
+  });
+
+  it('answers 404 for a line that never had a contract, from one index query', async () => {
+    counter.reset();
     expect(await call('/lines/L-none/contract')).toMatchObject({ status: 404, body: { error: { code: 'CONTRACT_NOT_FOUND' } } });
+    expect(counter.snapshot()).toEqual({ Query: 1 });
+  });
+
+  it('picks the live contract of a line that has had several: in service today, else the next to start; none when all are cancelled', async () => {
+    const handlers = inboundHandlers(h);
+    const line = `L-history-${Date.now()}`;
+    const lookupOn = (day: string) => {
+      const handler = createLookupApiHandler({ dynamoDb: table.client, settings: table.settings, clock: fixedClock(`${day}T12:00:00+09:00`) });
+      return async () => {
+        const response = await handler(get(`/lines/${line}/contract`));
+        return { status: response.statusCode, body: JSON.parse(response.body) };
+      };
+    };
+    const [handoverDay, afterHandover, beforeStart] = [lookupOn('2024-06-30'), lookupOn('2024-07-15'), lookupOn('2024-05-01')];
+    const first = await handlers.created({ lineId: line, startDate: '2024-05-10' });
+    await handlers.cancel(handlers.cancelEvent({ contractId: first, effectiveDate: '2024-06-30' }));
+    const second = await handlers.created({ lineId: line, startDate: '2024-07-01' });
+
+    expect(await beforeStart()).toMatchObject({ status: 200, body: { contractId: first, status: 'live' } });
+    expect(await handoverDay()).toMatchObject({ status: 200, body: { contractId: first, status: 'live', cancellation: { effectiveDate: '2024-06-30' } } });
+    expect(await afterHandover()).toMatchObject({ status: 200, body: { contractId: second, status: 'live' } });
+
+    await handlers.cancel(handlers.cancelEvent({ contractId: second, effectiveDate: '2024-07-10' }));
+    counter.reset();
+    expect(await afterHandover()).toMatchObject({ status: 404, body: { error: { code: 'CONTRACT_NOT_FOUND' } } });
+    expect(counter.snapshot()).toEqual({ Query: 1 });
+    expect(await handoverDay()).toMatchObject({ status: 200, body: { contractId: first } });
   });
 
   it('quotes the termination fee for a date (renewal month: nothing left to pay) and for today (month 3: 9 months)', async () => {

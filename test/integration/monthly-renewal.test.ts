@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract } from '../../functions/domain/contract';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import type { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
-import { RenewalIncompleteError, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
+import { RenewalIncompleteError, WRITES_SETTLE_MS, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
 import { inboundHandlers } from './support/contracts';
 import { extraClient, freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
@@ -54,7 +54,7 @@ async function useFreshTable(env: Record<string, string> = {}): Promise<void> {
 }
 
 // A table per test: each run sees only its own contracts.
-afterEach(() => table.client.destroy());
+afterEach(() => h.close().finally(() => table.client.destroy()));
 
 describe('monthly renewal', () => {
   beforeEach(() => useFreshTable());
@@ -184,6 +184,41 @@ describe('monthly renewal stopped midway', () => {
     expect(publishedBeforeTheKill).toBe(5);
     expect(rerun).toMatchObject({ recovered: 2, renewed: 12 - 7, failed: [] });
     await expectRenewedOnce(due);
+  });
+
+  describe('an outbox entry whose write had not landed when the next run looked', () => {
+    /** What a run killed just after sending the write leaves: the outbox names the renewal, the contract is not renewed yet. */
+    async function killedRunOutbox(writtenAt: number) {
+      const [contractId] = await seed(1);
+      const contract = await store.getContract(contractId as string);
+      const shard = store.shardOf(contractId as string);
+      const renewed = [{ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' }];
+      await store.putRenewalOutbox({ shard, id: 'killed-run', month: '2025-01', entries: [{ contractId: contractId as string, fromVersion: contract?.version ?? 0, renewed }], writtenAt });
+      return { contractId: contractId as string, shard };
+    }
+
+    it('keeps it for the run after while the write may still land (younger than WRITES_SETTLE_MS)', async () => {
+      const { contractId, shard } = await killedRunOutbox(Date.now());
+      const first = await renewalHandler()({ scheduledTime: JANUARY_RUN });
+
+      expect(first).toMatchObject({ recovered: 0, renewed: 1 });
+      expect((await store.renewalOutboxes(shard)).map((o) => o.entries.map((e) => e.contractId))).toEqual([[contractId]]);
+      const second = await renewalHandler()({ scheduledTime: JANUARY_RUN });
+      expect(second).toMatchObject({ recovered: 1, renewed: 0 });
+      expect(await store.renewalOutboxes(shard)).toEqual([]);
+      // Renewed once; its event published by the run and again from the kept entry (consumers dedupe on contractId + term).
+      expect(renewedEventsFor([contractId]).map((e) => e.detail.contract.term.number)).toEqual([2, 2]);
+      expect((await store.getContract(contractId))?.version).toBe(2);
+    });
+
+    it('drops it once older: the contract was still due and is renewed normally, once', async () => {
+      const { contractId, shard } = await killedRunOutbox(Date.now() - WRITES_SETTLE_MS - 1);
+      const run = await renewalHandler()({ scheduledTime: JANUARY_RUN });
+
+      expect(run).toMatchObject({ recovered: 0, renewed: 1 });
+      expect(await store.renewalOutboxes(shard)).toEqual([]);
+      await expectRenewedOnce([contractId]);
+    });
   });
 
   it('stops starting pages when the time budget runs out, throws for a retry, and the retry finishes', async () => {

@@ -73,10 +73,10 @@ describe('npm run bench -- --quick', () => {
     });
   });
 
-  it('builds and loads every Lambda bundle and the minimal handler', () => {
+  it('builds and loads every Lambda bundle and the minimal handler, each with and without source maps', () => {
     const bundles = counts('bundles');
     expect(bundles.bundlesBuilt).toBe(bundles.functions + 1);
-    expect(bundles.targets).toBe(bundles.bundlesBuilt + 1);
+    expect(bundles.targets).toBe(2 * bundles.bundlesBuilt + 1);
     expect(bundles.processes).toBe(bundles.targets * QUICK.loadRuns);
     expect(bundles.bundleBytes).toBeGreaterThan(0);
   });

@@ -3,11 +3,25 @@ import { createContractApplicationHandler } from '../../../functions/handlers/co
 import { createServicesChangeHandler } from '../../../functions/handlers/services-change';
 import { application, inboundEvent, newOrderId, type Harness } from './fixtures';
 
-/** The three inbound handlers on one harness, and shortcuts that return the outcome event. */
+/**
+ * The three inbound handlers on one harness, and shortcuts that return the outcome event.
+ * The table's stream publishes the outcomes a few ms after a handler returns: each handler
+ * here returns once they are on the bus, so that a test reads them right after the call.
+ */
 export function inboundHandlers(h: Harness) {
-  const apply = createContractApplicationHandler(h.deps);
-  const change = createServicesChangeHandler(h.deps);
-  const cancel = createCancellationHandler(h.deps);
+  const published =
+    <E, R>(handler: (event: E) => Promise<R>) =>
+    async (event: E): Promise<R> => {
+      await h.started;
+      try {
+        return await handler(event);
+      } finally {
+        await h.drain();
+      }
+    };
+  const apply = published(createContractApplicationHandler(h.deps));
+  const change = published(createServicesChangeHandler(h.deps));
+  const cancel = published(createCancellationHandler(h.deps));
   const outcomeOf = (orderId: string) => {
     const events = h.bus.forOrder(orderId);
     if (events.length !== 1) throw new Error(`expected one outcome for ${orderId}, got ${events.length}`);

@@ -3,9 +3,13 @@ import { applicationDetail } from '../../../bench/fixtures';
 import type { Clock, IdGenerator } from '../../../functions/domain/ports';
 import { InMemoryDeadLetterSink } from '../../../functions/events/dead-letter';
 import type { InboundHandlerDeps } from '../../../functions/handlers/lifecycle-deps';
+import { createOutcomePublisherHandler } from '../../../functions/handlers/outcome-publisher';
+import { isUnpublishedOutcome } from '../../../functions/infra/outcome-stream';
 import { silentLogger } from '../../../functions/log';
+import { StreamMapping, type CloseReport } from '../../../local/stream-mapping';
+import { localStreamsClient } from '../../../local/table-stream';
 import { FakeEventBridge } from '../../support/fake-event-bridge';
-import type { TestTable } from './dynamodb';
+import { dynamoDbEndpoint, extraClient, type TestTable } from './dynamodb';
 
 export const fixedClock = (instant: string): Clock => ({ now: () => new Date(instant) });
 
@@ -18,17 +22,57 @@ export interface Harness {
   deps: InboundHandlerDeps;
   bus: FakeEventBridge;
   deadLetters: InMemoryDeadLetterSink;
+  /** Resolves once the outcome publisher reads the table's stream: orders written from then on are published. */
+  started: Promise<void>;
+  /** Resolves once every outcome stored before the call is published on `bus` (the stream mapping's drain). */
+  drain(): Promise<void>;
+  /** Stops the outcome publisher; useTable calls it after each test, and every harness still open is closed after the file. */
+  close(): Promise<CloseReport>;
 }
 
-/** Handler deps on a test table, with a fake bus, an in-memory dead-letter sink and a fixed clock. */
+/**
+ * Handler deps on a test table, with a fake bus, an in-memory dead-letter sink and a
+ * fixed clock; and the table's stream mapped to the real outcome publisher, as the local
+ * stack maps it, which publishes the stored outcomes on the same fake bus.
+ */
 export function harness(table: TestTable, now = '2024-06-01T10:00:00+09:00'): Harness {
   const bus = new FakeEventBridge();
   const deadLetters = new InMemoryDeadLetterSink();
-  return {
-    bus,
-    deadLetters,
-    deps: { dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger },
+  const deps: InboundHandlerDeps = { dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger };
+  return { bus, deadLetters, deps, ...outcomePublisher(deps) };
+}
+
+const openHarnesses = new Set<() => Promise<CloseReport>>();
+// Harnesses a test file made for itself (in beforeAll, say) stop with the file.
+afterAll(() => Promise.all([...openHarnesses].map((close) => close())));
+
+/**
+ * On clients of its own, as a function of its own on AWS: the handlers' request counts
+ * stay theirs. Retries come faster than the stack's so that failure tests stay quick.
+ */
+function outcomePublisher(deps: InboundHandlerDeps): Pick<Harness, 'started' | 'drain' | 'close'> {
+  const dynamoDb = extraClient();
+  const streams = localStreamsClient(dynamoDbEndpoint());
+  const mapping = new StreamMapping({
+    clients: { dynamoDb, streams },
+    tableName: deps.settings.tableName,
+    fn: { name: 'outcome-publisher', timeoutMs: 30_000, handler: createOutcomePublisherHandler({ ...deps, dynamoDb }) },
+    filter: isUnpublishedOutcome,
+    retry: { baseDelayMs: 20, maxDelayMs: 500 },
+    logger: silentLogger,
+  });
+  const started = mapping.start();
+  // A failed start is reported by whoever awaits `started` or drain(), not as an unhandled rejection.
+  started.catch(() => undefined);
+  const close = async (): Promise<CloseReport> => {
+    openHarnesses.delete(close);
+    const report = await started.then(() => mapping.close(5_000)).catch(() => ({ unprocessed: 0 }));
+    dynamoDb.destroy();
+    streams.destroy();
+    return report;
   };
+  openHarnesses.add(close);
+  return { started, drain: () => started.then(() => mapping.drain()), close };
 }
 
 export function inboundEvent<D extends string, T>(detailType: D, detail: T): EventBridgeEvent<D, T> {

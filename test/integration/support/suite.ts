@@ -15,7 +15,8 @@ export const storeOn = (table: TestTable): DynamoDbContractStore =>
 
 /**
  * Registers a test file's hooks: one table for the file, and for each test a fresh
- * harness (bus, dead letters) with the inbound handlers on it. Fields are set by the hooks.
+ * harness (bus, dead letters, outcome publisher) with the inbound handlers on it. Fields
+ * are set by the hooks.
  */
 export function useTable(prefix: string, now?: string): Suite {
   const suite = {} as Suite;
@@ -28,5 +29,6 @@ export function useTable(prefix: string, now?: string): Suite {
     suite.h = harness(suite.table, now);
     suite.handlers = inboundHandlers(suite.h);
   });
+  afterEach(() => suite.h.close());
   return suite;
 }

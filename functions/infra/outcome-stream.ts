@@ -1,0 +1,23 @@
+/**
+ * Which records of the table's stream the outcome publisher gets: new order items, whose
+ * outcome is stored unpublished (docs/design.md §3). One definition, read by the CDK
+ * stack (the event source mapping's filter) and by the local stack (its stream poller),
+ * so the two select alike. Lambda filter syntax: exact values in arrays.
+ */
+export const UNPUBLISHED_OUTCOME_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { published: { BOOL: [false] } } },
+} as const;
+
+export interface StreamRecordLike {
+  eventName?: string;
+  dynamodb?: { NewImage?: Record<string, { BOOL?: boolean } | undefined> };
+}
+
+/** The filter above, for the subset of syntax it uses. */
+export function isUnpublishedOutcome(record: StreamRecordLike): boolean {
+  return (
+    (UNPUBLISHED_OUTCOME_FILTER.eventName as readonly string[]).includes(record.eventName ?? '') &&
+    record.dynamodb?.NewImage?.published?.BOOL === false
+  );
+}

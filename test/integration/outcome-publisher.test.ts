@@ -1,0 +1,124 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
+import type { Logger } from '../../functions/log';
+import { ORDER_SLOT, type NewOrder } from '../../functions/store/contract-store';
+import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { FakeEventBridge } from '../support/fake-event-bridge';
+import { freshTable, type TestTable } from './support/dynamodb';
+import { fixedClock, newOrderId } from './support/fixtures';
+import { storeOn } from './support/suite';
+
+/**
+ * The handler the table's stream feeds, given records shaped as Lambda delivers them.
+ * No stream mapping runs on this table, so only these calls publish.
+ */
+let table: TestTable;
+let store: DynamoDbContractStore;
+beforeAll(async () => {
+  table = await freshTable('outcome-publisher');
+  store = storeOn(table);
+});
+afterAll(() => table.client.destroy());
+
+const errors: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+const recordingLogger: Logger = { info: () => {}, warn: () => {}, error: (message, fields) => errors.push({ message, ...(fields ? { fields } : {}) }) };
+
+function setup() {
+  const bus = new FakeEventBridge();
+  const handler = createOutcomePublisherHandler({ dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, clock: fixedClock('2024-06-01T10:00:00+09:00'), logger: recordingLogger });
+  return { bus, handler };
+}
+
+let sequence = 0;
+/** Writes an order with a stored refusal, as the inbound handlers do, and returns its stream record. */
+async function storedOrder(): Promise<{ orderId: string; record: DynamoDBRecord }> {
+  const orderId = newOrderId('pub');
+  const order: NewOrder = {
+    orderId,
+    slot: ORDER_SLOT,
+    fingerprint: 'fp',
+    outcome: { detailType: 'ContractApplicationRejected', detail: { orderId, reasons: [] } },
+    leaseUntil: Date.now() + 60_000,
+    at: '2024-06-01T10:00:00+09:00',
+  };
+  expect(await store.recordOrder(order)).toEqual({ status: 'written' });
+  const item = { PK: `ORDER#${orderId}`, SK: ORDER_SLOT, orderId, fingerprint: order.fingerprint, outcome: order.outcome, leaseUntil: order.leaseUntil, at: order.at, published: false };
+  return { orderId, record: streamRecord('INSERT', item) };
+}
+
+function streamRecord(eventName: 'INSERT' | 'MODIFY', item: Record<string, unknown>): DynamoDBRecord {
+  sequence += 1;
+  return {
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: marshall({ PK: item.PK, SK: item.SK }) as never,
+      NewImage: marshall(item, { removeUndefinedValues: true }) as never,
+      SequenceNumber: String(sequence).padStart(21, '0'),
+      StreamViewType: 'NEW_IMAGE',
+    },
+  };
+}
+
+const event = (records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+describe('outcome publisher (fed by the table stream)', () => {
+  beforeEach(() => errors.splice(0));
+
+  it('publishes each stored outcome once, in order, and marks its order published', async () => {
+    const { bus, handler } = setup();
+    const orders = await Promise.all(Array.from({ length: 12 }, storedOrder));
+    const result = await handler(event(orders.map((o) => o.record)));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual(orders.map((o) => o.orderId));
+    expect(bus.published.every((e) => e.source === 'omakase.contracts' && e.detailType === 'ContractApplicationRejected')).toBe(true);
+    for (const { orderId } of orders) expect(await store.getOrder({ orderId, slot: ORDER_SLOT })).toMatchObject({ published: true, leaseUntil: 0 });
+  });
+
+  it('reports the first record it could not publish, and the retry from there publishes the rest', async () => {
+    const { bus, handler } = setup();
+    const orders = await Promise.all(Array.from({ length: 5 }, storedOrder));
+    bus.failNext('refuse-entries', 'refuse-entries', 'refuse-entries');
+    bus.refusePositions([2]);
+    const first = await handler(event(orders.map((o) => o.record)));
+
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: orders[2]?.record.dynamodb?.SequenceNumber }] });
+    expect(await store.getOrder({ orderId: orders[1]!.orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
+    expect(await store.getOrder({ orderId: orders[2]!.orderId, slot: ORDER_SLOT })).toMatchObject({ published: false });
+    expect(errors.map((e) => e.message)).toEqual(['outcomes not all published; the stream retries from the first one left']);
+
+    // Lambda retries from the reported record on.
+    const retry = await handler(event(orders.slice(2).map((o) => o.record)));
+    expect(retry).toEqual({ batchItemFailures: [] });
+    for (const { orderId } of orders) {
+      expect(bus.forOrder(orderId).length).toBeGreaterThanOrEqual(1);
+      expect(await store.getOrder({ orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
+    }
+    expect(bus.forOrder(orders[0]!.orderId)).toHaveLength(1);
+  });
+
+  it('passes over records that are not new unpublished outcomes (the filter the mapping applies)', async () => {
+    const { bus, handler } = setup();
+    const { orderId, record } = await storedOrder();
+    const marked = streamRecord('MODIFY', { PK: `ORDER#${orderId}`, SK: ORDER_SLOT, orderId, published: true });
+    const contract = streamRecord('INSERT', { PK: 'CONTRACT#c-1', SK: 'CONTRACT', version: 1 });
+
+    expect(await handler(event([contract, marked, record]))).toEqual({ batchItemFailures: [] });
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual([orderId]);
+    expect(errors).toEqual([]);
+  });
+
+  it('logs an unreadable order item as an error and publishes the others', async () => {
+    const { bus, handler } = setup();
+    const good = await storedOrder();
+    const broken = streamRecord('INSERT', { PK: 'ORDER#x', SK: ORDER_SLOT, orderId: 'x', published: false, outcome: { detail: {} } });
+
+    expect(await handler(event([broken, good.record]))).toEqual({ batchItemFailures: [] });
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual([good.orderId]);
+    expect(errors).toEqual([
+      { message: 'order item in the stream cannot be published', fields: { keys: broken.dynamodb?.Keys, problem: expect.stringContaining('outcome.detailType') } },
+    ]);
+  });
+});

@@ -1,0 +1,87 @@
+import { applicationDetail } from '../../bench/fixtures';
+import { fieldIssues } from '../../functions/schemas/fields';
+import { applicationSchema, cancellationSchema, parseInbound } from '../../functions/schemas/inbound';
+import { renewalPayloadSchema } from '../../functions/schemas/renewal';
+
+/**
+ * The `fields` a refusal names (interface §1.2): a dotted path and a message per failing
+ * field, our own messages where the schemas give one and zod's English ones elsewhere.
+ * The schemas use zod/mini, which has no messages unless configured (functions/schemas/fields.ts).
+ */
+const issuesOf = (schema: typeof applicationSchema | typeof renewalPayloadSchema, value: unknown) => {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) throw new Error(`expected a refusal, parsed ${JSON.stringify(parsed.data)}`);
+  return fieldIssues(parsed.error);
+};
+
+describe('fields of a refused inbound detail', () => {
+  it('names every failing field once, unknown keys by their own path', () => {
+    const valid = applicationDetail('o-1', 'l-1', 'c-1');
+    const { billing: _dropped, ...withoutBilling } = valid;
+    const detail = {
+      ...withoutBilling,
+      appliedAt: '2024-05-01T10:00:00',
+      lineId: '',
+      customer: { ...valid.customer, kind: 'company' },
+      plan: { code: 'gold' },
+      services: { edrSecurity: { terminals: -1 }, firewall: {} },
+    };
+    expect(issuesOf(applicationSchema, detail)).toEqual([
+      { path: 'appliedAt', message: 'must be an instant with its UTC offset, e.g. 2024-05-01T10:00:00+09:00, in 9998 (JST) at the latest' },
+      { path: 'customer.kind', message: 'Invalid option: expected one of "corporation"|"individual"' },
+      { path: 'lineId', message: 'must not be empty' },
+      { path: 'plan.code', message: 'Invalid option: expected one of "none"|"prime"|"prime-plus"' },
+      { path: 'services.edrSecurity.terminals', message: 'must be 0 or more' },
+      { path: 'services.firewall', message: 'unknown field' },
+      { path: 'billing', message: 'Invalid input: expected object, received undefined' },
+    ]);
+  });
+
+  it('fills the defaults of interface §1.1 on a valid detail', () => {
+    const parsed = parseInbound(cancellationSchema, { orderId: 'o', requestedAt: '2024-06-01T10:00:00+09:00', contractId: 'c' });
+    expect(parsed).toEqual({
+      kind: 'valid',
+      orderId: 'o',
+      request: { orderId: 'o', requestedAt: '2024-06-01T10:00:00+09:00', contractId: 'c', effectiveDate: '2024-06-01' },
+    });
+  });
+
+  it('refuses a detail with a readable orderId through its fields, and dead-letters one without', () => {
+    const invalid = parseInbound(cancellationSchema, { orderId: 'o', contractId: 'c', effectiveDate: '2024-02-30' });
+    expect(invalid).toMatchObject({
+      kind: 'invalid',
+      orderId: 'o',
+      contractId: 'c',
+      reason: {
+        code: 'INVALID_REQUEST',
+        fields: [
+          { path: 'requestedAt', message: 'Invalid input: expected string, received undefined' },
+          { path: 'effectiveDate', message: 'must be a real JST calendar date YYYY-MM-DD, in 9998 at the latest' },
+        ],
+      },
+    });
+    expect(parseInbound(cancellationSchema, { orderId: '', contractId: 'c' })).toEqual({
+      kind: 'unreadable',
+      reason: 'no readable orderId (detail.orderId: must not be empty), so no outcome can be published for this event',
+    });
+  });
+});
+
+describe('fields of a refused renewal payload', () => {
+  it.each([
+    [{}, [{ path: 'scheduledTime', message: 'Invalid input: expected string, received undefined' }]],
+    [{ scheduledTime: '2024-06-01T00:00:00+09:00', shards: [] }, [{ path: 'shards', message: 'Too small: expected array to have >=1 items' }]],
+    [
+      { scheduledTime: 5, shards: [1.5, -1, 'a'] },
+      [
+        { path: 'scheduledTime', message: 'Invalid input: expected string, received number' },
+        { path: 'shards.0', message: 'Invalid input: expected int, received number' },
+        { path: 'shards.1', message: 'Too small: expected number to be >=0' },
+        { path: 'shards.2', message: 'Invalid input: expected number, received string' },
+      ],
+    ],
+    [null, [{ path: '(root)', message: 'Invalid input: expected object, received null' }]],
+  ])('%j', (payload, fields) => {
+    expect(issuesOf(renewalPayloadSchema, payload)).toEqual(fields);
+  });
+});

@@ -1,0 +1,78 @@
+import { EventBridgePublisher } from '../../functions/events/publisher';
+import type { ContractStore, OrderKey } from '../../functions/store/contract-store';
+import { publishStoredOutcomes, type StoredOutcome } from '../../functions/use-cases/publish-outcomes';
+import { FakeEventBridge } from '../support/fake-event-bridge';
+
+const stored = (n: number): StoredOutcome[] =>
+  Array.from({ length: n }, (_, i) => ({
+    key: { orderId: `ORD-${i}`, slot: 'ORDER' },
+    outcome: { detailType: 'ContractCreated', detail: { orderId: `ORD-${i}` } },
+    position: `seq-${String(i).padStart(3, '0')}`,
+  }));
+
+/** The one store method the use case calls; `failOn` makes marking that order fail as DynamoDB would. */
+function markingStore(failOn: string[] = []) {
+  const marked: string[] = [];
+  const store = {
+    async markPublished(key: OrderKey) {
+      if (failOn.includes(key.orderId)) throw Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' });
+      marked.push(key.orderId);
+    },
+  } as unknown as ContractStore;
+  return { store, marked };
+}
+
+describe('publishStoredOutcomes', () => {
+  let bus: FakeEventBridge;
+  let publisher: EventBridgePublisher;
+  beforeEach(() => {
+    bus = new FakeEventBridge();
+    publisher = new EventBridgePublisher({ client: bus.client, eventBusName: 'omakase-contracts', retryDelayMs: 1 });
+  });
+
+  it('publishes every outcome in stream order, ten a call, and marks each order published', async () => {
+    const { store, marked } = markingStore();
+    const summary = await publishStoredOutcomes({ publisher, store }, stored(23));
+
+    expect(summary).toEqual({ published: 23, retryFrom: null, error: null });
+    expect(bus.calls).toEqual([10, 10, 3]);
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual(stored(23).map((s) => s.key.orderId));
+    expect(marked.sort()).toEqual(stored(23).map((s) => s.key.orderId).sort());
+  });
+
+  it('stops at the first outcome EventBridge keeps refusing: the ones before are marked, the retry starts there', async () => {
+    const { store, marked } = markingStore();
+    bus.failNext('refuse-entries', 'refuse-entries', 'refuse-entries');
+    bus.refusePositions([3]);
+    const summary = await publishStoredOutcomes({ publisher, store }, stored(15));
+
+    expect(summary).toMatchObject({ published: 3, retryFrom: 'seq-003', error: expect.stringContaining('PublishError') });
+    expect(marked.sort()).toEqual(['ORD-0', 'ORD-1', 'ORD-2']);
+    // The second chunk is not attempted: the stream retries from seq-003 anyway.
+    expect(bus.published.map((e) => e.detail.orderId)).not.toContain('ORD-10');
+  });
+
+  it('marks nothing and retries from the first outcome when PutEvents itself fails', async () => {
+    const { store, marked } = markingStore();
+    bus.failNext('throw');
+    const summary = await publishStoredOutcomes({ publisher, store }, stored(4));
+
+    expect(summary).toMatchObject({ published: 0, retryFrom: 'seq-000', error: expect.stringContaining('ECONNREFUSED') });
+    expect(marked).toEqual([]);
+  });
+
+  it('retries from the first outcome it could not mark, even though it was published', async () => {
+    const { store, marked } = markingStore(['ORD-12']);
+    const summary = await publishStoredOutcomes({ publisher, store }, stored(15));
+
+    expect(summary).toMatchObject({ published: 12, retryFrom: 'seq-012', error: expect.stringContaining('Service unavailable') });
+    expect(marked).toHaveLength(14);
+    expect(marked).not.toContain('ORD-12');
+  });
+
+  it('has nothing to do for an empty batch', async () => {
+    const { store } = markingStore();
+    expect(await publishStoredOutcomes({ publisher, store }, [])).toEqual({ published: 0, retryFrom: null, error: null });
+    expect(bus.calls).toEqual([]);
+  });
+});
