@@ -18,42 +18,33 @@ export interface PublishSummary {
   error: string | null;
 }
 
-// PutEvents takes ten entries a call: a chunk is published, then marked, before the next.
-const CHUNK = 10;
-
 /**
- * Publishes stored outcomes in stream order and marks each order published. It stops at
- * the first outcome that could not be published or marked and reports its position, so
- * that the stream is retried from there: what came before is done and marked, what
- * comes after is still to do (a retry may publish an outcome of the failed chunk a
- * second time; consumers dedupe on orderId, as at-least-once delivery requires).
+ * Publishes stored outcomes in stream order, then marks their orders published, all at
+ * once. It stops at the first outcome that could not be published or marked and reports
+ * its position, so that the stream is retried from there: what came before is done and
+ * marked, what comes after is still to do (a retry may publish some of those a second
+ * time; consumers dedupe on orderId, as at-least-once delivery requires).
  */
 export async function publishStoredOutcomes(deps: Pick<LifecycleDeps, 'publisher' | 'store'>, outcomes: StoredOutcome[]): Promise<PublishSummary> {
-  let published = 0;
-  for (let start = 0; start < outcomes.length; start += CHUNK) {
-    const chunk = outcomes.slice(start, start + CHUNK);
-    const { accepted, error } = await publishChunk(deps, chunk);
-    const marks = await Promise.allSettled(accepted.map((stored) => deps.store.markPublished(stored.key)));
-    const unmarked = marks.findIndex((mark) => mark.status === 'rejected');
-    const done = unmarked === -1 ? accepted.length : unmarked;
-    published += done;
-    if (done < chunk.length) {
-      const markError = unmarked === -1 ? null : describeError((marks[unmarked] as PromiseRejectedResult).reason);
-      return { published, retryFrom: (chunk[done] as StoredOutcome).position, error: markError ?? error };
-    }
-  }
-  return { published, retryFrom: null, error: null };
+  if (outcomes.length === 0) return { published: 0, retryFrom: null, error: null };
+  const { accepted, error } = await publishInOrder(deps, outcomes);
+  const marks = await Promise.allSettled(accepted.map((stored) => deps.store.markPublished(stored.key)));
+  const unmarked = marks.findIndex((mark) => mark.status === 'rejected');
+  const done = unmarked === -1 ? accepted.length : unmarked;
+  if (done === outcomes.length) return { published: done, retryFrom: null, error: null };
+  const markError = unmarked === -1 ? null : describeError((marks[unmarked] as PromiseRejectedResult).reason);
+  return { published: done, retryFrom: (outcomes[done] as StoredOutcome).position, error: markError ?? error };
 }
 
 /** The outcomes EventBridge accepted, in order up to the first it refused. */
-async function publishChunk(deps: Pick<LifecycleDeps, 'publisher'>, chunk: StoredOutcome[]): Promise<{ accepted: StoredOutcome[]; error: string | null }> {
+async function publishInOrder(deps: Pick<LifecycleDeps, 'publisher'>, outcomes: StoredOutcome[]): Promise<{ accepted: StoredOutcome[]; error: string | null }> {
   try {
-    await deps.publisher.publish(chunk.map((stored) => stored.outcome));
-    return { accepted: chunk, error: null };
+    await deps.publisher.publish(outcomes.map((stored) => stored.outcome));
+    return { accepted: outcomes, error: null };
   } catch (error) {
     if (!(error instanceof PublishError)) return { accepted: [], error: describeError(error) };
     const refused = new Set(error.failed.map((failure) => failure.event));
-    const firstRefused = chunk.findIndex((stored) => refused.has(stored.outcome));
-    return { accepted: chunk.slice(0, firstRefused === -1 ? chunk.length : firstRefused), error: describeError(error) };
+    const firstRefused = outcomes.findIndex((stored) => refused.has(stored.outcome));
+    return { accepted: outcomes.slice(0, firstRefused === -1 ? outcomes.length : firstRefused), error: describeError(error) };
   }
 }

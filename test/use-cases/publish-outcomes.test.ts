@@ -47,9 +47,9 @@ describe('publishStoredOutcomes', () => {
     const summary = await publishStoredOutcomes({ publisher, store }, stored(15));
 
     expect(summary).toMatchObject({ published: 3, retryFrom: 'seq-003', error: expect.stringContaining('PublishError') });
+    // Outcomes after the refused one may be out already, but stay unmarked: the retry from seq-003 publishes them again.
     expect(marked.sort()).toEqual(['ORD-0', 'ORD-1', 'ORD-2']);
-    // The second chunk is not attempted: the stream retries from seq-003 anyway.
-    expect(bus.published.map((e) => e.detail.orderId)).not.toContain('ORD-10');
+    expect(bus.published.map((e) => e.detail.orderId)).not.toContain('ORD-3');
   });
 
   it('marks nothing and retries from the first outcome when PutEvents itself fails', async () => {
