@@ -1,6 +1,3 @@
-import { tz } from '@date-fns/tz';
-import { format } from 'date-fns';
-
 /**
  * Calendar values of the business, all in Japan time (rules.md Decision T1).
  * Dates and months are plain strings so that nothing downstream can read them
@@ -9,8 +6,9 @@ import { format } from 'date-fns';
 export type LocalDate = string; // YYYY-MM-DD, a JST calendar date
 export type YearMonth = string; // YYYY-MM, a JST billing month
 
-export const BUSINESS_TIME_ZONE = 'Asia/Tokyo';
-const jst = tz(BUSINESS_TIME_ZONE);
+// Asia/Tokyo has kept UTC+09:00 without daylight saving since 1951 (rules.md T1): a fixed
+// offset is the whole zone for every date this system handles, with no tz database to load.
+const JST_OFFSET_MS = 9 * 3_600_000;
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
@@ -32,7 +30,7 @@ export function isInstant(value: string): boolean {
   if (m === null || !isLocalDate(m[1]) || Number(m[2]) > 23) return false;
   const at = Date.parse(value);
   // The JST date counts, not the written one: 9998-12-31T23:00:00-09:00 is 9999-01-01 in Japan.
-  return !Number.isNaN(at) && isLocalDate(format(at, 'yyyy-MM-dd', { in: jst }));
+  return !Number.isNaN(at) && isLocalDate(jstFieldsOf(new Date(at)).date);
 }
 
 export function isLocalDate(value: string): boolean {
@@ -53,17 +51,29 @@ function toInstant(instant: Date | string): Date {
   if (typeof instant === 'string' && !isInstant(instant)) {
     throw new RangeError(`not an instant with a time zone offset (e.g. 2024-05-01T10:00:00+09:00): ${instant}`);
   }
-  return typeof instant === 'string' ? new Date(instant) : instant;
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(at.getTime())) throw new RangeError('not an instant: Invalid Date');
+  return at;
+}
+
+/** The JST wall clock of an instant, read with UTC getters on the shifted time: the host zone never enters. */
+function jstFieldsOf(at: Date): { date: LocalDate; time: string } {
+  const shifted = new Date(at.getTime() + JST_OFFSET_MS);
+  return {
+    date: utcDateOf(shifted),
+    time: `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`,
+  };
 }
 
 /** The JST calendar date of an instant: 2023-12-28T15:30:00Z is 2023-12-29. */
 export function jstDateOf(instant: Date | string): LocalDate {
-  return format(toInstant(instant), 'yyyy-MM-dd', { in: jst });
+  return jstFieldsOf(toInstant(instant)).date;
 }
 
 /** The instant rendered in JST with its offset, as the interface shows instants. */
 export function toJstIso(instant: Date | string): string {
-  return format(toInstant(instant), "yyyy-MM-dd'T'HH:mm:ssxxx", { in: jst });
+  const { date, time } = jstFieldsOf(toInstant(instant));
+  return `${date}T${time}+09:00`;
 }
 
 export function monthOf(date: LocalDate): YearMonth {
@@ -112,7 +122,11 @@ export function daysInclusive(from: LocalDate, to: LocalDate): number {
 }
 
 export function addDays(date: LocalDate, n: number): LocalDate {
-  const d = new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000);
+  return utcDateOf(new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000));
+}
+
+/** The calendar date a Date holds in UTC, as YYYY-MM-DD. */
+function utcDateOf(d: Date): LocalDate {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 

@@ -51,7 +51,37 @@ describe('jstDateOf: the JST calendar date of an instant (Decision T1)', () => {
   });
 });
 
+/** The tz database's Asia/Tokyo, through Intl: the oracle for the fixed offset the calendar uses. */
+const tokyo = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Tokyo',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const tokyoIso = (at: Date): string => {
+  const part = Object.fromEntries(tokyo.formatToParts(at).map(({ type, value }) => [type, value]));
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}+09:00`;
+};
+
 describe('toJstIso', () => {
+  it("agrees with the tz database's Asia/Tokyo for any instant from 1952 on", () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1952-01-01T00:00:00Z'), max: new Date('9998-12-31T14:59:59Z'), noInvalidDate: true }), (at) => {
+        expect(toJstIso(at)).toBe(tokyoIso(at));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses an invalid Date', () => {
+    expect(() => toJstIso(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => jstDateOf(new Date('not a date'))).toThrow(RangeError);
+  });
+
   it('renders the instant in JST with its offset', () => {
     expect(toJstIso(new Date('2023-12-28T15:00:00Z'))).toBe('2023-12-29T00:00:00+09:00');
     expect(toJstIso(new Date('2023-12-28T14:59:59Z'))).toBe('2023-12-28T23:59:59+09:00');
