@@ -98,8 +98,8 @@ export class OmakaseContractsStack extends Stack {
       let handler = inbound.get(route.handler);
       if (!handler) {
         handler = fn(route.handler, `Handles ${route.detailType} events`, eventSizing, deadLetters.inbound);
+        // No publishesTo: the outcomes it stores are published from the table's stream.
         handler.bindTable(this.contracts, 'readWrite');
-        handler.publishesTo(this.bus);
         handler.sendsDeadLettersTo(deadLetters.inbound.queue);
         inbound.set(route.handler, handler);
       }

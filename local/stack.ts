@@ -5,7 +5,8 @@ import type { Settings } from '../functions/config';
 import type { Clock } from '../functions/domain/ports';
 import { createCancellationHandler } from '../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../functions/handlers/contract-application';
-import type { InboundHandlerDeps } from '../functions/handlers/lifecycle-deps';
+import type { InboundHandlerDeps } from '../functions/handlers/inbound-deps';
+import type { PublishingHandlerDeps } from '../functions/handlers/lifecycle-deps';
 import { createLookupApiHandler } from '../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../functions/handlers/outcome-publisher';
@@ -100,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The functions publish through the real SDK client to this server, as they publish to EventBridge on AWS.
     eventBridge = new EventBridgeClient({ endpoint: server.url, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
     const settings: Settings = { ...options.settings, dynamoDbEndpoint: database.endpoint, eventBridgeEndpoint: server.url };
-    const deps: InboundHandlerDeps = {
+    const deps: InboundHandlerDeps & PublishingHandlerDeps = {
       settings,
       dynamoDb: db,
       eventBridge,

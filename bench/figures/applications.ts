@@ -39,7 +39,7 @@ export async function applicationsFigure(ctx: BenchContext, options: BenchOption
   const created = await createdOnBus(stack, `ORD-E${run}`);
 
   ctx.report(`applications: raw TransactWriteItems of the same shape, ${options.concurrency} in flight`);
-  const template = await transactionTemplate(ctx, settings, stack, run);
+  const template = await transactionTemplate(ctx, settings, run);
   await rawTransactions(client, template, `V${run}`, warmUp, options.concurrency);
   const raw = await timed(() => rawTransactions(client, template, `R${run}`, options.applications, options.concurrency));
 
@@ -158,7 +158,7 @@ interface Template {
  * The TransactWriteItems request the application function sends, as it went over the
  * wire: one real application with a client that keeps a copy of its request body.
  */
-async function transactionTemplate(ctx: BenchContext, settings: Settings, stack: LocalStack, run: string): Promise<Template> {
+async function transactionTemplate(ctx: BenchContext, settings: Settings, run: string): Promise<Template> {
   let json: string | null = null;
   const capturing = ctx.dynamoDb();
   capturing.middlewareStack.add(
@@ -173,7 +173,6 @@ async function transactionTemplate(ctx: BenchContext, settings: Settings, stack:
   const apply = createContractApplicationHandler({
     settings,
     dynamoDb: capturing,
-    eventBridge: ctx.eventBridge(stack),
     deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`template application dead-lettered: ${reason}`)) },
     ids: { next: () => (contractId = randomUUID()) },
     logger: silentLogger,

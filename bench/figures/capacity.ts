@@ -5,7 +5,8 @@ import type { Clock } from '../../functions/domain/ports';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import type { InboundHandlerDeps } from '../../functions/handlers/lifecycle-deps';
+import type { InboundHandlerDeps } from '../../functions/handlers/inbound-deps';
+import type { PublishingHandlerDeps } from '../../functions/handlers/lifecycle-deps';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
@@ -66,7 +67,7 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
   const meter = new DynamoDbMeter(client);
   const stack = await ctx.localStack(settings);
   let lastId = '';
-  const deps: InboundHandlerDeps = {
+  const deps: InboundHandlerDeps & PublishingHandlerDeps = {
     settings,
     dynamoDb: client,
     eventBridge: ctx.eventBridge(stack),
@@ -155,7 +156,7 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
  * table's stream as Lambda would be, metered as a whole and divided per order. (The
  * local stack's own mapping publishes them too; marking twice costs the same.)
  */
-async function measurePublishing(stream: TableStream, deps: InboundHandlerDeps, meter: DynamoDbMeter): Promise<MeterReading> {
+async function measurePublishing(stream: TableStream, deps: PublishingHandlerDeps, meter: DynamoDbMeter): Promise<MeterReading> {
   const records: DynamoDBRecord[] = [];
   for (let page = await stream.read(); page.length > 0; page = await stream.read()) records.push(...page.filter(isUnpublishedOutcome));
   if (records.length === 0) throw new Error('the stream held no order to publish');
@@ -190,7 +191,7 @@ function perItem(total: MeterReading, count: number): MeterReading {
  * learn it was the last); per page with due contracts one BatchGetItem and an outbox put
  * and delete; one conditional PutItem per contract.
  */
-async function measureRenewal(ctx: BenchContext, deps: InboundHandlerDeps, meter: DynamoDbMeter, count: number) {
+async function measureRenewal(ctx: BenchContext, deps: PublishingHandlerDeps, meter: DynamoDbMeter, count: number) {
   const settings: Settings = deps.settings;
   ctx.report(`capacity: one renewal run over ${count} due contracts`);
   const seeded = await seedContracts({ client: deps.dynamoDb, settings, count, contract: (n) => dueContract('CAP', n) });

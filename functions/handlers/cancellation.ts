@@ -1,7 +1,7 @@
 import { cancellationSchema } from '../schemas/inbound';
 import { cancelContract } from '../use-cases/cancel-contract';
 import { inboundHandler } from './inbound';
-import { inboundHandlerDepsFromEnv } from './lifecycle-deps';
+import { inboundHandlerDepsFromEnv } from './inbound-deps';
 import { fromEnvironment } from './lookup-deps';
 
 /** CancellationRequested -> ContractCancelled | CancellationRejected. */

@@ -1,7 +1,7 @@
 import { applicationSchema } from '../schemas/inbound';
 import { submitApplication } from '../use-cases/submit-application';
 import { inboundHandler } from './inbound';
-import { inboundHandlerDepsFromEnv } from './lifecycle-deps';
+import { inboundHandlerDepsFromEnv } from './inbound-deps';
 import { fromEnvironment } from './lookup-deps';
 
 /** ContractApplicationSubmitted -> ContractCreated | ContractApplicationRejected. */

@@ -4,7 +4,8 @@ import type { Schema } from '../schemas/fields';
 import { parseInbound, type ReadableInbound } from '../schemas/inbound';
 import type { LifecycleDeps } from '../use-cases/deps';
 import { fingerprintOf, type InboundOrder, type OrderResult } from '../use-cases/orders';
-import { lifecycleDeps, type InboundHandlerDeps } from './lifecycle-deps';
+import type { InboundHandlerDeps } from './inbound-deps';
+import { lifecycleDeps } from './lifecycle-deps';
 
 export type InboundResult = OrderResult | { deadLettered: true; reason: string };
 export type InboundHandler<D extends string> = (event: EventBridgeEvent<D, unknown>) => Promise<InboundResult>;

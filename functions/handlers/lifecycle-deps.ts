@@ -1,50 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadSettings, type Settings } from '../config';
-import { InvalidRequestError } from '../domain/errors';
 import type { IdGenerator } from '../domain/ports';
-import type { DeadLetterSink } from '../events/dead-letter';
 import { EventBridgePublisher } from '../events/publisher';
-import { SqsDeadLetterSink } from '../events/sqs-dead-letter-sink';
 import { jsonLogger } from '../log';
-import type { LifecycleDeps } from '../use-cases/deps';
+import type { LifecycleDeps, PublishingDeps } from '../use-cases/deps';
 import { dynamoDbClientFrom, lookupDeps, type LookupHandlerDeps } from './lookup-deps';
 
-/** What the renewal handler factory takes (see LookupHandlerDeps). */
-export interface RenewalHandlerDeps extends LookupHandlerDeps {
-  eventBridge: EventBridgeClient;
+/** What a state-changing handler factory takes (see LookupHandlerDeps). */
+export interface LifecycleHandlerDeps extends LookupHandlerDeps {
   ids?: IdGenerator;
 }
 
-/** What the inbound handler factories take: also where unreadable events go. */
-export interface InboundHandlerDeps extends RenewalHandlerDeps {
-  deadLetters: DeadLetterSink;
+/** What the factories of the functions that publish events take: the renewal and the outcome publisher. */
+export interface PublishingHandlerDeps extends LifecycleHandlerDeps {
+  eventBridge: EventBridgeClient;
 }
 
 export const randomIds: IdGenerator = { next: () => randomUUID() };
 
-export function lifecycleDeps(deps: RenewalHandlerDeps): LifecycleDeps {
-  return {
-    ...lookupDeps(deps),
-    publisher: new EventBridgePublisher({ client: deps.eventBridge, eventBusName: deps.settings.eventBusName }),
-    ids: deps.ids ?? randomIds,
-    logger: deps.logger ?? jsonLogger,
-  };
+export function lifecycleDeps(deps: LifecycleHandlerDeps): LifecycleDeps {
+  return { ...lookupDeps(deps), ids: deps.ids ?? randomIds, logger: deps.logger ?? jsonLogger };
 }
 
-export function renewalHandlerDepsFromEnv(settings: Settings = loadSettings()): RenewalHandlerDeps {
+export function publishingDeps(deps: PublishingHandlerDeps): PublishingDeps {
+  return { ...lifecycleDeps(deps), publisher: new EventBridgePublisher({ client: deps.eventBridge, eventBusName: deps.settings.eventBusName }) };
+}
+
+export function publishingHandlerDepsFromEnv(settings: Settings = loadSettings()): PublishingHandlerDeps {
   return {
     settings,
     dynamoDb: dynamoDbClientFrom(settings),
     eventBridge: new EventBridgeClient(settings.eventBridgeEndpoint ? { endpoint: settings.eventBridgeEndpoint } : {}),
   };
-}
-
-export function inboundHandlerDepsFromEnv(): InboundHandlerDeps {
-  const settings = loadSettings();
-  if (!settings.deadLetterQueueUrl) {
-    throw new InvalidRequestError('DEAD_LETTER_QUEUE_URL is not set', [{ path: 'DEAD_LETTER_QUEUE_URL', message: 'required: unreadable events go there' }]);
-  }
-  return { ...renewalHandlerDepsFromEnv(settings), deadLetters: new SqsDeadLetterSink(new SQSClient({}), settings.deadLetterQueueUrl) };
 }

@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../domain/errors';
 import { fieldIssues } from '../schemas/fields';
 import { renewalPayloadSchema } from '../schemas/renewal';
 import { DEFAULT_RENEWAL_TUNING, RenewalIncompleteError, runMonthlyRenewal, type RenewalSummary, type RenewalTuning } from '../use-cases/monthly-renewal';
-import { lifecycleDeps, renewalHandlerDepsFromEnv, type RenewalHandlerDeps } from './lifecycle-deps';
+import { publishingDeps, publishingHandlerDepsFromEnv, type PublishingHandlerDeps } from './lifecycle-deps';
 import { fromEnvironment } from './lookup-deps';
 
 // A summary listing thousands of contracts would not fit one log event.
@@ -16,8 +16,8 @@ const LOGGED_PER_LIST = 50;
  * after logging, so that Lambda's asynchronous retry runs it again: the rerun continues
  * with what is still due and publishes what a killed run left in its outbox.
  */
-export function createMonthlyRenewalHandler(deps: RenewalHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
-  const lifecycle = lifecycleDeps(deps);
+export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
+  const lifecycle = publishingDeps(deps);
   const tuning = { ...DEFAULT_RENEWAL_TUNING, ...deps.tuning };
   return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RenewalSummary> => {
     const payload = renewalPayloadSchema.safeParse(event);
@@ -50,4 +50,4 @@ export function createMonthlyRenewalHandler(deps: RenewalHandlerDeps & { tuning?
   };
 }
 
-export const handler = fromEnvironment(() => createMonthlyRenewalHandler(renewalHandlerDepsFromEnv()));
+export const handler = fromEnvironment(() => createMonthlyRenewalHandler(publishingHandlerDepsFromEnv()));

@@ -5,7 +5,7 @@ import { isUnpublishedOutcome } from '../infra/outcome-stream';
 import { fieldIssues } from '../schemas/fields';
 import { storedOutcomeSchema } from '../schemas/stored-outcome';
 import { publishStoredOutcomes, type StoredOutcome } from '../use-cases/publish-outcomes';
-import { lifecycleDeps, renewalHandlerDepsFromEnv, type RenewalHandlerDeps } from './lifecycle-deps';
+import { publishingDeps, publishingHandlerDepsFromEnv, type PublishingHandlerDeps } from './lifecycle-deps';
 import { fromEnvironment } from './lookup-deps';
 
 /**
@@ -14,8 +14,8 @@ import { fromEnvironment } from './lookup-deps';
  * per record (ReportBatchItemFailures), so the stream is retried from the first
  * outcome not yet published and nothing after it is skipped.
  */
-export function createOutcomePublisherHandler(deps: RenewalHandlerDeps) {
-  const lifecycle = lifecycleDeps(deps);
+export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
+  const lifecycle = publishingDeps(deps);
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const outcomes: StoredOutcome[] = [];
     for (const record of event.Records ?? []) {
@@ -53,4 +53,4 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
   return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome, position } };
 }
 
-export const handler = fromEnvironment(() => createOutcomePublisherHandler(renewalHandlerDepsFromEnv()));
+export const handler = fromEnvironment(() => createOutcomePublisherHandler(publishingHandlerDepsFromEnv()));

@@ -1,7 +1,7 @@
 import { servicesChangeSchema } from '../schemas/inbound';
 import { changeServices } from '../use-cases/change-services';
 import { inboundHandler } from './inbound';
-import { inboundHandlerDepsFromEnv } from './lifecycle-deps';
+import { inboundHandlerDepsFromEnv } from './inbound-deps';
 import { fromEnvironment } from './lookup-deps';
 
 /** ServicesChangeRequested -> ContractServicesChanged | ServicesChangeRejected. */

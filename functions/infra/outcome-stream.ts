@@ -1,11 +1,13 @@
 /**
- * Which records of the table's stream the outcome publisher gets: new order items, whose
- * outcome is stored unpublished (docs/design.md §3). One definition, read by the CDK
- * stack (the event source mapping's filter) and by the local stack (its stream poller),
- * so the two select alike. Lambda filter syntax: exact values in arrays.
+ * Which records of the table's stream the outcome publisher gets: order items whose
+ * outcome is stored unpublished, new (INSERT) or handed back to the stream by a
+ * redelivery that renewed the lease (MODIFY); marking one published is a MODIFY it leaves
+ * alone (docs/design.md §3). One definition, read by the CDK stack (the event source
+ * mapping's filter) and by the local stack (its stream poller), so the two select alike.
+ * Lambda filter syntax: exact values in arrays.
  */
 export const UNPUBLISHED_OUTCOME_FILTER = {
-  eventName: ['INSERT'],
+  eventName: ['INSERT', 'MODIFY'],
   dynamodb: { NewImage: { published: { BOOL: [false] } } },
 } as const;
 

@@ -103,10 +103,11 @@ export interface ContractStore {
   /** An order refused without a state change: only its outcome is kept. */
   recordOrder(order: NewOrder): Promise<WriteResult>;
 
-  /** Takes the publishing lease of an unpublished outcome if it is still `seenLeaseUntil`. */
-  claimPublication(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean>;
-  /** Gives the lease up after a failed publish, so the retry need not wait for it to run out. */
-  releasePublication(key: OrderKey): Promise<void>;
+  /**
+   * Renews the publishing lease of an unpublished outcome if it is still `seenLeaseUntil`:
+   * the write puts the order on the table's stream again, for the outcome publisher.
+   */
+  requeueOutcome(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean>;
   markPublished(key: OrderKey): Promise<void>;
 
   /** Contracts of a shard whose renewal month is before `month` (index reads: eventually consistent). */

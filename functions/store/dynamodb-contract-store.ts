@@ -188,14 +188,10 @@ export class DynamoDbContractStore implements ContractStore {
     return written ? { status: 'written' } : { status: 'order-exists' };
   }
 
-  claimPublication(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean> {
+  requeueOutcome(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean> {
     return this.conditional(
       this.updateOrder(key, 'SET leaseUntil = :lease', 'published = :no AND leaseUntil = :seen', { ':lease': leaseUntil, ':no': false, ':seen': seenLeaseUntil }),
     );
-  }
-
-  async releasePublication(key: OrderKey): Promise<void> {
-    await this.conditional(this.updateOrder(key, 'SET leaseUntil = :none', 'published = :no', { ':none': 0, ':no': false }));
   }
 
   async markPublished(key: OrderKey): Promise<void> {

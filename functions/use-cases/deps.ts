@@ -13,9 +13,16 @@ export interface LookupDeps {
   terminationFeeTaxable: boolean;
 }
 
-/** What the state-changing use cases need. */
+/**
+ * What the order use cases need. No publisher: an order's outcome is written with it and
+ * published from the table's stream (docs/design.md §3).
+ */
 export interface LifecycleDeps extends LookupDeps {
-  publisher: EventPublisher;
   ids: IdGenerator;
   logger: Logger;
+}
+
+/** What the use cases that put events on the bus themselves need: the renewal, the outcome publisher. */
+export interface PublishingDeps extends LifecycleDeps {
+  publisher: EventPublisher;
 }

@@ -5,7 +5,7 @@ import { PublishError } from '../events/publisher';
 import { describeError } from '../log';
 import type { OutboundEvent, RenewalOutbox, RenewalOutboxEntry } from '../store/contract-store';
 import { mapLimit } from './concurrency';
-import type { LifecycleDeps } from './deps';
+import type { PublishingDeps } from './deps';
 import { outcomes } from './outcomes';
 
 /**
@@ -69,7 +69,7 @@ interface Renewal {
   renewed: RenewalOutboxEntry['renewed'];
 }
 
-export async function runMonthlyRenewal(deps: LifecycleDeps, run: RenewalRun, tuning: RenewalTuning = DEFAULT_RENEWAL_TUNING): Promise<RenewalSummary> {
+export async function runMonthlyRenewal(deps: PublishingDeps, run: RenewalRun, tuning: RenewalTuning = DEFAULT_RENEWAL_TUNING): Promise<RenewalSummary> {
   const month = monthOf(jstDateOf(run.scheduledTime));
   const shards = run.shards ?? Array.from({ length: deps.store.renewalShards }, (_, shard) => shard);
   const summary: RenewalSummary = { month, scheduledTime: run.scheduledTime, shards, complete: true, renewed: 0, termsRenewed: 0, recovered: 0, skipped: [], failed: [] };
@@ -92,7 +92,7 @@ export async function runMonthlyRenewal(deps: LifecycleDeps, run: RenewalRun, tu
   return summary;
 }
 
-type RunContext = { deps: LifecycleDeps; tuning: RenewalTuning; month: YearMonth; summary: RenewalSummary };
+type RunContext = { deps: PublishingDeps; tuning: RenewalTuning; month: YearMonth; summary: RenewalSummary };
 
 async function renewPage({ deps, tuning, month, summary }: RunContext, shard: number, contractIds: string[]): Promise<void> {
   const at = toJstIso(deps.clock.now());
@@ -132,7 +132,7 @@ function decide(contract: Contract, month: YearMonth, at: string): Renewal | { r
 }
 
 /** One conditional write; on a concurrent change, decide again on the fresh contract (bounded). */
-async function save(deps: LifecycleDeps, first: Renewal, month: YearMonth, at: string, summary: RenewalSummary): Promise<Renewal | null> {
+async function save(deps: PublishingDeps, first: Renewal, month: YearMonth, at: string, summary: RenewalSummary): Promise<Renewal | null> {
   let renewal = first;
   try {
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -157,7 +157,7 @@ async function save(deps: LifecycleDeps, first: Renewal, month: YearMonth, at: s
  * entries still to settle (`keep`); if some events are refused, their renewals stay
  * in the outbox too, for the next run to publish.
  */
-async function publishAndClear(deps: LifecycleDeps, outbox: RenewalOutbox, written: Renewal[], summary: RenewalSummary, keep: RenewalOutboxEntry[] = []): Promise<void> {
+async function publishAndClear(deps: PublishingDeps, outbox: RenewalOutbox, written: Renewal[], summary: RenewalSummary, keep: RenewalOutboxEntry[] = []): Promise<void> {
   const today = jstDateOf(deps.clock.now());
   const events = written.flatMap(({ contract, renewed }) => renewed.map((term) => outcomes.contractRenewed(contract, term, today)));
   const keepOnly = (entries: RenewalOutboxEntry[]) => (entries.length > 0 ? deps.store.putRenewalOutbox({ ...outbox, entries }) : deps.store.deleteRenewalOutbox(outbox));

@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { toJstIso } from '../domain/calendar';
 import { InvalidRequestError, RuleViolationError, TariffNotInForceError } from '../domain/errors';
 import { invalidRequest, orderIdReused, type Reason } from '../domain/reasons';
-import { describeError } from '../log';
 import {
   ORDER_SLOT,
   reusedSlot,
@@ -23,10 +22,11 @@ import type { LifecycleDeps } from './deps';
  * - the table's stream hands the new order item to the outcome publisher, which
  *   publishes the outcome and marks the order published (publish-outcomes.ts), retrying
  *   until it succeeds; the order is written with a lease saying so;
- * - a redelivered order therefore changes nothing and publishes nothing while that lease
- *   runs; once it has run out (the stream keeps records 24 hours), a redelivery finds
- *   the outcome still unpublished and publishes it, after taking a short lease of its own
- *   so that concurrent copies do not all publish.
+ * - a redelivered order therefore changes nothing while that lease runs; once it has run
+ *   out unpublished (the stream keeps records 24 hours, and gave up on it), a redelivery
+ *   renews the lease, and that write puts the order on the stream again: the outcome
+ *   publisher publishes it as it publishes new ones. Of concurrent copies, one renews.
+ * Nothing here publishes: the inbound functions only write to the table.
  * Lease times are wall-clock milliseconds between invocations, not business time, so
  * they read Date.now() rather than the injected clock.
  */
@@ -65,17 +65,8 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
-export class OutcomeNotPublishedError extends Error {
-  constructor(orderId: string, cause: unknown) {
-    super(`order ${orderId}: its outcome is stored but could not be published (${describeError(cause)}); the retry publishes it`, { cause });
-    this.name = 'OutcomeNotPublishedError';
-  }
-}
-
-/** How long the table's stream owns the publishing of a new outcome: its retention. */
+/** How long the table's stream owns the publishing of an outcome it was handed: its retention. */
 export const STREAM_PUBLISH_LEASE_MS = 24 * 60 * 60_000;
-/** How long a redelivery that took the publishing over may take before another may. */
-export const REDELIVERY_PUBLISH_LEASE_MS = 10_000;
 const MAX_DECISION_ATTEMPTS = 25;
 
 export async function runOrder(
@@ -130,22 +121,17 @@ async function requireOrder(deps: LifecycleDeps, key: OrderKey): Promise<OrderRe
 }
 
 /**
- * A stored outcome is published by the stream while its lease runs; after that (the
- * stream gave up on it), by the redelivery that takes the lease over.
+ * A stored outcome is published by the stream while its lease runs. One still unpublished
+ * after it (the stream gave up on it, e.g. EventBridge refused it for a day) is handed to
+ * the stream again: renewing the lease is a new stream record of the unpublished order.
  */
 async function deliverStoredOutcome(deps: LifecycleDeps, stored: OrderRecord): Promise<OrderResult> {
   const result = { orderId: stored.orderId, outcome: stored.outcome.detailType, duplicate: true };
   const now = Date.now();
   if (stored.published || stored.leaseUntil > now) return result;
-  if (!(await deps.store.claimPublication(stored, stored.leaseUntil, now + REDELIVERY_PUBLISH_LEASE_MS))) return result;
-  try {
-    await deps.publisher.publish([stored.outcome]);
-  } catch (error) {
-    await deps.store.releasePublication(stored).catch((release) => deps.logger.warn('could not release the publishing lease', { orderId: stored.orderId, error: describeError(release) }));
-    throw new OutcomeNotPublishedError(stored.orderId, error);
+  if (await deps.store.requeueOutcome(stored, stored.leaseUntil, now + STREAM_PUBLISH_LEASE_MS)) {
+    deps.logger.warn('stored outcome handed to the stream again by a redelivery: it was not published in time', { orderId: stored.orderId, outcome: stored.outcome.detailType });
   }
-  await deps.store.markPublished(stored);
-  deps.logger.warn('stored outcome published by a redelivery: the stream did not publish it in time', { orderId: stored.orderId, outcome: stored.outcome.detailType });
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { describeError } from '../log';
 import { PublishError } from '../events/publisher';
 import type { OrderKey, OutboundEvent } from '../store/contract-store';
-import type { LifecycleDeps } from './deps';
+import type { PublishingDeps } from './deps';
 
 /** An order's outcome as the table's stream delivers it: written, not yet published. */
 export interface StoredOutcome {
@@ -25,7 +25,7 @@ export interface PublishSummary {
  * marked, what comes after is still to do (a retry may publish some of those a second
  * time; consumers dedupe on orderId, as at-least-once delivery requires).
  */
-export async function publishStoredOutcomes(deps: Pick<LifecycleDeps, 'publisher' | 'store'>, outcomes: StoredOutcome[]): Promise<PublishSummary> {
+export async function publishStoredOutcomes(deps: Pick<PublishingDeps, 'publisher' | 'store'>, outcomes: StoredOutcome[]): Promise<PublishSummary> {
   if (outcomes.length === 0) return { published: 0, retryFrom: null, error: null };
   const { accepted, error } = await publishInOrder(deps, outcomes);
   const marks = await Promise.allSettled(accepted.map((stored) => deps.store.markPublished(stored.key)));
@@ -37,7 +37,7 @@ export async function publishStoredOutcomes(deps: Pick<LifecycleDeps, 'publisher
 }
 
 /** The outcomes EventBridge accepted, in order up to the first it refused. */
-async function publishInOrder(deps: Pick<LifecycleDeps, 'publisher'>, outcomes: StoredOutcome[]): Promise<{ accepted: StoredOutcome[]; error: string | null }> {
+async function publishInOrder(deps: Pick<PublishingDeps, 'publisher'>, outcomes: StoredOutcome[]): Promise<{ accepted: StoredOutcome[]; error: string | null }> {
   try {
     await deps.publisher.publish(outcomes.map((stored) => stored.outcome));
     return { accepted: outcomes, error: null };

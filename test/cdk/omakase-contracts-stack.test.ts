@@ -166,12 +166,18 @@ describe('functions', () => {
     }
   });
 
-  it('all but the lookup function publish to the custom bus', () => {
+  it('only the renewal and the outcome publisher publish to the custom bus: the inbound functions and the lookups cannot', () => {
     const busId = ofType('AWS::Events::EventBus')[0]![0];
+    const publishers: HandlerName[] = ['monthly-renewal', 'outcome-publisher'];
     for (const handler of HANDLERS) {
       const variables = synth().resources[logicalId(handler)]!.Properties.Environment.Variables;
-      if (handler === 'lookup-api') expect(variables.EVENT_BUS_NAME).toBeUndefined();
-      else expect(variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
+      if (publishers.includes(handler)) {
+        expect(variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
+        expect(actionsOf(handler)).toContain('events:PutEvents');
+      } else {
+        expect(variables.EVENT_BUS_NAME).toBeUndefined();
+        expect(actionsOf(handler)).not.toContain('events:PutEvents');
+      }
     }
   });
 
@@ -293,10 +299,10 @@ describe('outcome publisher (table stream)', () => {
     });
   });
 
-  it('gets only new order items whose outcome is unpublished', () => {
+  it('gets only order items written with their outcome unpublished: new, or handed back by a redelivery', () => {
     const filters = mapping().FilterCriteria.Filters;
     expect(filters).toHaveLength(1);
-    expect(JSON.parse(filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { published: { BOOL: [false] } } } });
+    expect(JSON.parse(filters[0].Pattern)).toEqual({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { published: { BOOL: [false] } } } });
   });
 
   it('retries from the first record not done, bisects on error, without a count limit, until an hour before the stream drops the record', () => {

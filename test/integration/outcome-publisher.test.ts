@@ -99,7 +99,7 @@ describe('outcome publisher (fed by the table stream)', () => {
     expect(bus.forOrder(orders[0]!.orderId)).toHaveLength(1);
   });
 
-  it('passes over records that are not new unpublished outcomes (the filter the mapping applies)', async () => {
+  it('passes over records that are not unpublished outcomes (the filter the mapping applies)', async () => {
     const { bus, handler } = setup();
     const { orderId, record } = await storedOrder();
     const marked = streamRecord('MODIFY', { PK: `ORDER#${orderId}`, SK: ORDER_SLOT, orderId, published: true });
@@ -108,6 +108,16 @@ describe('outcome publisher (fed by the table stream)', () => {
     expect(await handler(event([contract, marked, record]))).toEqual({ batchItemFailures: [] });
     expect(bus.published.map((e) => e.detail.orderId)).toEqual([orderId]);
     expect(errors).toEqual([]);
+  });
+
+  it('publishes an outcome a redelivery handed back to the stream (a MODIFY still unpublished)', async () => {
+    const { bus, handler } = setup();
+    const { orderId, record } = await storedOrder();
+    const requeued = { ...record, eventName: 'MODIFY' as const };
+
+    expect(await handler(event([requeued]))).toEqual({ batchItemFailures: [] });
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual([orderId]);
+    expect(await store.getOrder({ orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
   });
 
   it('logs an unreadable order item as an error and publishes the others', async () => {

@@ -2,7 +2,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { applicationDetail } from '../../../bench/fixtures';
 import type { Clock, IdGenerator } from '../../../functions/domain/ports';
 import { InMemoryDeadLetterSink } from '../../../functions/events/dead-letter';
-import type { InboundHandlerDeps } from '../../../functions/handlers/lifecycle-deps';
+import type { InboundHandlerDeps } from '../../../functions/handlers/inbound-deps';
+import type { PublishingHandlerDeps } from '../../../functions/handlers/lifecycle-deps';
 import { createOutcomePublisherHandler } from '../../../functions/handlers/outcome-publisher';
 import { isUnpublishedOutcome } from '../../../functions/infra/outcome-stream';
 import { silentLogger } from '../../../functions/log';
@@ -19,7 +20,7 @@ export function sequentialIds(prefix: string): IdGenerator {
 }
 
 export interface Harness {
-  deps: InboundHandlerDeps;
+  deps: InboundHandlerDeps & PublishingHandlerDeps;
   bus: FakeEventBridge;
   deadLetters: InMemoryDeadLetterSink;
   /** Resolves once the outcome publisher reads the table's stream: orders written from then on are published. */
@@ -38,7 +39,7 @@ export interface Harness {
 export function harness(table: TestTable, now = '2024-06-01T10:00:00+09:00'): Harness {
   const bus = new FakeEventBridge();
   const deadLetters = new InMemoryDeadLetterSink();
-  const deps: InboundHandlerDeps = { dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger };
+  const deps: InboundHandlerDeps & PublishingHandlerDeps = { dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger };
   return { bus, deadLetters, deps, ...outcomePublisher(deps) };
 }
 
@@ -50,7 +51,7 @@ afterAll(() => Promise.all([...openHarnesses].map((close) => close())));
  * On clients of its own, as a function of its own on AWS: the handlers' request counts
  * stay theirs. Retries come faster than the stack's so that failure tests stay quick.
  */
-function outcomePublisher(deps: InboundHandlerDeps): Pick<Harness, 'started' | 'drain' | 'close'> {
+function outcomePublisher(deps: PublishingHandlerDeps): Pick<Harness, 'started' | 'drain' | 'close'> {
   const dynamoDb = extraClient();
   const streams = localStreamsClient(dynamoDbEndpoint());
   const mapping = new StreamMapping({
