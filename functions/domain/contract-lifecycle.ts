@@ -1,4 +1,4 @@
-import { isLocalDate, jstDateOf, type LocalDate, type YearMonth } from './calendar';
+import { isLocalDate, jstDateOf, toJstIso, type LocalDate, type YearMonth } from './calendar';
 import type {
   BillingMethod,
   Cancellation,
@@ -88,6 +88,23 @@ export function checkLiveOn(contract: Contract, date: LocalDate): Reason[] {
 export function notBeforeApplication(appliedAt: string, path: string, date: LocalDate): FieldIssue[] {
   const appliedOn = jstDateOf(appliedAt);
   return date < appliedOn ? [{ path, message: `${date} は申込日 (${appliedOn}, 日本時間) より前です。申込日以降の日付を指定してください` }] : [];
+}
+
+/**
+ * Deliveries are unordered (interface §1): a services change requested before the last
+ * one applied would undo that later request, whose set is the complete desired one
+ * (interface §1.1), and put the history out of time order. It is refused, naming the
+ * change that superseded it; a change at the same instant keeps the order of arrival.
+ */
+export function notBeforeLastServicesChange(contract: Contract, requestedAt: string): FieldIssue[] {
+  const last = contract.history.filter((e) => e.type === 'ContractServicesChanged').at(-1);
+  if (!last || Date.parse(requestedAt) >= Date.parse(last.at)) return [];
+  return [
+    {
+      path: 'requestedAt',
+      message: `${toJstIso(last.at)} に申し込まれたサービス変更 (注文 ${last.orderId}) が適用済みで、${toJstIso(requestedAt)} の申込はそれより前のため適用できません。希望するサービス一式を改めて申し込んでください`,
+    },
+  ];
 }
 
 /**

@@ -44,6 +44,23 @@ describe('ServicesChangeRequested', () => {
     expect(versions.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('refuses a change delivered after a later one (unordered delivery): the later request keeps the services', async () => {
+    const contractId = await t.handlers.created();
+    const later = t.handlers.changeEvent({ contractId, requestedAt: '2024-06-20T09:00:00+09:00', services: { edrSecurity: { terminals: 20 } } });
+    const earlier = t.handlers.changeEvent({ contractId, requestedAt: '2024-06-10T09:00:00+09:00', services: { edrSecurity: { terminals: 10 } } });
+    await t.handlers.change(later);
+    await t.handlers.change(earlier);
+
+    expect(t.handlers.outcomeOf(later.detail.orderId).detailType).toBe('ContractServicesChanged');
+    const refused = t.handlers.outcomeOf(earlier.detail.orderId);
+    expect(refused.detailType).toBe('ServicesChangeRejected');
+    expect(refused.detail.reasons).toEqual([
+      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [{ path: 'requestedAt', message: expect.stringContaining(later.detail.orderId) }] }),
+    ]);
+    const stored = await t.store.getContract(contractId);
+    expect(stored).toMatchObject({ version: 2, services: { edrSecurity: { terminals: 20 } } });
+  });
+
   it('refuses a change breaking R3 with EDR_ENDPOINT_CONFLICT, leaving the contract as it was', async () => {
     const contractId = await t.handlers.created({ plan: { code: 'none' }, services: { endpointSecurity: { terminals: 3 } } });
     const event = t.handlers.changeEvent({ contractId, services: { endpointSecurity: { terminals: 3 }, edrSecurity: { terminals: 3 } } });

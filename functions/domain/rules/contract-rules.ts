@@ -1,5 +1,5 @@
 import { isInstant, jstDateOf, toJstIso, type LocalDate } from '../calendar';
-import { checkLiveOn, notBeforeApplication } from '../contract-lifecycle';
+import { checkLiveOn, notBeforeApplication, notBeforeLastServicesChange } from '../contract-lifecycle';
 import type { Contract, Customer, Plan, Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
 import {
@@ -127,11 +127,15 @@ function dateFacts(catalog: Catalog, at: string, field: string, fields: FieldIss
   }
 }
 
-/** interface §1.1: `plan.tier` is required for `prime` and `prime-plus`. */
+/**
+ * interface §1.1: `plan.tier` is required for `prime` and `prime-plus`. Without a package
+ * plan a tier prices nothing; it is refused rather than kept on the contract as if it meant something.
+ */
 function planIssues(plan: Plan): FieldIssue[] {
-  return plan.code !== 'none' && plan.tier === undefined
-    ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランでは tier (10 | 50 | 100) の指定が必須です' }]
-    : [];
+  if (plan.code === 'none') {
+    return plan.tier === undefined ? [] : [{ path: 'plan.tier', message: 'パッケージプランなし (none) では tier を指定できません。tier はプライムプラン・プライムPlusプランの区分です' }];
+  }
+  return plan.tier === undefined ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランでは tier (10 | 50 | 100) の指定が必須です' }] : [];
 }
 
 /** `startDate` (default: the JST date of appliedAt) may not be earlier than that date. */
@@ -147,6 +151,8 @@ export function checkApplication(
 
 export function checkServicesChange(catalog: Catalog, contract: Contract, change: { requestedAt: string; services: Services }): Reason[] {
   const request = { at: change.requestedAt, customer: contract.customer, plan: contract.plan, services: change.services, lineOccupied: false, contract };
-  const issues = isInstant(change.requestedAt) ? notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)) : [];
+  const issues = isInstant(change.requestedAt)
+    ? [...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)), ...notBeforeLastServicesChange(contract, change.requestedAt)]
+    : [];
   return evaluate('change', catalog, request, 'requestedAt', issues);
 }

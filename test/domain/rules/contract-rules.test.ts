@@ -1,4 +1,5 @@
 import type { Plan, Services } from '../../../functions/domain/contract';
+import { changeServices } from '../../../functions/domain/contract-lifecycle';
 import type { Reason } from '../../../functions/domain/reasons';
 import { checkApplication, checkServicesChange } from '../../../functions/domain/rules/contract-rules';
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
@@ -143,8 +144,11 @@ describe('checkApplication', () => {
       expect(codes(reasons)).toContain('LINE_ALREADY_CONTRACTED');
     });
 
-    it('does not require a tier without a package plan', () => {
+    it('does not require a tier without a package plan, and refuses one there', () => {
       expect(apply({ plan: none, services: endpoint })).toEqual([]);
+      expect(apply({ plan: { code: 'none', tier: 10 }, services: endpoint })).toEqual([
+        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [{ path: 'plan.tier', message: expect.stringContaining('none') }] }),
+      ]);
     });
 
     it('refuses a time without offset instead of reading it in the host zone', () => {
@@ -223,6 +227,21 @@ describe('checkServicesChange', () => {
 
   it('refuses a requestedAt without offset', () => {
     expect(codes(change({}, '2024-06-01 09:00'))).toEqual(['INVALID_REQUEST']);
+  });
+
+  it('refuses a change requested before the last change applied (deliveries are unordered), naming requestedAt and that change', () => {
+    const later = changeServices(primePlus, { orderId: 'ORD-LATER', requestedAt: '2024-06-30T15:00:00Z', services: { edrSecurity: { terminals: 12 } } });
+    // 2024-07-01 00:00 JST is the later change's instant, written another way: not before it.
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-01T00:00:00+09:00', later)).toEqual([]);
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-01T00:01:00+09:00', later)).toEqual([]);
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-06-30T23:59:00+09:00', later)).toEqual([
+      expect.objectContaining({
+        code: 'INVALID_REQUEST',
+        fields: [{ path: 'requestedAt', message: expect.stringMatching(/2024-07-01T00:00:00\+09:00.*ORD-LATER.*2024-06-30T23:59:00\+09:00/) }],
+      }),
+    ]);
+    // Only services changes count: the creation (09:00 JST) does not supersede a change requested earlier that day.
+    expect(change({ edrSecurity: { terminals: 9 } }, '2024-05-10T08:00:00+09:00')).toEqual([]);
   });
 
   it('refuses a change requested before the JST date the contract was applied for, naming requestedAt', () => {
