@@ -8,6 +8,8 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +17,8 @@ import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput, ContextAttribute, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { DEFAULT_RENEWAL_SHARDS } from '../functions/config';
 import { LOOKUP_RESOURCES } from '../functions/http/routes';
@@ -49,6 +53,7 @@ export class OmakaseContractsStack extends Stack {
   readonly contracts: ContractsTable;
   readonly bus: EventBus;
   readonly api: RestApi;
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: OmakaseContractsStackProps) {
     super(scope, id, props);
@@ -146,12 +151,33 @@ export class OmakaseContractsStack extends Stack {
     };
 
     this.callerPolicies();
+    this.alarmTopic = this.notifyOnEveryAlarm(settings.alarmEmail);
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'MonthlyRenewalFunctionName', { value: renewal.fn.functionName });
     for (const dlq of Object.values(deadLetters)) {
       new CfnOutput(this, `${dlq.node.id}QueueUrl`, { value: dlq.queue.queueUrl });
     }
+  }
+
+  /**
+   * One SNS topic that every alarm of the stack notifies, raised and cleared, found by
+   * walking the tree so that an alarm added later cannot be left without an action.
+   */
+  private notifyOnEveryAlarm(email: string | null): Topic {
+    const topic = new Topic(this, 'Alarms', { displayName: 'omakase-contracts alarms', enforceSSL: true });
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason: 'Alarm notifications name a resource and a metric, no customer data; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key.',
+    });
+    if (email) topic.addSubscription(new EmailSubscription(email));
+    const action = new SnsAction(topic);
+    for (const alarm of this.node.findAll().filter((c): c is Alarm => c instanceof Alarm)) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    return topic;
   }
 
   /** Interface §4: 00:05 on the 1st of every month, Tokyo time, on the dot. */

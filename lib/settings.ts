@@ -14,6 +14,8 @@ export interface DeploymentSettings {
   tariffOverrides: string;
   /** TERMINATION_FEE_TAXABLE (context `terminationFeeTaxable`); Decision T3 ships false (不課税). */
   terminationFeeTaxable: boolean;
+  /** Where the alarm topic mails its notifications (context `alarmEmail`); null: subscribe your own endpoint. */
+  alarmEmail: string | null;
 }
 
 export class DeploymentSettingsError extends Error {
@@ -27,6 +29,8 @@ export class DeploymentSettingsError extends Error {
 export type ContextReader = (key: string) => unknown;
 
 const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+// The shape SNS accepts for an e-mail endpoint; SNS itself confirms the address by mail.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Context key of each variable the functions check in functions/config.ts. */
 const CONTEXT_KEY_OF: Record<string, string> = {
@@ -41,6 +45,9 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
   if (busName === null) {
     problems.push('busName: must be a custom event bus name, 1-256 of A-Z a-z 0-9 . _ - and not "default"');
   }
+  const rawAlarmEmail = context('alarmEmail') ?? null;
+  const alarmEmail = rawAlarmEmail === null || (typeof rawAlarmEmail === 'string' && EMAIL.test(rawAlarmEmail)) ? rawAlarmEmail : undefined;
+  if (alarmEmail === undefined) problems.push('alarmEmail: must be one e-mail address (name@example.com)');
   const env = {
     TARIFF_OVERRIDES: asText(context('tariffOverrides')),
     TERMINATION_FEE_TAXABLE: asText(context('terminationFeeTaxable')),
@@ -56,11 +63,12 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
       problems.push(`${path.replace(variable, CONTEXT_KEY_OF[variable] ?? variable)}: ${message}`);
     }
   }
-  if (problems.length > 0 || !functionSettings || busName === null) throw new DeploymentSettingsError(problems);
+  if (problems.length > 0 || !functionSettings || busName === null || alarmEmail === undefined) throw new DeploymentSettingsError(problems);
   return {
     busName,
     tariffOverrides: functionSettings.tariffOverrides ? JSON.stringify(functionSettings.tariffOverrides) : '',
     terminationFeeTaxable: functionSettings.terminationFeeTaxable,
+    alarmEmail,
   };
 }
 

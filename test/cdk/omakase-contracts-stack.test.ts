@@ -10,7 +10,7 @@ import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/co
 import type { OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
 
 /** Context other than the defaults, to see that it reaches the template. */
-const CONTEXT = { busName: 'omakase-contracts-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}' };
+const CONTEXT = { busName: 'omakase-contracts-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', alarmEmail: 'ops@example.co.jp' };
 const HANDLERS: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'outcome-publisher', 'monthly-renewal', 'lookup-api'];
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -424,6 +424,24 @@ describe('dead-letter queues and alarms', () => {
     const counting = alarms.filter((a) => a.MetricName !== 'IteratorAge');
     expect(counting).toHaveLength(alarms.length - 1);
     for (const alarm of counting) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it('every alarm notifies the one SSL-only alarm topic, raised and cleared; the alarmEmail context subscribes to it', () => {
+    const topics = ofType('AWS::SNS::Topic');
+    expect(topics).toHaveLength(1);
+    const topicId = topics[0]![0];
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    expect(ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties)).toEqual([
+      expect.objectContaining({ Protocol: 'email', Endpoint: 'ops@example.co.jp', TopicArn: { Ref: topicId } }),
+    ]);
+    const statements = ofType('AWS::SNS::TopicPolicy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(synth().template.findOutputs('AlarmTopicArn').AlarmTopicArn!.Value).toEqual({ Ref: topicId });
   });
 
   it("alarm when the outcome publisher is more than 5 minutes behind the table's stream", () => {

@@ -9,14 +9,15 @@ describe('readDeploymentSettings (CDK context)', () => {
       busName: DEFAULT_BUS_NAME,
       tariffOverrides: '',
       terminationFeeTaxable: false,
+      alarmEmail: null,
     });
   });
 
   it('takes -c strings as the CLI passes them', () => {
     const settings = readDeploymentSettings(
-      contextOf({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: 'true' }),
+      contextOf({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: 'true', alarmEmail: 'ops@example.co.jp' }),
     );
-    expect(settings).toEqual({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: true });
+    expect(settings).toEqual({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: true, alarmEmail: 'ops@example.co.jp' });
   });
 
   it('takes cdk.json values with their JSON types and hands the functions JSON text', () => {
@@ -34,6 +35,9 @@ describe('readDeploymentSettings (CDK context)', () => {
     [{ terminationFeeTaxable: 'yes' }, /terminationFeeTaxable: must be true or false/],
     [{ busName: 'default' }, /busName: must be a custom event bus name/],
     [{ busName: 'bus with spaces' }, /busName: must be a custom event bus name/],
+    [{ alarmEmail: 'ops' }, /alarmEmail: must be one e-mail address/],
+    [{ alarmEmail: 'a@example.com,b@example.com' }, /alarmEmail: must be one e-mail address/],
+    [{ alarmEmail: true }, /alarmEmail: must be one e-mail address/],
   ])('refuses %j, naming the key and the rule', (context, message) => {
     expect(() => readDeploymentSettings(contextOf(context))).toThrow(DeploymentSettingsError);
     expect(() => readDeploymentSettings(contextOf(context))).toThrow(message);
