@@ -8,6 +8,7 @@ import { CONTRACTS_TABLE } from '../../functions/infra/table-definition';
 import { createContractsApp } from '../../lib/app';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/contracts-function';
 import type { OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
+import { CDK_JSON_CONTEXT } from './cdk-json';
 
 /** Context other than the defaults, to see that it reaches the template. */
 const CONTEXT = { busName: 'omakase-contracts-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', alarmEmail: 'ops@example.co.jp' };
@@ -29,7 +30,7 @@ let synthesized: Synthesized | undefined;
 function synth(): Synthesized {
   if (!synthesized) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'omakase-cdk-'));
-    const { app, stack } = createContractsApp({ appProps: { outdir, context: CONTEXT } });
+    const { app, stack } = createContractsApp({ appProps: { outdir, context: { ...CDK_JSON_CONTEXT, ...CONTEXT } } });
     const assembly = app.synth();
     const json = assembly.getStackArtifact(stack.artifactId).template;
     synthesized = { stack, template: Template.fromJSON(json), resources: json.Resources, assemblyDir: assembly.directory };
