@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { loadSettings, type Settings } from '../config';
+import { loadSettings } from '../config';
 import type { IdGenerator } from '../domain/ports';
 import { EventBridgePublisher } from '../events/publisher';
 import { jsonLogger } from '../log';
@@ -27,7 +27,8 @@ export function publishingDeps(deps: PublishingHandlerDeps): PublishingDeps {
   return { ...lifecycleDeps(deps), publisher: new EventBridgePublisher({ client: deps.eventBridge, eventBusName: deps.settings.eventBusName }) };
 }
 
-export function publishingHandlerDepsFromEnv(settings: Settings = loadSettings()): PublishingHandlerDeps {
+export function publishingHandlerDepsFromEnv(): PublishingHandlerDeps {
+  const settings = loadSettings();
   return {
     settings,
     dynamoDb: dynamoDbClientFrom(settings),
