@@ -128,7 +128,7 @@ export class OmakaseContractsStack extends Stack {
 
     // Publishes the outcomes the inbound handlers stored with their orders (transactional
     // outbox): it only marks order items, the stream brings it everything it reads.
-    const outcomes = fn('outcome-publisher', "Publishes the outcomes stored with new orders, from the table's stream", eventSizing);
+    const outcomes = fn('outcome-publisher', "Publishes the unpublished outcomes stored with orders, from the table's stream", eventSizing);
     outcomes.bindTable(this.contracts, 'markPublished');
     outcomes.publishesTo(this.bus);
     outcomes.readsStream(this.contracts, {

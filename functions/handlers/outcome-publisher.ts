@@ -9,7 +9,7 @@ import { publishingDeps, publishingHandlerDepsFromEnv, type PublishingHandlerDep
 import { fromEnvironment } from './lookup-deps';
 
 /**
- * Fed by the table's stream (new order items, functions/infra/outcome-stream.ts):
+ * Fed by the table's stream (order items with an unpublished outcome, new or handed back by a redelivery; functions/infra/outcome-stream.ts):
  * publishes each stored outcome and marks its order published. Failures are reported
  * per record (ReportBatchItemFailures), so the stream is retried from the first
  * outcome not yet published and nothing after it is skipped.
