@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DYNAMODB_PROTOCOL, EVENTBRIDGE_PROTOCOL } from '../functions/aws/aws-json-client';
 import type { Settings } from '../functions/config';
 import type { Clock } from '../functions/domain/ports';
 import { createCancellationHandler } from '../functions/handlers/cancellation';
@@ -14,7 +14,7 @@ import { createServicesChangeHandler } from '../functions/handlers/services-chan
 import { isUnpublishedOutcome } from '../functions/infra/outcome-stream';
 import type { HandlerName } from '../functions/infra/routing';
 import type { Logger } from '../functions/log';
-import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { createTables, localAwsApi, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus, type RetryPolicy } from './event-bus';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime';
 import { startLocalServer, type LocalServer } from './server';
@@ -71,7 +71,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let server: LocalServer | undefined;
   let database: DynamoDbLocal | undefined;
   let dynamoDb: DynamoDBClient | undefined;
-  let eventBridge: EventBridgeClient | undefined;
   let bus: LocalEventBus | undefined;
   let streams: DynamoDBStreamsClient | undefined;
   let outcomes: StreamMapping | undefined;
@@ -81,7 +80,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await bus?.close();
     await outcomes?.close();
     await server?.close();
-    eventBridge?.destroy();
     streams?.destroy();
     dynamoDb?.destroy();
     await database?.stop();
@@ -98,13 +96,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamoDb = db;
     await step(progress, `table ${options.settings.tableName} ready`, () => createTables(db, options.settings.tableName));
 
-    // The functions publish through the real SDK client to this server, as they publish to EventBridge on AWS.
-    eventBridge = new EventBridgeClient({ endpoint: server.url, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
+    // The functions use their own client, as on AWS: signed PutEvents to this server, and DynamoDB Local.
     const settings: Settings = { ...options.settings, dynamoDbEndpoint: database.endpoint, eventBridgeEndpoint: server.url };
     const deps: InboundHandlerDeps & PublishingHandlerDeps = {
       settings,
-      dynamoDb: db,
-      eventBridge,
+      dynamoDb: localAwsApi(DYNAMODB_PROTOCOL, database.endpoint),
+      eventBridge: localAwsApi(EVENTBRIDGE_PROTOCOL, server.url),
       // The bus is the dead-letter store: it attributes each letter to the delivery that wrote it.
       deadLetters: { deadLetter: (reason, payload) => bus?.deadLetter(reason, payload) },
       ...(options.clock ? { clock: options.clock } : {}),

@@ -156,19 +156,14 @@ interface Template {
 
 /**
  * The TransactWriteItems request the application function sends, as it went over the
- * wire: one real application with a client that keeps a copy of its request body.
+ * wire: one real application, its client intercepted to keep a copy of the request.
  */
 async function transactionTemplate(ctx: BenchContext, settings: Settings, run: string): Promise<Template> {
   let json: string | null = null;
-  const capturing = ctx.dynamoDb();
-  capturing.middlewareStack.add(
-    (next, context) => async (args) => {
-      const body = (args.request as { body?: unknown }).body;
-      if (context.commandName === 'TransactWriteItemsCommand') json = typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array);
-      return next(args);
-    },
-    { step: 'build', name: 'benchCaptureTransaction' },
-  );
+  const capturing = ctx.dynamoDbApi().use((operation, input, next) => {
+    if (operation === 'TransactWriteItems') json = JSON.stringify(input);
+    return next(input);
+  });
   let contractId = '';
   const apply = createContractApplicationHandler({
     settings,

@@ -63,14 +63,14 @@ const CLOCK: Clock = { now: () => new Date('2024-07-01T12:00:00+09:00') };
 
 export async function capacityFigure(ctx: BenchContext, options: BenchOptions): Promise<FigureResult> {
   const started = performance.now();
-  const { client, settings } = await ctx.table('bench-capacity');
-  const meter = new DynamoDbMeter(client);
+  const { api, settings } = await ctx.table('bench-capacity');
+  const meter = new DynamoDbMeter(api);
   const stack = await ctx.localStack(settings);
   let lastId = '';
   const deps: InboundHandlerDeps & PublishingHandlerDeps = {
     settings,
-    dynamoDb: client,
-    eventBridge: ctx.eventBridge(stack),
+    dynamoDb: api,
+    eventBridge: ctx.eventBridgeApi(stack),
     deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`unexpected dead letter: ${reason}`)) },
     clock: CLOCK,
     ids: { next: () => (lastId = randomUUID()) },

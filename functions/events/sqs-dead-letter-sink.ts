@@ -1,4 +1,5 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageRequest } from '@aws-sdk/client-sqs';
+import type { AwsApi } from '../aws/aws-api';
 import type { DeadLetterSink } from './dead-letter';
 
 /**
@@ -7,17 +8,16 @@ import type { DeadLetterSink } from './dead-letter';
  */
 export class SqsDeadLetterSink implements DeadLetterSink {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: AwsApi,
     private readonly queueUrl: string,
   ) {}
 
   async deadLetter(reason: string, payload: unknown): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify({ reason, payload }),
-        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
-      }),
-    );
+    const message: SendMessageRequest = {
+      QueueUrl: this.queueUrl,
+      MessageBody: JSON.stringify({ reason, payload }),
+      MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
+    };
+    await this.client.call('SendMessage', message);
   }
 }

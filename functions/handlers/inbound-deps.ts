@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { AwsJsonClient, SQS_PROTOCOL, credentialsFromEnv, regionFromEnv } from '../aws/aws-json-client';
 import { loadSettings } from '../config';
 import { InvalidRequestError } from '../domain/errors';
 import type { DeadLetterSink } from '../events/dead-letter';
@@ -19,5 +19,7 @@ export function inboundHandlerDepsFromEnv(): InboundHandlerDeps {
   if (!settings.deadLetterQueueUrl) {
     throw new InvalidRequestError('DEAD_LETTER_QUEUE_URL is not set', [{ path: 'DEAD_LETTER_QUEUE_URL', message: 'required: unreadable events go there' }]);
   }
-  return { settings, dynamoDb: dynamoDbClientFrom(settings), deadLetters: new SqsDeadLetterSink(new SQSClient({}), settings.deadLetterQueueUrl) };
+  // The queue's URL names its regional endpoint: the one its messages are sent to.
+  const sqs = new AwsJsonClient({ protocol: SQS_PROTOCOL, region: regionFromEnv(), endpoint: new URL(settings.deadLetterQueueUrl).origin, credentials: credentialsFromEnv() });
+  return { settings, dynamoDb: dynamoDbClientFrom(settings), deadLetters: new SqsDeadLetterSink(sqs, settings.deadLetterQueueUrl) };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { AwsApi } from '../aws/aws-api';
+import { AwsJsonClient, EVENTBRIDGE_PROTOCOL, credentialsFromEnv, regionFromEnv } from '../aws/aws-json-client';
 import { loadSettings } from '../config';
 import type { IdGenerator } from '../domain/ports';
 import { EventBridgePublisher } from '../events/publisher';
@@ -14,7 +15,7 @@ export interface LifecycleHandlerDeps extends LookupHandlerDeps {
 
 /** What the factories of the functions that publish events take: the renewal and the outcome publisher. */
 export interface PublishingHandlerDeps extends LifecycleHandlerDeps {
-  eventBridge: EventBridgeClient;
+  eventBridge: AwsApi;
 }
 
 export const randomIds: IdGenerator = { next: () => randomUUID() };
@@ -32,6 +33,6 @@ export function publishingHandlerDepsFromEnv(): PublishingHandlerDeps {
   return {
     settings,
     dynamoDb: dynamoDbClientFrom(settings),
-    eventBridge: new EventBridgeClient(settings.eventBridgeEndpoint ? { endpoint: settings.eventBridgeEndpoint } : {}),
+    eventBridge: new AwsJsonClient({ protocol: EVENTBRIDGE_PROTOCOL, region: regionFromEnv(), endpoint: settings.eventBridgeEndpoint, credentials: credentialsFromEnv() }),
   };
 }

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AwsApi } from '../aws/aws-api';
+import { AwsJsonClient, DYNAMODB_PROTOCOL, credentialsFromEnv, regionFromEnv } from '../aws/aws-json-client';
 import { catalogOf, type Settings } from '../config';
 import { systemClock, type Clock } from '../domain/ports';
 import type { Logger } from '../log';
@@ -8,11 +9,10 @@ import type { LookupDeps } from '../use-cases/deps';
 /**
  * What a handler factory takes: clients and settings, so that the local stack and the
  * tests inject their own (DynamoDB Local, the local bus, a fixed clock) and Lambda
- * builds them from the environment. The lookup side imports only the DynamoDB client,
- * so the lookup function's bundle carries nothing else.
+ * builds them from the environment.
  */
 export interface LookupHandlerDeps {
-  dynamoDb: DynamoDBClient;
+  dynamoDb: AwsApi;
   settings: Settings;
   clock?: Clock;
   logger?: Logger;
@@ -27,8 +27,8 @@ export function lookupDeps(deps: LookupHandlerDeps): LookupDeps {
   };
 }
 
-export function dynamoDbClientFrom(settings: Settings): DynamoDBClient {
-  return new DynamoDBClient(settings.dynamoDbEndpoint ? { endpoint: settings.dynamoDbEndpoint } : {});
+export function dynamoDbClientFrom(settings: Settings): AwsApi {
+  return new AwsJsonClient({ protocol: DYNAMODB_PROTOCOL, region: regionFromEnv(), endpoint: settings.dynamoDbEndpoint, credentials: credentialsFromEnv() });
 }
 
 /**

@@ -37,8 +37,9 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   // Node reads and parses the whole map at every cold start (--enable-source-maps below);
   // stack traces need only its mappings, so the map leaves out the sources, two thirds of it.
   sourcesContent: false,
-  // The SDK is bundled (not taken from the runtime) so that the version we test is the
-  // one that runs; ESM entry points first so esbuild can tree-shake it.
+  // What the functions take from the SDK (util-dynamodb's marshalling; no client: see
+  // functions/aws) is bundled, not taken from the runtime, so that the version we test is
+  // the one that runs; ESM entry points first so esbuild can tree-shake it.
   bundleAwsSDK: true,
   externalModules: [],
   mainFields: ['module', 'main'],

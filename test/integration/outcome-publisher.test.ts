@@ -26,7 +26,7 @@ const recordingLogger: Logger = { info: () => {}, warn: () => {}, error: (messag
 
 function setup() {
   const bus = new FakeEventBridge();
-  const handler = createOutcomePublisherHandler({ dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, clock: fixedClock('2024-06-01T10:00:00+09:00'), logger: recordingLogger });
+  const handler = createOutcomePublisherHandler({ dynamoDb: table.api, settings: table.settings, eventBridge: bus.client, clock: fixedClock('2024-06-01T10:00:00+09:00'), logger: recordingLogger });
   return { bus, handler };
 }
 

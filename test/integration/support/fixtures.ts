@@ -10,7 +10,7 @@ import { silentLogger } from '../../../functions/log';
 import { StreamMapping, type CloseReport } from '../../../local/stream-mapping';
 import { localStreamsClient } from '../../../local/table-stream';
 import { FakeEventBridge } from '../../support/fake-event-bridge';
-import { dynamoDbEndpoint, extraClient, type TestTable } from './dynamodb';
+import { dynamoDbEndpoint, extraApi, extraClient, type TestTable } from './dynamodb';
 
 export const fixedClock = (instant: string): Clock => ({ now: () => new Date(instant) });
 
@@ -39,7 +39,7 @@ export interface Harness {
 export function harness(table: TestTable, now = '2024-06-01T10:00:00+09:00'): Harness {
   const bus = new FakeEventBridge();
   const deadLetters = new InMemoryDeadLetterSink();
-  const deps: InboundHandlerDeps & PublishingHandlerDeps = { dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger };
+  const deps: InboundHandlerDeps & PublishingHandlerDeps = { dynamoDb: table.api, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger };
   return { bus, deadLetters, deps, ...outcomePublisher(deps) };
 }
 
@@ -57,7 +57,7 @@ function outcomePublisher(deps: PublishingHandlerDeps): Pick<Harness, 'started' 
   const mapping = new StreamMapping({
     clients: { dynamoDb, streams },
     tableName: deps.settings.tableName,
-    fn: { name: 'outcome-publisher', timeoutMs: 30_000, handler: createOutcomePublisherHandler({ ...deps, dynamoDb }) },
+    fn: { name: 'outcome-publisher', timeoutMs: 30_000, handler: createOutcomePublisherHandler({ ...deps, dynamoDb: extraApi() }) },
     filter: isUnpublishedOutcome,
     retry: { baseDelayMs: 20, maxDelayMs: 500 },
     logger: silentLogger,
