@@ -148,7 +148,12 @@ export class AwsJsonClient implements AwsApi {
   }
 }
 
-/** Credentials and region as Lambda (and the local stack) provide them: in the environment. */
+/** A client as a Lambda function makes it: region and credentials from its environment. */
+export function awsClientFromEnv(protocol: AwsJsonProtocol, endpoint: string | null): AwsJsonClient {
+  return new AwsJsonClient({ protocol, region: regionFromEnv(), endpoint, credentials: credentialsFromEnv() });
+}
+
+/** Credentials as Lambda provides them: in the environment. */
 export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): () => AwsCredentials {
   return () => {
     const accessKeyId = env.AWS_ACCESS_KEY_ID;

@@ -1,4 +1,4 @@
-import { AwsJsonClient, SQS_PROTOCOL, credentialsFromEnv, regionFromEnv } from '../aws/aws-json-client';
+import { SQS_PROTOCOL, awsClientFromEnv } from '../aws/aws-json-client';
 import { loadSettings } from '../config';
 import { InvalidRequestError } from '../domain/errors';
 import type { DeadLetterSink } from '../events/dead-letter';
@@ -20,6 +20,6 @@ export function inboundHandlerDepsFromEnv(): InboundHandlerDeps {
     throw new InvalidRequestError('DEAD_LETTER_QUEUE_URL is not set', [{ path: 'DEAD_LETTER_QUEUE_URL', message: 'required: unreadable events go there' }]);
   }
   // The queue's URL names its regional endpoint: the one its messages are sent to.
-  const sqs = new AwsJsonClient({ protocol: SQS_PROTOCOL, region: regionFromEnv(), endpoint: new URL(settings.deadLetterQueueUrl).origin, credentials: credentialsFromEnv() });
+  const sqs = awsClientFromEnv(SQS_PROTOCOL, new URL(settings.deadLetterQueueUrl).origin);
   return { settings, dynamoDb: dynamoDbClientFrom(settings), deadLetters: new SqsDeadLetterSink(sqs, settings.deadLetterQueueUrl) };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsApi } from '../aws/aws-api';
-import { AwsJsonClient, EVENTBRIDGE_PROTOCOL, credentialsFromEnv, regionFromEnv } from '../aws/aws-json-client';
+import { EVENTBRIDGE_PROTOCOL, awsClientFromEnv } from '../aws/aws-json-client';
 import { loadSettings } from '../config';
 import type { IdGenerator } from '../domain/ports';
 import { EventBridgePublisher } from '../events/publisher';
@@ -33,6 +33,6 @@ export function publishingHandlerDepsFromEnv(): PublishingHandlerDeps {
   return {
     settings,
     dynamoDb: dynamoDbClientFrom(settings),
-    eventBridge: new AwsJsonClient({ protocol: EVENTBRIDGE_PROTOCOL, region: regionFromEnv(), endpoint: settings.eventBridgeEndpoint, credentials: credentialsFromEnv() }),
+    eventBridge: awsClientFromEnv(EVENTBRIDGE_PROTOCOL, settings.eventBridgeEndpoint),
   };
 }

@@ -1,5 +1,5 @@
 import type { AwsApi } from '../aws/aws-api';
-import { AwsJsonClient, DYNAMODB_PROTOCOL, credentialsFromEnv, regionFromEnv } from '../aws/aws-json-client';
+import { DYNAMODB_PROTOCOL, awsClientFromEnv } from '../aws/aws-json-client';
 import { catalogOf, type Settings } from '../config';
 import { systemClock, type Clock } from '../domain/ports';
 import type { Logger } from '../log';
@@ -28,7 +28,7 @@ export function lookupDeps(deps: LookupHandlerDeps): LookupDeps {
 }
 
 export function dynamoDbClientFrom(settings: Settings): AwsApi {
-  return new AwsJsonClient({ protocol: DYNAMODB_PROTOCOL, region: regionFromEnv(), endpoint: settings.dynamoDbEndpoint, credentials: credentialsFromEnv() });
+  return awsClientFromEnv(DYNAMODB_PROTOCOL, settings.dynamoDbEndpoint);
 }
 
 /**
