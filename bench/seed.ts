@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchWriteItemOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AwsApi } from '../functions/aws/aws-api';
 import type { Contract } from '../functions/domain/contract';
 import type { Settings } from '../functions/config';
 import { DynamoDbContractStore } from '../functions/store/dynamodb-contract-store';
+import { toWireMap } from '../functions/store/dynamodb-document';
 import { mapLimit } from '../functions/use-cases/concurrency';
 import { progressLines } from './timing';
 
@@ -41,7 +41,7 @@ export async function seedContracts({ client, settings, count, contract, report 
     const ids = await mapLimit(calls, CALLS_IN_FLIGHT, async (first) => {
       const contracts = Array.from({ length: Math.min(ITEMS_PER_CALL, count - first) }, (_, i) => contract(first + i));
       const items = contracts.map((c) => store.contractItem(c));
-      let requests: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item: marshall(Item, { removeUndefinedValues: true }) } }));
+      let requests: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item: toWireMap(Item) } }));
       for (let round = 1; requests.length > 0; round++) {
         if (round > MAX_ROUNDS) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed after ${MAX_ROUNDS} rounds`);
         if (round > 1) await sleep(20 * 2 ** round);

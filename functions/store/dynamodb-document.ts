@@ -47,6 +47,9 @@ export type TransactItem = { Put: PutInput } | { Update: UpdateInput } | { Delet
 
 type WireMap = Record<string, AttributeValue>;
 
+/** An item or key as DynamoDB takes it; undefined attributes are left out, as the store never stores them. */
+export const toWireMap = (map: Item): WireMap => marshall(map, { removeUndefinedValues: true });
+
 // Attribute maps in the inputs above; every other field is already in wire form.
 const ATTRIBUTE_MAPS = ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
 
@@ -54,7 +57,7 @@ function toWire<T extends object>(input: T): object {
   const wire: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   for (const field of ATTRIBUTE_MAPS) {
     const map = wire[field] as Item | undefined;
-    if (map !== undefined) wire[field] = marshall(map, { removeUndefinedValues: true });
+    if (map !== undefined) wire[field] = toWireMap(map);
   }
   return wire;
 }
@@ -72,7 +75,7 @@ export class DynamoDbDocument {
   async batchGet(table: string, keys: Item[]): Promise<{ items: Item[]; unprocessed: Item[] }> {
     const { Responses, UnprocessedKeys } = await this.api.call<{ Responses?: Record<string, WireMap[]>; UnprocessedKeys?: Record<string, { Keys?: WireMap[] }> }>(
       'BatchGetItem',
-      { RequestItems: { [table]: { Keys: keys.map((key) => marshall(key)), ConsistentRead: true } } },
+      { RequestItems: { [table]: { Keys: keys.map(toWireMap), ConsistentRead: true } } },
     );
     return { items: (Responses?.[table] ?? []).map(fromWire), unprocessed: (UnprocessedKeys?.[table]?.Keys ?? []).map(fromWire) };
   }
