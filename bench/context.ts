@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DYNAMODB_PROTOCOL, EVENTBRIDGE_PROTOCOL } from '../functions/aws/aws-json-client';
-import { loadSettings, type Settings } from '../functions/config';
-import { silentLogger, type Logger } from '../functions/log';
-import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localAwsApi, localDynamoDbClient } from '../local/dynamodb-local';
-import { InterceptedApi } from '../local/intercepted-api';
+import { loadSettings, type Settings } from '../functions/commons/settings';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient } from '../local/dynamodb-local';
 import { startLocalStack, type LocalStack } from '../local/stack';
 
 /**
@@ -13,10 +11,7 @@ import { startLocalStack, type LocalStack } from '../local/stack';
  * stacks, and a place for progress lines. Everything opened here is closed by `close`.
  */
 export interface BenchTable {
-  /** The SDK client: the raw references, and setting the table up. */
   client: DynamoDBClient;
-  /** The functions' own client on the same table, ready for interceptors. */
-  api: InterceptedApi;
   settings: Settings;
 }
 
@@ -35,34 +30,36 @@ export class BenchContext {
     return client;
   }
 
-  /** A new client of the functions' own kind on the run's DynamoDB. */
-  dynamoDbApi(): InterceptedApi {
-    return new InterceptedApi(localAwsApi(DYNAMODB_PROTOCOL, this.dynamoDbEndpoint));
-  }
-
   /** A fresh, empty table, and the functions' settings naming it. */
   async table(prefix: string): Promise<BenchTable> {
     const client = this.dynamoDb();
     const settings = loadSettings({ TABLE_NAME: `${prefix}-${randomUUID().slice(0, 8)}`, DYNAMODB_ENDPOINT: this.dynamoDbEndpoint });
     await createTables(client, settings.tableName);
-    return { client, api: this.dynamoDbApi(), settings };
+    return { client, settings };
   }
 
   /** The local stack (interface §5) on a free port, over `settings.tableName`. */
-  async localStack(settings: Settings, logger: Logger = silentLogger): Promise<LocalStack> {
+  async localStack(settings: Settings, logger: Logger = this.silentLogger()): Promise<LocalStack> {
     const stack = await startLocalStack({ port: 0, settings, logger });
     this.closers.push(() => stack.stop());
     return stack;
   }
 
-  /** The functions' own client publishing to a local stack's bus. */
-  eventBridgeApi(stack: LocalStack): InterceptedApi {
-    return new InterceptedApi(localAwsApi(EVENTBRIDGE_PROTOCOL, stack.url));
-  }
-
-  /** An SDK EventBridge client sending to a local stack's bus, as the order system does. */
+  /** An EventBridge client publishing to a local stack's bus, as the functions do. */
   eventBridge(stack: LocalStack): EventBridgeClient {
     const client = new EventBridgeClient({ endpoint: stack.url, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
+    this.closers.push(() => client.destroy());
+    return client;
+  }
+
+  /** The functions' logger, writing nothing: the bench reads its own counts. */
+  silentLogger(): Logger {
+    return new Logger({ logLevel: 'SILENT' });
+  }
+
+  /** For functions a figure runs that must not publish: any PutEvents fails at once. */
+  unusedEventBridge(): EventBridgeClient {
+    const client = new EventBridgeClient({ endpoint: 'http://127.0.0.1:9', region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
     this.closers.push(() => client.destroy());
     return client;
   }

@@ -1,8 +1,7 @@
-import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import type { InterceptedApi } from '../local/intercepted-api';
+import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
- * What a DynamoDB client costs, measured by an interceptor: requests by operation,
+ * What a DynamoDB client costs, measured by an SDK middleware: requests by operation,
  * and the capacity units DynamoDB reports for them (`ReturnConsumedCapacity: INDEXES`
  * is added to every request that takes it, so the table's and each index's units come
  * back). The code under measurement is not changed: only its client is.
@@ -33,20 +32,25 @@ export const round = (value: number, digits = 2): number => Number(value.toFixed
 export class DynamoDbMeter {
   private reading = emptyReading();
 
-  constructor(client: InterceptedApi) {
-    client.use(async (operation, input, next) => {
-      this.reading.requests[operation] = (this.reading.requests[operation] ?? 0) + 1;
-      if (READS.has(operation)) this.reading.reads += 1;
-      else this.reading.writes += 1;
-      try {
-        const output = await next(WITH_CAPACITY.has(operation) ? { ...input, ReturnConsumedCapacity: 'INDEXES' } : input);
-        this.addUnits(operation, (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
-        return output;
-      } catch (error) {
-        this.reading.failed += 1;
-        throw error;
-      }
-    });
+  constructor(client: DynamoDBClient) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName).replace(/Command$/, '');
+        this.reading.requests[operation] = (this.reading.requests[operation] ?? 0) + 1;
+        if (READS.has(operation)) this.reading.reads += 1;
+        else this.reading.writes += 1;
+        const input = WITH_CAPACITY.has(operation) ? { ...(args.input as object), ReturnConsumedCapacity: 'INDEXES' } : args.input;
+        try {
+          const result = await next({ ...args, input });
+          this.addUnits(operation, (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
+          return result;
+        } catch (error) {
+          this.reading.failed += 1;
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'benchDynamoDbMeter' },
+    );
   }
 
   /** The reading since the last reset; operations sorted by name. */

@@ -2,7 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { Contract } from '../functions/domain/contract';
 import { createContract } from '../functions/domain/contract-lifecycle';
 import { SHIPPED_CATALOG } from '../functions/domain/tariff/catalog';
-import { INBOUND_SOURCE } from '../functions/infra/routing';
+import { INBOUND_SOURCE } from '../functions/topology/routing';
 
 /**
  * Inputs of the benchmarks, the drills and the integration tests: the interface §1.1

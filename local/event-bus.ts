@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROUTES, routesFor, type HandlerName } from '../functions/infra/routing';
+import { ROUTES, routesFor, type HandlerName } from '../functions/topology/routing';
 import { invokeFunction, LOCAL_ACCOUNT, LOCAL_REGION, type LocalFunction } from './lambda-runtime';
 
 /**

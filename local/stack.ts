@@ -1,20 +1,20 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DYNAMODB_PROTOCOL, EVENTBRIDGE_PROTOCOL } from '../functions/aws/aws-json-client';
-import type { Settings } from '../functions/config';
-import type { Clock } from '../functions/domain/ports';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { clientConfig, lookupDependencies, orderDependencies, publishingDependencies, type Overrides } from '../functions/commons/dependencies';
+import type { Settings } from '../functions/commons/settings';
 import { createCancellationHandler } from '../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../functions/handlers/contract-application';
-import type { InboundHandlerDeps } from '../functions/handlers/inbound-deps';
-import type { PublishingHandlerDeps } from '../functions/handlers/lifecycle-deps';
 import { createLookupApiHandler } from '../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../functions/handlers/outcome-publisher';
 import { createServicesChangeHandler } from '../functions/handlers/services-change';
-import { isUnpublishedOutcome } from '../functions/infra/outcome-stream';
-import type { HandlerName } from '../functions/infra/routing';
-import type { Logger } from '../functions/log';
-import { createTables, localAwsApi, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { isUnpublishedOutcome } from '../functions/topology/outcome-stream';
+import type { HandlerName } from '../functions/topology/routing';
+import type { Clock } from '../functions/use-cases/deps';
+import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus, type RetryPolicy } from './event-bus';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime';
 import { startLocalServer, type LocalServer } from './server';
@@ -41,8 +41,10 @@ export interface LocalStackOptions {
   dataDir?: string | null;
   retry?: RetryPolicy;
   clock?: Clock;
-  /** Where the functions log; default JSON lines on stdout, as in CloudWatch. */
+  /** Where the functions log; default Powertools' JSON lines on stdout, as in CloudWatch. */
   logger?: Logger;
+  /** Where the functions' metrics go; default EMF lines on stdout (off with POWERTOOLS_METRICS_DISABLED=true). */
+  metrics?: Metrics;
   progress?: (line: string) => void;
 }
 
@@ -71,6 +73,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let server: LocalServer | undefined;
   let database: DynamoDbLocal | undefined;
   let dynamoDb: DynamoDBClient | undefined;
+  let eventBridge: EventBridgeClient | undefined;
+  let functionsDynamoDb: DynamoDBClient | undefined;
   let bus: LocalEventBus | undefined;
   let streams: DynamoDBStreamsClient | undefined;
   let outcomes: StreamMapping | undefined;
@@ -80,6 +84,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await bus?.close();
     await outcomes?.close();
     await server?.close();
+    eventBridge?.destroy();
+    functionsDynamoDb?.destroy();
     streams?.destroy();
     dynamoDb?.destroy();
     await database?.stop();
@@ -96,23 +102,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamoDb = db;
     await step(progress, `table ${options.settings.tableName} ready`, () => createTables(db, options.settings.tableName));
 
-    // The functions use their own client, as on AWS: signed PutEvents to this server, and DynamoDB Local.
+    // The functions publish through the real SDK client to this server, as they publish to EventBridge on AWS.
     const settings: Settings = { ...options.settings, dynamoDbEndpoint: database.endpoint, eventBridgeEndpoint: server.url };
-    const deps: InboundHandlerDeps & PublishingHandlerDeps = {
-      settings,
-      dynamoDb: localAwsApi(DYNAMODB_PROTOCOL, database.endpoint),
-      eventBridge: localAwsApi(EVENTBRIDGE_PROTOCOL, server.url),
-      // The bus is the dead-letter store: it attributes each letter to the delivery that wrote it.
-      deadLetters: { deadLetter: (reason, payload) => bus?.deadLetter(reason, payload) },
+    const local = { region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS };
+    eventBridge = new EventBridgeClient({ ...clientConfig(settings, server.url), ...local });
+    const functionsDb = new DynamoDBClient({ ...clientConfig(settings, database.endpoint), ...local });
+    functionsDynamoDb = functionsDb;
+    const overrides: Overrides = {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     };
+    // The bus is the dead-letter store: it attributes each letter to the delivery that wrote it.
+    const orders = orderDependencies(settings, functionsDb, { deadLetter: (reason, payload) => bus?.deadLetter(reason, payload) }, overrides);
+    const publishing = publishingDependencies(settings, functionsDb, eventBridge, overrides);
     bus = new LocalEventBus({
       busName: settings.eventBusName,
       functions: new Map([
-        ['contract-application', localFunction('contract-application', TIMEOUT_MS.inbound, createContractApplicationHandler(deps))],
-        ['services-change', localFunction('services-change', TIMEOUT_MS.inbound, createServicesChangeHandler(deps))],
-        ['cancellation', localFunction('cancellation', TIMEOUT_MS.inbound, createCancellationHandler(deps))],
+        ['contract-application', localFunction('contract-application', TIMEOUT_MS.inbound, createContractApplicationHandler(orders))],
+        ['services-change', localFunction('services-change', TIMEOUT_MS.inbound, createServicesChangeHandler(orders))],
+        ['cancellation', localFunction('cancellation', TIMEOUT_MS.inbound, createCancellationHandler(orders))],
       ]),
       ...(options.retry ? { retry: options.retry } : {}),
     });
@@ -121,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const mapping = new StreamMapping({
       clients: { dynamoDb: db, streams },
       tableName: settings.tableName,
-      fn: localFunction('outcome-publisher', TIMEOUT_MS.outcomePublisher, createOutcomePublisherHandler(deps)),
+      fn: localFunction('outcome-publisher', TIMEOUT_MS.outcomePublisher, createOutcomePublisherHandler(publishing)),
       filter: isUnpublishedOutcome,
       ...(options.logger ? { logger: options.logger } : {}),
     });
@@ -130,8 +139,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     progress(`stream of table ${settings.tableName} mapped to the outcome publisher`);
     server.ready({
       bus,
-      lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(deps)),
-      renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(deps)),
+      lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(lookupDependencies(settings, functionsDb, overrides))),
+      renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(publishing)),
     });
     progress(`local bus ${settings.eventBusName} routing to the handler functions`);
 

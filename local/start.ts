@@ -1,6 +1,6 @@
 import './sdk-notice';
 import { parseArgs } from 'node:util';
-import { loadSettings } from '../functions/config';
+import { loadSettings } from '../functions/commons/settings';
 import { DEFAULT_RETRY, type RetryPolicy } from './event-bus';
 import { DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describeError, jsonLogger, type Logger } from '../functions/log';
+import { describeError, type Logger } from '../functions/use-cases/deps';
+import { jsonLogger } from './log';
 import { invokeFunction, type LocalFunction } from './lambda-runtime';
 import { TableStream, type TableStreamClients } from './table-stream';
 

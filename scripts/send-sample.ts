@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { toJstIso } from '../functions/domain/calendar';
 import { applicationDetail } from '../bench/fixtures';
-import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../functions/infra/routing';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../functions/topology/routing';
 
 /**
  * Sends one sample ContractApplicationSubmitted to the local stack the way the order

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Settings } from '../../functions/config';
+import type { Settings } from '../../functions/commons/settings';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/infra/routing';
-import { silentLogger, type Logger } from '../../functions/log';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/topology/routing';
+import { TapLogger } from '../../local/tap-logger';
+import { dependenciesFrom } from '../../functions/commons/dependencies';
 import { mapLimit } from '../../functions/use-cases/concurrency';
 import type { EventRecord } from '../../local/event-bus';
 import type { LocalStack } from '../../local/stack';
@@ -88,19 +89,11 @@ class CreatedWatcher {
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  readonly logger: Logger = {
-    info: (message, fields) => {
-      if (message === 'order processed' && (fields?.outcome !== 'ContractCreated' || fields.duplicate)) this.failures += 1;
-      if (message === 'outcomes published') this.published(fields);
-    },
-    warn: () => {
-      this.failures += 1;
-    },
-    error: (_message, fields) => {
-      this.failures += 1;
-      this.published(fields);
-    },
-  };
+  readonly logger = new TapLogger(({ level, message, fields }) => {
+    if (level !== 'INFO') this.failures += 1;
+    if (message === 'order processed' && (fields.outcome !== 'ContractCreated' || fields.duplicate)) this.failures += 1;
+    if (message === 'outcomes published' || level === 'ERROR') this.published(fields);
+  });
 
   async next(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -156,22 +149,31 @@ interface Template {
 
 /**
  * The TransactWriteItems request the application function sends, as it went over the
- * wire: one real application, its client intercepted to keep a copy of the request.
+ * wire: one real application with a client that keeps a copy of its request body.
  */
 async function transactionTemplate(ctx: BenchContext, settings: Settings, run: string): Promise<Template> {
   let json: string | null = null;
-  const capturing = ctx.dynamoDbApi().use((operation, input, next) => {
-    if (operation === 'TransactWriteItems') json = JSON.stringify(input);
-    return next(input);
-  });
+  const capturing = ctx.dynamoDb();
+  capturing.middlewareStack.add(
+    (next, context) => async (args) => {
+      const body = (args.request as { body?: unknown }).body;
+      if (context.commandName === 'TransactWriteItemsCommand') json = typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array);
+      return next(args);
+    },
+    { step: 'build', name: 'benchCaptureTransaction' },
+  );
   let contractId = '';
-  const apply = createContractApplicationHandler({
-    settings,
-    dynamoDb: capturing,
-    deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`template application dead-lettered: ${reason}`)) },
-    ids: { next: () => (contractId = randomUUID()) },
-    logger: silentLogger,
-  });
+  const apply = createContractApplicationHandler(
+    dependenciesFrom(
+      {
+        settings,
+        dynamoDb: capturing,
+        eventBridge: ctx.unusedEventBridge(),
+        deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`template application dead-lettered: ${reason}`)) },
+      },
+      { ids: { next: () => (contractId = randomUUID()) }, logger: ctx.silentLogger() },
+    ),
+  );
   const ids = { orderId: padded(`ORD-T${run}`, 0), lineId: padded(`L-T${run}`, 0) };
   await apply(inboundEnvelope('ContractApplicationSubmitted', applicationDetail(ids.orderId, ids.lineId), randomUUID()));
   if (json === null) throw new Error('the application function sent no TransactWriteItems');

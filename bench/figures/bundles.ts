@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
-import type { HandlerName } from '../../functions/infra/routing';
+import type { HandlerName } from '../../functions/topology/routing';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_RUNTIME } from '../../lib/constructs/contracts-function';
 import type { BenchOptions } from '../options';
 import { atMost, compare, type Comparison, type FigureResult } from '../results';

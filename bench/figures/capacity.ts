@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Settings } from '../../functions/config';
-import type { Clock } from '../../functions/domain/ports';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Settings } from '../../functions/commons/settings';
+import type { Clock } from '../../functions/use-cases/deps';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import type { InboundHandlerDeps } from '../../functions/handlers/inbound-deps';
-import type { PublishingHandlerDeps } from '../../functions/handlers/lifecycle-deps';
+import { dependenciesFrom, type PublishingHandlerDeps } from '../../functions/commons/dependencies';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
 import { createServicesChangeHandler } from '../../functions/handlers/services-change';
-import { isUnpublishedOutcome } from '../../functions/infra/outcome-stream';
-import { silentLogger } from '../../functions/log';
+import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
 import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
 import { DEFAULT_RENEWAL_TUNING } from '../../functions/use-cases/monthly-renewal';
 import { localStreamsClient, TableStream } from '../../local/table-stream';
@@ -63,19 +62,19 @@ const CLOCK: Clock = { now: () => new Date('2024-07-01T12:00:00+09:00') };
 
 export async function capacityFigure(ctx: BenchContext, options: BenchOptions): Promise<FigureResult> {
   const started = performance.now();
-  const { api, settings } = await ctx.table('bench-capacity');
-  const meter = new DynamoDbMeter(api);
+  const { client, settings } = await ctx.table('bench-capacity');
+  const meter = new DynamoDbMeter(client);
   const stack = await ctx.localStack(settings);
   let lastId = '';
-  const deps: InboundHandlerDeps & PublishingHandlerDeps = {
-    settings,
-    dynamoDb: api,
-    eventBridge: ctx.eventBridgeApi(stack),
-    deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`unexpected dead letter: ${reason}`)) },
-    clock: CLOCK,
-    ids: { next: () => (lastId = randomUUID()) },
-    logger: silentLogger,
-  };
+  const deps = dependenciesFrom(
+    {
+      settings,
+      dynamoDb: client,
+      eventBridge: ctx.eventBridge(stack),
+      deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`unexpected dead letter: ${reason}`)) },
+    },
+    { clock: CLOCK, ids: { next: () => (lastId = randomUUID()) }, logger: ctx.silentLogger() },
+  );
   const handlers = {
     apply: createContractApplicationHandler(deps),
     change: createServicesChangeHandler(deps),
@@ -122,7 +121,7 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
   }
 
   streams.destroy();
-  const renewal = await measureRenewal(ctx, deps, meter, options.capacityRenewals);
+  const renewal = await measureRenewal(ctx, { client, settings }, deps, meter, options.capacityRenewals);
   const rows = [
     ...(Object.keys(OPERATIONS) as Operation[]).map((operation) => {
       const { design, target } = OPERATIONS[operation];
@@ -191,10 +190,10 @@ function perItem(total: MeterReading, count: number): MeterReading {
  * learn it was the last); per page with due contracts one BatchGetItem and an outbox put
  * and delete; one conditional PutItem per contract.
  */
-async function measureRenewal(ctx: BenchContext, deps: PublishingHandlerDeps, meter: DynamoDbMeter, count: number) {
-  const settings: Settings = deps.settings;
+async function measureRenewal(ctx: BenchContext, table: { client: DynamoDBClient; settings: Settings }, deps: PublishingHandlerDeps, meter: DynamoDbMeter, count: number) {
+  const { settings } = table;
   ctx.report(`capacity: one renewal run over ${count} due contracts`);
-  const seeded = await seedContracts({ client: deps.dynamoDb, settings, count, contract: (n) => dueContract('CAP', n) });
+  const seeded = await seedContracts({ client: table.client, settings, count, contract: (n) => dueContract('CAP', n) });
   // The run's own time: a renewal for a month that has not begun is refused.
   const run = createMonthlyRenewalHandler({ ...deps, clock: { now: () => new Date(JANUARY_RUN) } });
   meter.reset();
@@ -202,7 +201,7 @@ async function measureRenewal(ctx: BenchContext, deps: PublishingHandlerDeps, me
   const total = meter.read();
   if (summary.renewed !== count || summary.failed.length > 0) throw new Error(`renewal run: ${JSON.stringify({ ...summary, skipped: summary.skipped.length })}`);
 
-  const store = new DynamoDbContractStore({ client: deps.dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards });
+  const store = new DynamoDbContractStore({ client: table.client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const perShard = new Array<number>(settings.renewalShards).fill(0);
   for (const { contractId } of seeded) {
     const shard = store.shardOf(contractId);

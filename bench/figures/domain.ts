@@ -1,6 +1,6 @@
 import { addDays, addMonths, monthOf, type LocalDate, type YearMonth } from '../../functions/domain/calendar';
 import type { Contract, Plan } from '../../functions/domain/contract';
-import { changeServices, createContract } from '../../functions/domain/contract-lifecycle';
+import { withServices, createContract } from '../../functions/domain/contract-lifecycle';
 import { monthlyCharges } from '../../functions/domain/charges/monthly-charges';
 import { terminationFee } from '../../functions/domain/fees/termination-fee';
 import { SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
@@ -45,7 +45,7 @@ function samples(): Sample[] {
       SHIPPED_CATALOG,
     );
     const changedOn = addDays(startDate, 40);
-    const contract = changeServices(created, {
+    const contract = withServices(created, {
       orderId: `ORD-DOMAIN-${n}-S`,
       requestedAt: `${changedOn}T09:00:00+09:00`,
       services: plan.code === 'prime' ? { endpointSecurity: { terminals: 5 } } : { edrSecurity: { terminals: 12 }, cloudProxy: { users: 4 }, elgana: { ids: 7 } },

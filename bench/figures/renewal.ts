@@ -1,14 +1,13 @@
-import type { DynamoDBClient, PutItemInput } from '@aws-sdk/client-dynamodb';
-import type { PutEventsResponse } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ConditionalCheckFailedException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monthOf, jstDateOf } from '../../functions/domain/calendar';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
-import { silentLogger } from '../../functions/log';
+import { dependenciesFrom } from '../../functions/commons/dependencies';
 import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
 import { mapLimit } from '../../functions/use-cases/concurrency';
 import { DEFAULT_RENEWAL_TUNING } from '../../functions/use-cases/monthly-renewal';
-import type { InterceptedApi } from '../../local/intercepted-api';
 import type { BenchContext, BenchTable } from '../context';
 import { dueContract, JANUARY_RUN } from '../fixtures';
 import type { BenchOptions } from '../options';
@@ -34,7 +33,7 @@ export async function renewalFigure(ctx: BenchContext, options: BenchOptions): P
   const count = options.renewalContracts;
 
   ctx.report(`renewal: seeding ${count.toLocaleString('en')} due Prime Plus contracts with BatchWriteItem`);
-  const seeded = await timed(() => seedContracts({ client: table.api, settings: table.settings, count, contract: (n) => dueContract('REN', n), report: ctx.report }));
+  const seeded = await timed(() => seedContracts({ client: table.client, settings: table.settings, count, contract: (n) => dueContract('REN', n), report: ctx.report }));
 
   const inFlight = DEFAULT_RENEWAL_TUNING.shardConcurrency * DEFAULT_RENEWAL_TUNING.writeConcurrency;
   ctx.report(`renewal: raw conditional UpdateItem on the same ${count.toLocaleString('en')} items, ${inFlight} in flight`);
@@ -42,11 +41,13 @@ export async function renewalFigure(ctx: BenchContext, options: BenchOptions): P
 
   ctx.report(`renewal: the monthly renewal function, run for ${JANUARY_RUN}`);
   const stack = await ctx.localStack(table.settings);
-  const eventBridge = ctx.eventBridgeApi(stack);
+  const eventBridge = ctx.eventBridge(stack);
   const published = countAcceptedEvents(eventBridge);
-  const dynamoDb = ctx.dynamoDbApi();
+  const dynamoDb = ctx.dynamoDb();
   const written = countConditionalPuts(dynamoDb);
-  const run = createMonthlyRenewalHandler({ settings: table.settings, dynamoDb, eventBridge, logger: silentLogger });
+  const run = createMonthlyRenewalHandler(
+    dependenciesFrom({ settings: table.settings, dynamoDb, eventBridge, deadLetters: { deadLetter: () => undefined } }, { logger: ctx.silentLogger() }),
+  );
   const progress = progressLines(ctx.report, 'renewed', count, written);
   const renewal = await timed(() => run({ scheduledTime: JANUARY_RUN })).finally(() => progress.stop());
   const summary = renewal.result;
@@ -112,30 +113,36 @@ async function rawUpdates(client: DynamoDBClient, tableName: string, contracts: 
 }
 
 /** Contract writes of the renewal (the conditional PutItems; its outbox puts carry no condition), for the progress line. */
-function countConditionalPuts(client: InterceptedApi): () => number {
+function countConditionalPuts(client: DynamoDBClient): () => number {
   let puts = 0;
-  client.use(async (operation, input, next) => {
-    const output = await next(input);
-    if (operation === 'PutItem' && (input as PutItemInput).ConditionExpression) puts += 1;
-    return output;
-  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'PutItemCommand' && (args.input as { ConditionExpression?: string }).ConditionExpression) puts += 1;
+      return result;
+    },
+    { step: 'initialize', name: 'benchCountContractWrites' },
+  );
   return () => puts;
 }
 
 /** Entries the bus accepted from this client. */
-function countAcceptedEvents(client: InterceptedApi): () => number {
+function countAcceptedEvents(client: EventBridgeClient): () => number {
   let accepted = 0;
-  client.use(async (_operation, input, next) => {
-    const output = await next(input);
-    accepted += ((output as PutEventsResponse).Entries ?? []).filter((entry) => entry.EventId).length;
-    return output;
-  });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      accepted += ((result.output as { Entries?: Array<{ EventId?: string }> }).Entries ?? []).filter((entry) => entry.EventId).length;
+      return result;
+    },
+    { step: 'initialize', name: 'benchCountEvents' },
+  );
   return () => accepted;
 }
 
 /** Contracts the renewal index still lists as due for the run's month (0 after a complete run). */
-async function stillDue({ api, settings }: BenchTable): Promise<number> {
-  const store = new DynamoDbContractStore({ client: api, tableName: settings.tableName, renewalShards: settings.renewalShards });
+async function stillDue({ client, settings }: BenchTable): Promise<number> {
+  const store = new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const month = monthOf(jstDateOf(JANUARY_RUN));
   let due = 0;
   for (let shard = 0; shard < store.renewalShards; shard++) {

@@ -86,3 +86,9 @@ export interface Contract {
 }
 
 export type ContractStatus = 'live' | 'cancelled';
+
+/** 'cancelled' once the effective date (the last live day) has passed in JST (interface §2). */
+export function statusOn(contract: Contract, today: LocalDate): ContractStatus {
+  return contract.cancellation && today > contract.cancellation.effectiveDate ? 'cancelled' : 'live';
+}
+

@@ -1,14 +1,11 @@
-import type { Reason } from './reasons';
+import type { FieldIssue } from './reasons';
+
+export type { FieldIssue } from './reasons';
 
 /**
  * Errors of the domain and the use cases. Each names what went wrong in terms an
  * operator can act on; one function at the edge (functions/http) maps them to HTTP.
  */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
 export class InvalidRequestError extends Error {
   constructor(
     message: string,
@@ -46,16 +43,5 @@ export class NotChargeableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotChargeableError';
-  }
-}
-
-/**
- * A domain decision refused the request (a broken rule of rules.md or a lifecycle
- * precondition); `reasons` lists every broken rule, as the refusal events carry them.
- */
-export class RuleViolationError extends Error {
-  constructor(readonly reasons: Reason[]) {
-    super(reasons.map((r) => `${r.code}: ${r.message}`).join(' / '));
-    this.name = 'RuleViolationError';
   }
 }

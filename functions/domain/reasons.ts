@@ -1,5 +1,4 @@
 import type { LocalDate } from './calendar';
-import type { FieldIssue } from './errors';
 
 /** Refusal codes of interface.md §1.2; the list is fixed by other systems. */
 export type ReasonCode =
@@ -13,6 +12,12 @@ export type ReasonCode =
   | 'LINE_ALREADY_CONTRACTED'
   | 'CONTRACT_NOT_FOUND'
   | 'CONTRACT_NOT_LIVE';
+
+/** One field of a request that failed, and why: the paths INVALID_REQUEST lists. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
 
 /** One broken rule: `message` is a sentence a customer-service agent can act on. */
 export interface Reason {

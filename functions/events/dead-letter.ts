@@ -12,12 +12,3 @@ export interface DeadLetter {
   reason: string;
   payload: unknown;
 }
-
-/** For tests and tools that run the handlers without a queue. */
-export class InMemoryDeadLetterSink implements DeadLetterSink {
-  readonly letters: DeadLetter[] = [];
-
-  deadLetter(reason: string, payload: unknown): void {
-    this.letters.push({ at: new Date().toISOString(), reason, payload });
-  }
-}

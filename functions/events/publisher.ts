@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { PutEventsRequestEntry, PutEventsResponse } from '@aws-sdk/client-eventbridge';
-import type { AwsApi } from '../aws/aws-api';
-import { OUTBOUND_SOURCE } from '../infra/routing';
-import type { OutboundEvent } from '../store/contract-store';
+import { jitteredBackoff } from '../commons/backoff';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { OUTBOUND_SOURCE } from '../topology/routing';
+import type { OutboundEvent } from '../domain/outbound-events';
 
 /** Publishes this system's events (source `omakase.contracts`); throws unless every one was accepted. */
 export interface EventPublisher {
@@ -24,9 +23,9 @@ export class PublishError extends Error {
 const ENTRIES_PER_CALL = 10;
 
 export interface EventBridgePublisherOptions {
-  client: AwsApi;
+  client: EventBridgeClient;
   eventBusName: string;
-  /** Rounds of resending the entries that failed (the client already retries whole-call failures). */
+  /** Rounds of resending the entries that failed (the SDK already retries whole-call failures). */
   maxAttempts?: number;
   retryDelayMs?: number;
 }
@@ -56,10 +55,10 @@ export class EventBridgePublisher implements EventPublisher {
   private async publishBatch(batch: OutboundEvent[]): Promise<PublishError['failed']> {
     let pending = batch.map((event) => ({ event, errorCode: '', errorMessage: '' }));
     for (let attempt = 1; pending.length > 0 && attempt <= this.maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(this.retryDelayMs * 2 ** (attempt - 2));
-      const { FailedEntryCount, Entries } = await this.options.client.call<PutEventsResponse>('PutEvents', {
-        Entries: pending.map(({ event }) => this.entry(event)),
-      });
+      if (attempt > 1) await jitteredBackoff(attempt - 1, { baseMs: this.retryDelayMs, capMs: 10 * this.retryDelayMs });
+      const { FailedEntryCount, Entries } = await this.options.client.send(
+        new PutEventsCommand({ Entries: pending.map(({ event }) => this.entry(event)) }),
+      );
       if (!FailedEntryCount) return [];
       // Results come back in request order; an entry without an EventId was not accepted.
       pending = pending.flatMap((item, index) => {

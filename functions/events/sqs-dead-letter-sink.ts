@@ -1,5 +1,4 @@
-import type { SendMessageRequest } from '@aws-sdk/client-sqs';
-import type { AwsApi } from '../aws/aws-api';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetterSink } from './dead-letter';
 
 /**
@@ -8,16 +7,17 @@ import type { DeadLetterSink } from './dead-letter';
  */
 export class SqsDeadLetterSink implements DeadLetterSink {
   constructor(
-    private readonly client: AwsApi,
+    private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
   async deadLetter(reason: string, payload: unknown): Promise<void> {
-    const message: SendMessageRequest = {
-      QueueUrl: this.queueUrl,
-      MessageBody: JSON.stringify({ reason, payload }),
-      MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
-    };
-    await this.client.call('SendMessage', message);
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify({ reason, payload }),
+        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
+      }),
+    );
   }
 }

@@ -1,10 +1,9 @@
+import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
+import { inboundHandler } from '../commons/inbound-handler';
 import { cancellationSchema } from '../schemas/inbound';
-import { cancelContract } from '../use-cases/cancel-contract';
-import { inboundHandler } from './inbound';
-import { inboundHandlerDepsFromEnv } from './inbound-deps';
-import { fromEnvironment } from './lookup-deps';
+import { processCancellation } from '../use-cases/process-cancellation';
 
 /** CancellationRequested -> ContractCancelled | CancellationRejected. */
-export const createCancellationHandler = inboundHandler('CancellationRequested', cancellationSchema, cancelContract);
+export const createCancellationHandler = inboundHandler('CancellationRequested', cancellationSchema, processCancellation);
 
-export const handler = fromEnvironment(() => createCancellationHandler(inboundHandlerDepsFromEnv()));
+export const handler = builtOnFirstCall(() => createCancellationHandler(ordersFromEnvironment()));

@@ -1,10 +1,9 @@
+import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
+import { inboundHandler } from '../commons/inbound-handler';
 import { applicationSchema } from '../schemas/inbound';
-import { submitApplication } from '../use-cases/submit-application';
-import { inboundHandler } from './inbound';
-import { inboundHandlerDepsFromEnv } from './inbound-deps';
-import { fromEnvironment } from './lookup-deps';
+import { processApplication } from '../use-cases/process-application';
 
 /** ContractApplicationSubmitted -> ContractCreated | ContractApplicationRejected. */
-export const createContractApplicationHandler = inboundHandler('ContractApplicationSubmitted', applicationSchema, submitApplication);
+export const createContractApplicationHandler = inboundHandler('ContractApplicationSubmitted', applicationSchema, processApplication);
 
-export const handler = fromEnvironment(() => createContractApplicationHandler(inboundHandlerDepsFromEnv()));
+export const handler = builtOnFirstCall(() => createContractApplicationHandler(ordersFromEnvironment()));

@@ -1,14 +1,12 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { loadSettings } from '../config';
+import { builtOnFirstCall, lookupFromEnvironment, type LookupHandlerDeps } from '../commons/dependencies';
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { matchResource, type LookupResource } from '../http/routes';
-import { describeError, jsonLogger } from '../log';
 import { fieldIssues, identifier, localDate, yearMonth, type Schema } from '../schemas/fields';
-import type { LookupDeps } from '../use-cases/deps';
+import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
-import { dynamoDbClientFrom, fromEnvironment, lookupDeps, type LookupHandlerDeps } from './lookup-deps';
 
 /** Query parameters each resource accepts; anything else is refused, so a typo is not ignored. */
 const noQuery = z.strictObject({});
@@ -27,9 +25,7 @@ const ROUTES: Record<LookupResource, { query: Schema<Record<string, string | und
 
 /** GET lookups of interface §3, behind API Gateway (REST, proxy integration) or the local server. */
 export function createLookupApiHandler(deps: LookupHandlerDeps) {
-  const lookup = lookupDeps(deps);
-  const logger = deps.logger ?? jsonLogger;
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
     try {
       const matched = matchResource(event.path);
       if (!matched) throw new RouteNotFoundError(event.httpMethod, event.path);
@@ -37,10 +33,14 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
       const route = ROUTES[matched.resource];
       const params = parsed(z.record(z.string(), identifier), matched.params);
       const query = parsed(route.query, event.queryStringParameters ?? {});
-      return jsonResponse(200, await route.run(lookup, params, query));
+      return jsonResponse(200, await route.run(deps, params, query));
     } catch (error) {
       const response = errorResponse(error);
-      if (response.statusCode >= 500) logger.error('lookup failed', { path: event.path, error: describeError(error) });
+      if (response.statusCode >= 500) {
+        const logger = deps.logger.createChild();
+        if (context) logger.addContext(context);
+        logger.error('lookup failed', { path: event.path, error: describeError(error) });
+      }
       return response;
     }
   };
@@ -52,7 +52,4 @@ function parsed<T>(schema: Schema<T>, value: unknown): T {
   return result.data;
 }
 
-export const handler = fromEnvironment(() => {
-  const settings = loadSettings();
-  return createLookupApiHandler({ settings, dynamoDb: dynamoDbClientFrom(settings) });
-});
+export const handler = builtOnFirstCall(() => createLookupApiHandler(lookupFromEnvironment()));

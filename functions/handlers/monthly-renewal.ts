@@ -1,11 +1,12 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { builtOnFirstCall, publishingFromEnvironment, type PublishingHandlerDeps } from '../commons/dependencies';
+import { flushMetrics, METRIC } from '../commons/metrics';
 import { jstDateOf, monthOf } from '../domain/calendar';
 import { InvalidRequestError } from '../domain/errors';
 import { fieldIssues } from '../schemas/fields';
 import { renewalPayloadSchema } from '../schemas/renewal';
 import { DEFAULT_RENEWAL_TUNING, RenewalIncompleteError, runMonthlyRenewal, type RenewalSummary, type RenewalTuning } from '../use-cases/monthly-renewal';
-import { publishingDeps, publishingHandlerDepsFromEnv, type PublishingHandlerDeps } from './lifecycle-deps';
-import { fromEnvironment } from './lookup-deps';
 
 // A summary listing thousands of contracts would not fit one log event.
 const LOGGED_PER_LIST = 50;
@@ -17,28 +18,34 @@ const LOGGED_PER_LIST = 50;
  * with what is still due and publishes what a killed run left in its outbox.
  */
 export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
-  const lifecycle = publishingDeps(deps);
+  const shardCount = deps.store.renewalShards;
   const tuning = { ...DEFAULT_RENEWAL_TUNING, ...deps.tuning };
-  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RenewalSummary> => {
+  return async (event: unknown, context?: Context): Promise<RenewalSummary> => {
+    const logger = deps.logger.createChild();
+    if (context) logger.addContext(context);
     const payload = renewalPayloadSchema.safeParse(event);
     if (!payload.success) throw new InvalidRequestError('the renewal payload is not valid', fieldIssues(payload.error));
-    const outOfRange = (payload.data.shards ?? []).filter((shard) => shard >= deps.settings.renewalShards);
+    const outOfRange = (payload.data.shards ?? []).filter((shard) => shard >= shardCount);
     if (outOfRange.length > 0) {
-      throw new InvalidRequestError('no such shard', [{ path: 'shards', message: `must be below RENEWAL_SHARDS (${deps.settings.renewalShards}): ${outOfRange.join(', ')}` }]);
+      throw new InvalidRequestError('no such shard', [{ path: 'shards', message: `must be below RENEWAL_SHARDS (${shardCount}): ${outOfRange.join(', ')}` }]);
     }
     // A renewal cannot be undone: a run for a month that has not begun would renew early.
-    const currentMonth = monthOf(jstDateOf(lifecycle.clock.now()));
+    const currentMonth = monthOf(jstDateOf(deps.clock.now()));
     if (monthOf(jstDateOf(payload.data.scheduledTime)) > currentMonth) {
       throw new InvalidRequestError('the renewal month has not begun', [
         { path: 'scheduledTime', message: `must fall in ${currentMonth} (JST) or earlier: a renewal run for a later month would renew contracts early` },
       ]);
     }
     const summary = await runMonthlyRenewal(
-      lifecycle,
+      { ...deps, logger },
       { ...payload.data, remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY },
       tuning,
     );
-    lifecycle.logger.info('monthly renewal', {
+    deps.metrics.addMetric(METRIC.contractsRenewed, MetricUnit.Count, summary.renewed);
+    deps.metrics.addMetric(METRIC.termsRenewed, MetricUnit.Count, summary.termsRenewed);
+    deps.metrics.addMetric(METRIC.renewalFailures, MetricUnit.Count, summary.failed.length);
+    flushMetrics(deps.metrics);
+    logger.info('monthly renewal', {
       ...summary,
       skippedCount: summary.skipped.length,
       failedCount: summary.failed.length,
@@ -50,4 +57,4 @@ export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuni
   };
 }
 
-export const handler = fromEnvironment(() => createMonthlyRenewalHandler(publishingHandlerDepsFromEnv()));
+export const handler = builtOnFirstCall(() => createMonthlyRenewalHandler(publishingFromEnvironment()));

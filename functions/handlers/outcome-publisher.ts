@@ -1,38 +1,88 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { isUnpublishedOutcome } from '../infra/outcome-stream';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { builtOnFirstCall, publishingFromEnvironment, type PublishingHandlerDeps } from '../commons/dependencies';
+import { flushMetrics, METRIC } from '../commons/metrics';
 import { fieldIssues } from '../schemas/fields';
 import { storedOutcomeSchema } from '../schemas/stored-outcome';
-import { publishStoredOutcomes, type StoredOutcome } from '../use-cases/publish-outcomes';
-import { publishingDeps, publishingHandlerDepsFromEnv, type PublishingHandlerDeps } from './lifecycle-deps';
-import { fromEnvironment } from './lookup-deps';
+import { isUnpublishedOutcome } from '../topology/outcome-stream';
+import type { Logger } from '../use-cases/deps';
+import { publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '../use-cases/publish-outcomes';
 
 /**
- * Fed by the table's stream (order items with an unpublished outcome, new or handed back by a redelivery; functions/infra/outcome-stream.ts):
- * publishes each stored outcome and marks its order published. Failures are reported
- * per record (ReportBatchItemFailures), so the stream is retried from the first
- * outcome not yet published and nothing after it is skipped.
+ * Fed by the table's stream (order items with an unpublished outcome, new or handed back
+ * by a redelivery; functions/topology/outcome-stream.ts): publishes each stored outcome
+ * and marks its order published. Records go through Powertools' batch processor, which
+ * reports the ones that failed (ReportBatchItemFailures), so the stream is retried from
+ * the first outcome not yet published and nothing after it is skipped. The outcomes of
+ * one batch are still published together, in stream order (StreamBatch below).
  */
 export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
-  const lifecycle = publishingDeps(deps);
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const outcomes: StoredOutcome[] = [];
-    for (const record of event.Records ?? []) {
-      const outcome = storedOutcomeOf(record);
-      if (outcome.kind === 'outcome') outcomes.push(outcome.stored);
-      // Only a defect can put an unreadable order item in the table; retrying cannot fix it.
-      if (outcome.kind === 'unreadable') lifecycle.logger.error('order item in the stream cannot be published', { keys: record.dynamodb?.Keys, problem: outcome.problem });
+  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+    const logger = deps.logger.createChild();
+    if (context) logger.addContext(context);
+    const records = event.Records ?? [];
+    const batch = new StreamBatch(records.length, logger, (outcomes) => publishStoredOutcomes(deps, outcomes));
+    try {
+      const response = await processPartialResponse(event, (record: DynamoDBRecord) => batch.handle(record), new BatchProcessor(EventType.DynamoDBStreams), {
+        ...(context ? { context } : {}),
+        throwOnFullBatchFailure: false,
+      });
+      const summary = batch.summary;
+      deps.metrics.addMetric(METRIC.outcomesPublished, MetricUnit.Count, summary?.published ?? 0);
+      const fields = { records: records.length, outcomes: batch.outcomes, published: summary?.published ?? 0 };
+      if (response.batchItemFailures.length === 0) logger.info('outcomes published', fields);
+      else logger.error('outcomes not all published; the stream retries from the first one left', { ...fields, retryFrom: summary?.retryFrom, error: summary?.error });
+      return response;
+    } finally {
+      flushMetrics(deps.metrics);
     }
-    const summary = await publishStoredOutcomes(lifecycle, outcomes);
-    const fields = { records: event.Records?.length ?? 0, outcomes: outcomes.length, published: summary.published };
-    if (summary.retryFrom === null) {
-      lifecycle.logger.info('outcomes published', fields);
-      return { batchItemFailures: [] };
-    }
-    lifecycle.logger.error('outcomes not all published; the stream retries from the first one left', { ...fields, retryFrom: summary.retryFrom, error: summary.error });
-    return { batchItemFailures: [{ itemIdentifier: summary.retryFrom }] };
   };
+}
+
+/**
+ * The batch processor hands records over one by one, all in the same turn and in stream
+ * order; this collects the outcomes among them and, once it has seen every record,
+ * publishes them in one go (PutEvents takes ten at a time), then settles each record's
+ * promise: published and marked, or failed from the first one that was not.
+ */
+class StreamBatch {
+  summary: PublishSummary | null = null;
+  outcomes = 0;
+  private readonly pending: Array<{ stored: StoredOutcome; settle: (error: Error | null) => void }> = [];
+  private seen = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly logger: Logger,
+    private readonly publish: (outcomes: StoredOutcome[]) => Promise<PublishSummary>,
+  ) {}
+
+  handle(record: DynamoDBRecord): Promise<void> {
+    const read = storedOutcomeOf(record);
+    // Only a defect can put an unreadable order item in the table; retrying cannot fix it.
+    if (read.kind === 'unreadable') this.logger.error('order item in the stream cannot be published', { keys: record.dynamodb?.Keys, problem: read.problem });
+    const done =
+      read.kind === 'outcome'
+        ? new Promise<void>((resolve, reject) => this.pending.push({ stored: read.stored, settle: (error) => (error ? reject(error) : resolve()) }))
+        : Promise.resolve();
+    if (++this.seen === this.total) void this.flush();
+    return done;
+  }
+
+  private async flush(): Promise<void> {
+    this.outcomes = this.pending.length;
+    try {
+      const summary = await this.publish(this.pending.map((p) => p.stored));
+      this.summary = summary;
+      const failure = new Error(`not published: ${summary.error ?? 'an earlier outcome of the batch failed'}`);
+      this.pending.forEach((p, i) => p.settle(i < summary.published ? null : failure));
+    } catch (error) {
+      this.pending.forEach((p) => p.settle(error instanceof Error ? error : new Error(String(error))));
+    }
+  }
 }
 
 type RecordOutcome = { kind: 'outcome'; stored: StoredOutcome } | { kind: 'other' } | { kind: 'unreadable'; problem: string };
@@ -53,4 +103,4 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
   return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome, position } };
 }
 
-export const handler = fromEnvironment(() => createOutcomePublisherHandler(publishingHandlerDepsFromEnv()));
+export const handler = builtOnFirstCall(() => createOutcomePublisherHandler(publishingFromEnvironment()));

@@ -1,10 +1,9 @@
+import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
+import { inboundHandler } from '../commons/inbound-handler';
 import { servicesChangeSchema } from '../schemas/inbound';
-import { changeServices } from '../use-cases/change-services';
-import { inboundHandler } from './inbound';
-import { inboundHandlerDepsFromEnv } from './inbound-deps';
-import { fromEnvironment } from './lookup-deps';
+import { processServicesChange } from '../use-cases/process-services-change';
 
 /** ServicesChangeRequested -> ContractServicesChanged | ServicesChangeRejected. */
-export const createServicesChangeHandler = inboundHandler('ServicesChangeRequested', servicesChangeSchema, changeServices);
+export const createServicesChangeHandler = inboundHandler('ServicesChangeRequested', servicesChangeSchema, processServicesChange);
 
-export const handler = fromEnvironment(() => createServicesChangeHandler(inboundHandlerDepsFromEnv()));
+export const handler = builtOnFirstCall(() => createServicesChangeHandler(ordersFromEnvironment()));

@@ -1,17 +1,12 @@
 import type { YearMonth } from '../domain/calendar';
 import type { Contract, Term } from '../domain/contract';
+import type { OutboundEvent } from '../domain/outbound-events';
 
 /**
  * Persistence of contracts, orders and the renewal outbox: the only way the use cases
  * reach the database (implemented once, for DynamoDB). Writes are conditional; a write
  * that loses a race says so in its result, and the use case decides again.
  */
-
-/** An event this system publishes (source `omakase.contracts`), as stored until it is published. */
-export interface OutboundEvent {
-  detailType: string;
-  detail: Record<string, unknown>;
-}
 
 /**
  * Where an order's outcome is kept: `ORDER` for the order itself, `REUSED#<fingerprint>`

@@ -1,6 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isServiceError, type AwsApi } from '../aws/aws-api';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { jitteredBackoff } from '../commons/backoff';
 import type { YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { renewalDueMonth } from '../domain/contract-lifecycle';
@@ -14,7 +30,6 @@ import type {
   RenewalOutbox,
   WriteResult,
 } from './contract-store';
-import { DynamoDbDocument, type Item, type PutInput, type QueryInput, type TransactItem, type UpdateInput } from './dynamodb-document';
 
 /**
  * The single-table design of docs/design.md:
@@ -36,6 +51,7 @@ const outboxPk = (shard: number) => `RENEWAL-OUTBOX#${shard}`;
 const renewalPk = (shard: number) => `RENEWAL#${shard}`;
 const outboxSk = (outbox: RenewalOutbox) => `${outbox.month}#${outbox.id}`;
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What a failed condition on one item of a transaction means to the caller. */
 type FailureMeaning = 'order-exists' | 'stale' | 'impossible';
 
@@ -46,41 +62,45 @@ const BATCH_GET_LIMIT = 100;
 const MAX_RETRY_ROUNDS = 8;
 
 export interface DynamoDbContractStoreOptions {
-  client: AwsApi;
+  client: DynamoDBClient;
   tableName: string;
   renewalShards: number;
 }
 
 export class DynamoDbContractStore implements ContractStore {
   readonly renewalShards: number;
-  private readonly doc: DynamoDbDocument;
+  private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
 
   constructor(options: DynamoDbContractStoreOptions) {
-    this.doc = new DynamoDbDocument(options.client);
+    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = options.tableName;
     this.renewalShards = options.renewalShards;
   }
 
   async getContract(contractId: string): Promise<Contract | null> {
-    const item = await this.doc.get(this.table, { PK: contractPk(contractId), SK: CONTRACT_SK });
-    return item ? (item.contract as Contract) : null;
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: contractPk(contractId), SK: CONTRACT_SK }, ConsistentRead: true }),
+    );
+    return Item ? (Item.contract as Contract) : null;
   }
 
   async getContracts(contractIds: string[]): Promise<Contract[]> {
     const found = new Map<string, Contract>();
     const unique = [...new Set(contractIds)];
     for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Item[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ PK: contractPk(id), SK: CONTRACT_SK }));
+      let keys: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ PK: contractPk(id), SK: CONTRACT_SK }));
       for (let round = 0; keys.length > 0; round++) {
         if (round === MAX_RETRY_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${round} rounds`);
         if (round > 0) await backoff(round);
-        const { items, unprocessed } = await this.doc.batchGet(this.table, keys);
-        for (const item of items) {
+        const { Responses, UnprocessedKeys } = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.table] ?? []) {
           const contract = item.contract as Contract;
           found.set(contract.contractId, contract);
         }
-        keys = unprocessed;
+        keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
     }
     return contractIds.flatMap((id) => found.get(id) ?? []);
@@ -106,21 +126,25 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async getLine(lineId: string): Promise<LineRecord | null> {
-    const item = await this.doc.get(this.table, { PK: linePk(lineId), SK: LINE_SK });
-    return item ? { lineId, contractIds: item.contractIds as string[], version: item.version as number } : null;
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: linePk(lineId), SK: LINE_SK }, ConsistentRead: true }),
+    );
+    return Item ? { lineId, contractIds: Item.contractIds as string[], version: Item.version as number } : null;
   }
 
   async getOrder(key: OrderKey): Promise<OrderRecord | null> {
-    const item = await this.doc.get(this.table, { PK: orderPk(key.orderId), SK: key.slot });
-    if (!item) return null;
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: orderPk(key.orderId), SK: key.slot }, ConsistentRead: true }),
+    );
+    if (!Item) return null;
     return {
       orderId: key.orderId,
       slot: key.slot,
-      fingerprint: item.fingerprint as string,
-      outcome: item.outcome as OrderRecord['outcome'],
-      published: item.published as boolean,
-      leaseUntil: item.leaseUntil as number,
-      at: item.at as string,
+      fingerprint: Item.fingerprint as string,
+      outcome: Item.outcome as OrderRecord['outcome'],
+      published: Item.published as boolean,
+      leaseUntil: Item.leaseUntil as number,
+      at: Item.at as string,
     };
   }
 
@@ -158,7 +182,9 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async recordOrder(order: NewOrder): Promise<WriteResult> {
-    const written = await this.conditional({ Put: { TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS } });
+    const written = await this.conditional(
+      new PutCommand({ TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS }),
+    );
     return written ? { status: 'written' } : { status: 'order-exists' };
   }
 
@@ -169,32 +195,38 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async markPublished(key: OrderKey): Promise<void> {
-    await this.doc.update(this.updateOrder(key, 'SET published = :yes, leaseUntil = :none', 'attribute_exists(PK)', { ':yes': true, ':none': 0 }).Update);
+    await this.doc.send(this.updateOrder(key, 'SET published = :yes, leaseUntil = :none', 'attribute_exists(PK)', { ':yes': true, ':none': 0 }));
   }
 
   async dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
-    const { items, lastKey } = await this.doc.query({
-      TableName: this.table,
-      IndexName: 'GSI3',
-      // '<month>#<id>' < '<M>' exactly when month < M: ISO months sort as strings.
-      KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
-      ExpressionAttributeValues: { ':pk': renewalPk(shard), ':month': month },
-      Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) } : {}),
-    });
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI3',
+        // '<month>#<id>' < '<M>' exactly when month < M: ISO months sort as strings.
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
+        ExpressionAttributeValues: { ':pk': renewalPk(shard), ':month': month },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) } : {}),
+      }),
+    );
     return {
-      contractIds: items.map((item) => contractIdOf(item.PK as string)),
-      cursor: lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : null,
+      contractIds: (Items ?? []).map((item) => contractIdOf(item.PK as string)),
+      cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
     };
   }
 
   async saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'> {
-    const written = await this.conditional({ Put: { TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) } });
+    const written = await this.conditional(
+      new PutCommand({ TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) }),
+    );
     return written ? 'written' : 'stale';
   }
 
   async putRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
-    await this.doc.put({ TableName: this.table, Item: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox), ...outbox } });
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox), ...outbox } }),
+    );
   }
 
   async renewalOutboxes(shard: number): Promise<RenewalOutbox[]> {
@@ -207,7 +239,7 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async deleteRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
-    await this.doc.delete({ TableName: this.table, Key: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox) } });
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox) } }));
   }
 
   /** The shard of a contract in the renewal index: a stable hash, so a contract never moves. */
@@ -222,7 +254,7 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   /** The stored item of a contract, index keys included; public so that bench/ seeds contracts in bulk exactly as they are stored. */
-  contractItem(contract: Contract): Item {
+  contractItem(contract: Contract): Record<string, unknown> {
     const dueMonth = renewalDueMonth(contract);
     const byStart = `${contract.startDate}#${contract.contractId}`;
     return {
@@ -247,30 +279,28 @@ export class DynamoDbContractStore implements ContractStore {
     };
   }
 
-  private updateOrder(key: OrderKey, update: string, condition: string, values: Item): { Update: UpdateInput } {
-    return {
-      Update: {
-        TableName: this.table,
-        Key: { PK: orderPk(key.orderId), SK: key.slot },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeValues: values,
-      },
-    };
+  private updateOrder(key: OrderKey, update: string, condition: string, values: Record<string, unknown>): UpdateCommand {
+    return new UpdateCommand({
+      TableName: this.table,
+      Key: { PK: orderPk(key.orderId), SK: key.slot },
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    });
   }
 
-  private orderItem(order: NewOrder): Item {
+  private orderItem(order: NewOrder): Record<string, unknown> {
     const { orderId, slot, ...rest } = order;
     return { PK: orderPk(orderId), SK: slot, orderId, ...rest, published: false };
   }
 
-  private async queryAll(input: Omit<QueryInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.query({ TableName: this.table, ...input, ...(start ? { ExclusiveStartKey: start } : {}) });
-      items.push(...page.items);
-      start = page.lastKey;
+      const page = await this.doc.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
     } while (start);
     return items;
   }
@@ -283,12 +313,11 @@ export class DynamoDbContractStore implements ContractStore {
   private async transact(items: TransactItem[], onFailed: FailureMeaning[]): Promise<WriteResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.doc.transactWrite(items, randomUUID());
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { status: 'written' };
       } catch (error) {
-        if (!isServiceError(error, 'TransactionCanceledException')) throw error;
-        const reasons = (error.body.CancellationReasons ?? []) as Array<{ Code?: string }>;
-        const codes = reasons.map((reason) => reason.Code ?? 'None');
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
         const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [onFailed[i]] : []));
         if (failed.includes('order-exists')) return { status: 'order-exists' };
         if (failed.includes('stale')) return { status: 'stale' };
@@ -300,14 +329,14 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   /** A conditional write: false when its condition failed; conflicts with a transaction are retried. */
-  private async conditional(write: { Put: PutInput } | { Update: UpdateInput }): Promise<boolean> {
+  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await ('Put' in write ? this.doc.put(write.Put) : this.doc.update(write.Update));
+        await this.doc.send(command as PutCommand);
         return true;
       } catch (error) {
-        if (isServiceError(error, 'ConditionalCheckFailedException')) return false;
-        if (!isServiceError(error, 'TransactionConflictException') || attempt >= MAX_RETRY_ROUNDS) throw error;
+        if (error instanceof ConditionalCheckFailedException) return false;
+        if (!(error instanceof TransactionConflictException) || attempt >= MAX_RETRY_ROUNDS) throw error;
         await backoff(attempt);
       }
     }
@@ -318,7 +347,7 @@ function contractIdOf(pk: string): string {
   return pk.slice('CONTRACT#'.length);
 }
 
-/** Full jitter, capped: concurrent losers spread out instead of colliding again. */
+/** Concurrent losers of a transaction conflict, or unprocessed keys under load, spread out before trying again. */
 function backoff(attempt: number): Promise<void> {
-  return sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+  return jitteredBackoff(attempt, { baseMs: 20, capMs: 1000 });
 }

@@ -1,11 +1,13 @@
 import { jstDateOf, monthOf, type LocalDate, type YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
-import { contractView, statusOn } from '../domain/contract-lifecycle';
-import { ContractNotFoundError, InvalidRequestError, LineContractNotFoundError, NotChargeableError, TariffNotInForceError } from '../domain/errors';
+import { statusOn } from '../domain/contract';
+import { contractView } from '../domain/contract-lifecycle';
+import { ContractNotFoundError, LineContractNotFoundError } from '../domain/errors';
 import { terminationFee } from '../domain/fees/termination-fee';
 import { monthlyCharges } from '../domain/charges/monthly-charges';
 import { revisionInForceOn } from '../domain/tariff/versioned-tariff';
 import type { LookupDeps } from './deps';
+import { asFieldError } from './refusals';
 
 /** Customer-service lookups (interface §3): reads only, the contract as §2 shows it today (JST). */
 
@@ -56,16 +58,4 @@ export async function charges(deps: LookupDeps, contractId: string, month: YearM
 
 export function tariff(deps: LookupDeps, date: LocalDate | undefined) {
   return asFieldError('date', () => revisionInForceOn(deps.catalog, date ?? today(deps)));
-}
-
-/** A domain refusal caused by one query parameter becomes a 400 naming that parameter. */
-function asFieldError<T>(field: string, compute: () => T): T {
-  try {
-    return compute();
-  } catch (error) {
-    if (error instanceof TariffNotInForceError || error instanceof NotChargeableError) {
-      throw new InvalidRequestError(error.message, [{ path: field, message: error.message }]);
-    }
-    throw error;
-  }
 }

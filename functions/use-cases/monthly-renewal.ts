@@ -2,11 +2,10 @@ import { jstDateOf, monthOf, toJstIso, type YearMonth } from '../domain/calendar
 import type { Contract } from '../domain/contract';
 import { renewalDueMonth, renewThrough } from '../domain/contract-lifecycle';
 import { PublishError } from '../events/publisher';
-import { describeError } from '../log';
-import type { OutboundEvent, RenewalOutbox, RenewalOutboxEntry } from '../store/contract-store';
+import { outcomes, type OutboundEvent } from '../domain/outbound-events';
+import type { RenewalOutbox, RenewalOutboxEntry } from '../store/contract-store';
 import { mapLimit } from './concurrency';
-import type { PublishingDeps } from './deps';
-import { outcomes } from './outcomes';
+import { describeError, type PublishingDeps } from './deps';
 
 /**
  * The monthly renewal (interface §4): every Prime Plus contract whose renewal month is

@@ -1,7 +1,7 @@
-import { describeError } from '../log';
 import { PublishError } from '../events/publisher';
-import type { OrderKey, OutboundEvent } from '../store/contract-store';
-import type { PublishingDeps } from './deps';
+import type { OutboundEvent } from '../domain/outbound-events';
+import type { OrderKey } from '../store/contract-store';
+import { describeError, type PublishingDeps } from './deps';
 
 /** An order's outcome as the table's stream delivers it: written, not yet published. */
 export interface StoredOutcome {

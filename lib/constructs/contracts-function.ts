@@ -19,7 +19,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } fro
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OUTBOUND_SOURCE, type HandlerName } from '../../functions/infra/routing';
+import { OUTBOUND_SOURCE, type HandlerName } from '../../functions/topology/routing';
 import { ALARM_PERIOD, alarmAbove, alarmOnAny } from './alarms';
 import type { ContractsTable } from './contracts-table';
 
@@ -37,9 +37,8 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   // Node reads and parses the whole map at every cold start (--enable-source-maps below);
   // stack traces need only its mappings, so the map leaves out the sources, two thirds of it.
   sourcesContent: false,
-  // What the functions take from the SDK (util-dynamodb's marshalling; no client: see
-  // functions/aws) is bundled, not taken from the runtime, so that the version we test is
-  // the one that runs; ESM entry points first so esbuild can tree-shake it.
+  // The SDK is bundled (not taken from the runtime) so that the version we test is the
+  // one that runs; ESM entry points first so esbuild can tree-shake it.
   bundleAwsSDK: true,
   externalModules: [],
   mainFields: ['module', 'main'],
@@ -58,11 +57,20 @@ export const FUNCTION_ENVIRONMENT: Record<string, string> = {
 };
 
 /**
+ * AWS_ATTEMPT_TIMEOUT_MS for a function: the SDK's 3 attempts, each at most this long,
+ * and its backoff between them fit in the timeout with a quarter to spare (the lookup
+ * function's 10 s: 2.5 s an attempt). Never more than 5 s: no call of ours takes that long.
+ */
+export function attemptTimeoutMs(timeout: Duration): number {
+  return Math.min(5_000, Math.floor(timeout.toMilliseconds() / 4));
+}
+
+/**
  * The DynamoDB actions functions/store/dynamodb-contract-store.ts issues, and nothing more.
  * Transactions have no action of their own: TransactWriteItems is authorised item by item.
  */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-/** Under the stream's 24-hour retention; the order's 24-hour publishing lease (functions/use-cases/orders.ts) outlasts it. */
+/** Under the stream's 24-hour retention; the order's 24-hour publishing lease (functions/use-cases/order-idempotency.ts) outlasts it. */
 export const STREAM_GIVE_UP_AFTER = Duration.hours(23);
 
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -94,7 +102,7 @@ export interface ContractsFunctionProps {
   description: string;
   timeout: Duration;
   memorySize: number;
-  /** Deployment settings every function reads (functions/config.ts). */
+  /** Deployment settings every function reads (functions/commons/settings.ts). */
   environment: Record<string, string>;
   /**
    * For functions invoked asynchronously (EventBridge, Scheduler): where the event goes
@@ -148,7 +156,7 @@ export class ContractsFunction extends Construct {
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       bundling: FUNCTION_BUNDLING,
-      environment: { ...FUNCTION_ENVIRONMENT, ...props.environment },
+      environment: { ...FUNCTION_ENVIRONMENT, AWS_ATTEMPT_TIMEOUT_MS: String(attemptTimeoutMs(props.timeout)), ...props.environment },
       ...(props.onFailure
         ? {
             retryAttempts: ContractsFunction.ASYNC_RETRY_ATTEMPTS,

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import type { TableDefinition } from '../../functions/infra/table-definition';
+import type { TableDefinition } from '../../functions/topology/table-definition';
 
 /**
  * The contracts table built from the shared definition (the local stack creates the

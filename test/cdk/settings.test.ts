@@ -1,4 +1,4 @@
-import { DEFAULT_BUS_NAME } from '../../functions/infra/routing';
+import { DEFAULT_BUS_NAME } from '../../functions/topology/routing';
 import { DeploymentSettingsError, readDeploymentSettings } from '../../lib/settings';
 
 const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];

@@ -2,17 +2,16 @@ import fc from 'fast-check';
 import { addDays, addMonths, monthOf } from '../../functions/domain/calendar';
 import type { Contract } from '../../functions/domain/contract';
 import {
-  cancelContract,
-  changeServices,
   contractView,
   createContract,
   occupiesLineOn,
   renewalDueMonth,
   renewThrough,
-  statusOn,
+  withCancellation,
+  withServices,
 } from '../../functions/domain/contract-lifecycle';
-import { RuleViolationError } from '../../functions/domain/errors';
-import type { Reason } from '../../functions/domain/reasons';
+import { statusOn } from '../../functions/domain/contract';
+import { checkCancellation, checkServicesChange } from '../../functions/domain/rules/contract-rules';
 import { SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { aContract, anApplication } from './fixtures';
 
@@ -20,18 +19,8 @@ const notTaxable = { taxable: false };
 const basicFee = SHIPPED_CATALOG[2]!.prices['basicFee.withGateway']!.amount;
 const RUN_AT = '2025-01-01T00:05:00+09:00';
 
-function refusal(action: () => unknown): Reason[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof RuleViolationError) return error.reasons;
-    throw error;
-  }
-  throw new Error('expected a RuleViolationError');
-}
-
 function cancelled(contract: Contract, effectiveDate: string, requestedAt = '2024-01-15T09:00:00+09:00'): Contract {
-  return cancelContract(contract, { orderId: 'ORD-CANCEL', requestedAt, effectiveDate }, SHIPPED_CATALOG, notTaxable);
+  return withCancellation(contract, { orderId: 'ORD-CANCEL', requestedAt, effectiveDate }, SHIPPED_CATALOG, notTaxable);
 }
 
 describe('createContract', () => {
@@ -79,7 +68,7 @@ describe('changeServices', () => {
   const change = { orderId: 'ORD-2024-000200', requestedAt: '2024-06-01T09:00:00+09:00', services: { edrSecurity: { terminals: 12 } } };
 
   it('replaces the services, bumps the version and appends history, leaving the input untouched', () => {
-    const changed = changeServices(contract, change);
+    const changed = withServices(contract, change);
     expect(changed.services).toEqual(change.services);
     expect(changed.version).toBe(2);
     expect(changed.history.at(-1)).toEqual({
@@ -93,10 +82,10 @@ describe('changeServices', () => {
     expect(contract.history).toHaveLength(1);
   });
 
-  it('is refused once the cancellation has taken effect', () => {
+  it('is refused by the rules once the cancellation has taken effect', () => {
     const ended = cancelled(contract, '2024-05-31', '2024-05-20T09:00:00+09:00');
-    expect(changeServices(ended, { ...change, requestedAt: '2024-05-31T23:59:00+09:00' }).version).toBe(3);
-    expect(refusal(() => changeServices(ended, { ...change, requestedAt: '2024-05-31T15:00:00Z' })).map((r) => r.code)).toEqual(['CONTRACT_NOT_LIVE']);
+    expect(withServices(ended, { ...change, requestedAt: '2024-05-31T23:59:00+09:00' }).version).toBe(3);
+    expect(checkServicesChange(SHIPPED_CATALOG, ended, { ...change, requestedAt: '2024-05-31T15:00:00Z' }).map((r) => r.code)).toEqual(['CONTRACT_NOT_LIVE']);
   });
 });
 
@@ -105,7 +94,7 @@ describe('cancelContract', () => {
   const request = { orderId: 'ORD-2024-000300', requestedAt: '2024-07-15T09:00:00+09:00', effectiveDate: '2024-07-31' };
 
   it('records the cancellation with its fee (11 − 2 = 9 months left in month 3) and appends history', () => {
-    const result = cancelContract(contract, request, SHIPPED_CATALOG, notTaxable);
+    const result = withCancellation(contract, request, SHIPPED_CATALOG, notTaxable);
     expect(result.cancellation).toEqual({
       ...request,
       terminationFee: expect.objectContaining({ amount: basicFee * 9, remainingMonths: 9, basicFee, clause: '別紙7 ※11' }),
@@ -116,33 +105,33 @@ describe('cancelContract', () => {
   });
 
   it('refuses a second cancellation (解約手続き済み)', () => {
-    const once = cancelContract(contract, request, SHIPPED_CATALOG, notTaxable);
-    const [reason] = refusal(() => cancelContract(once, { ...request, orderId: 'ORD-2' }, SHIPPED_CATALOG, notTaxable));
+    const once = withCancellation(contract, request, SHIPPED_CATALOG, notTaxable);
+    const [reason] = checkCancellation(once, request);
     expect(reason).toMatchObject({ code: 'CONTRACT_NOT_LIVE', message: expect.stringContaining('解約手続き済み') });
   });
 
   it('refuses an effective date before the JST date of the request', () => {
     const late = { ...request, requestedAt: '2024-07-14T15:00:00Z', effectiveDate: '2024-07-14' }; // requested 2024-07-15 JST
-    expect(refusal(() => cancelContract(contract, late, SHIPPED_CATALOG, notTaxable))).toEqual([
+    expect(checkCancellation(contract, late)).toEqual([
       expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'effectiveDate' })] }),
     ]);
-    expect(cancelContract(contract, { ...late, effectiveDate: '2024-07-15' }, SHIPPED_CATALOG, notTaxable).cancellation?.effectiveDate).toBe('2024-07-15');
+    expect(withCancellation(contract, { ...late, effectiveDate: '2024-07-15' }, SHIPPED_CATALOG, notTaxable).cancellation?.effectiveDate).toBe('2024-07-15');
   });
 
   it('refuses an effective date that is not a calendar date', () => {
-    expect(refusal(() => cancelContract(contract, { ...request, effectiveDate: '2024-02-30' }, SHIPPED_CATALOG, notTaxable))[0]!.code).toBe('INVALID_REQUEST');
+    expect(checkCancellation(contract, { ...request, effectiveDate: '2024-02-30' })[0]!.code).toBe('INVALID_REQUEST');
   });
 
   it('refuses a request dated before the JST date the contract was applied for, naming requestedAt', () => {
     // Applied for on 2024-05-10 JST; the effective date defaults to the request's date, so it is refused too.
     const early = { ...request, requestedAt: '2024-05-09T14:59:00Z', effectiveDate: '2024-05-09' };
-    expect(refusal(() => cancelContract(contract, early, SHIPPED_CATALOG, notTaxable))).toEqual([
+    expect(checkCancellation(contract, early)).toEqual([
       expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })] }),
     ]);
     // Even before the first tariff revision: refused on requestedAt, not failing on the tariff.
     const ancient = { ...request, requestedAt: '2010-01-01T09:00:00+09:00', effectiveDate: '2010-01-01' };
-    expect(refusal(() => cancelContract(contract, ancient, SHIPPED_CATALOG, notTaxable))[0]!.fields!.map((f) => f.path)).toEqual(['requestedAt']);
-    expect(cancelContract(contract, { ...early, requestedAt: '2024-05-09T15:00:00Z', effectiveDate: '2024-05-10' }, SHIPPED_CATALOG, notTaxable).cancellation).not.toBeNull();
+    expect(checkCancellation(contract, ancient)[0]!.fields!.map((f) => f.path)).toEqual(['requestedAt']);
+    expect(withCancellation(contract, { ...early, requestedAt: '2024-05-09T15:00:00Z', effectiveDate: '2024-05-10' }, SHIPPED_CATALOG, notTaxable).cancellation).not.toBeNull();
   });
 });
 

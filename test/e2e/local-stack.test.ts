@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { loadSettings } from '../../functions/config';
-import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/infra/routing';
-import { silentLogger } from '../../functions/log';
+import { loadSettings } from '../../functions/commons/settings';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/topology/routing';
+import { silentLogger } from '../support/observability';
 import type { EventRecord } from '../../local/event-bus';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { application, newOrderId, type Detail } from '../integration/support/fixtures';
@@ -28,7 +28,7 @@ beforeAll(async () => {
     RENEWAL_SHARDS: '4',
     TARIFF_OVERRIDES: JSON.stringify({ prices: { 'basicFee.withGateway': BASIC_FEE_WITH_GATEWAY } }),
   });
-  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 2, baseDelayMs: 20 }, logger: silentLogger });
+  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 2, baseDelayMs: 20 }, logger: silentLogger() });
   client = new EventBridgeClient({
     endpoint: stack.url,
     region: 'ap-northeast-1',

@@ -1,5 +1,5 @@
 import { EventBridgePublisher, PublishError } from '../../functions/events/publisher';
-import type { OutboundEvent } from '../../functions/store/contract-store';
+import type { OutboundEvent } from '../../functions/domain/outbound-events';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 
 const events = (n: number): OutboundEvent[] => Array.from({ length: n }, (_, i) => ({ detailType: 'ContractRenewed', detail: { contract: { contractId: `c-${i}` } } }));

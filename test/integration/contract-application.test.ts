@@ -31,7 +31,7 @@ describe('ContractApplicationSubmitted', () => {
   });
 
   it('costs one write request (the transaction) and no read on the happy path', async () => {
-    const counter = new RequestCounter(t.table.api);
+    const counter = new RequestCounter(t.table.client);
     await t.handlers.apply(submitted(application()));
     expect(counter.snapshot()).toEqual({ TransactWriteItems: 1 });
   });

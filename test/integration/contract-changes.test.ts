@@ -24,7 +24,7 @@ describe('ServicesChangeRequested', () => {
 
   it('costs one read and one transaction (the stream publisher marks the outcome on its own client)', async () => {
     const contractId = await t.handlers.created();
-    const counter = new RequestCounter(t.table.api);
+    const counter = new RequestCounter(t.table.client);
     await t.handlers.change(t.handlers.changeEvent({ contractId, services: { edrSecurity: { terminals: 6 } } }));
     expect(counter.snapshot()).toEqual({ GetItem: 1, TransactWriteItems: 1 });
   });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CONTRACTS_TABLE } from '../../functions/infra/table-definition';
+import { CONTRACTS_TABLE } from '../../functions/topology/table-definition';
 import { createTables } from '../../local/dynamodb-local';
 import { extraClient } from './support/dynamodb';
 

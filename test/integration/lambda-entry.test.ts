@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -11,9 +12,10 @@ import { application, inboundEvent } from './support/fixtures';
 
 /**
  * The exported `handler`s as Lambda runs them: built from the environment on the first
- * call (region, credentials, table, endpoints), with the functions' own AWS client
- * signing every request. SQS and EventBridge are played by one local server that keeps
- * what it is sent.
+ * call (region, credentials, table, endpoints), with the SDK clients the composition
+ * root makes signing every request. SQS and EventBridge are played by one local server
+ * that keeps what it is sent and answers as they do (SQS with the body's MD5, which the
+ * SDK checks).
  */
 interface Sent {
   target: string;
@@ -36,7 +38,7 @@ beforeAll(async () => {
       const headers: IncomingHttpHeaders = request.headers;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
       sent.push({ target: String(headers['x-amz-target']), authorization: String(headers.authorization), body });
-      const answer = headers['x-amz-target'] === 'AWSEvents.PutEvents' ? { FailedEntryCount: 0, Entries: body.Entries.map((_: unknown, i: number) => ({ EventId: `e-${i}` })) } : { MessageId: 'm-1' };
+      const answer = headers['x-amz-target'] === 'AWSEvents.PutEvents' ? { FailedEntryCount: 0, Entries: body.Entries.map((_: unknown, i: number) => ({ EventId: `e-${i}` })) } : { MessageId: 'm-1', MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex') };
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer));
     });
   });

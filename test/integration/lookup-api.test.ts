@@ -4,6 +4,7 @@ import { inboundHandlers } from './support/contracts';
 import { freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
 import { RequestCounter } from './support/request-counter';
+import { testDeps } from '../support/handler-deps';
 
 let table: TestTable;
 let h: Harness;
@@ -27,7 +28,7 @@ async function call(path: string, query: Record<string, string> | null = null, h
 beforeAll(async () => {
   table = await freshTable('lookups');
   h = harness(table, '2024-06-01T10:00:00+09:00');
-  lookup = createLookupApiHandler({ dynamoDb: table.api, settings: table.settings, clock: fixedClock('2024-07-15T12:00:00+09:00') });
+  lookup = createLookupApiHandler(testDeps({ dynamoDb: table.client, settings: table.settings, clock: fixedClock('2024-07-15T12:00:00+09:00') }));
   const handlers = inboundHandlers(h);
   customerId = `C-${Date.now()}`;
   lineId = `L-lookup-${Date.now()}`;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await handlers.change(handlers.changeEvent({ contractId, requestedAt: '2024-06-10T09:00:00+09:00', services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } } }));
   otherContractId = await handlers.created({ customer, plan: { code: 'none' }, services: { edrSecurity: { terminals: 1 } } });
   // One counter per client: the SDK refuses a second middleware of the same name.
-  counter = new RequestCounter(table.api);
+  counter = new RequestCounter(table.client);
 });
 
 /** What GET /contracts/{id} answers (a consistent read by key), without the history the list routes leave out. */
@@ -96,7 +97,7 @@ describe('lookup API', () => {
     const handlers = inboundHandlers(h);
     const line = `L-history-${Date.now()}`;
     const lookupOn = (day: string) => {
-      const handler = createLookupApiHandler({ dynamoDb: table.api, settings: table.settings, clock: fixedClock(`${day}T12:00:00+09:00`) });
+      const handler = createLookupApiHandler(testDeps({ dynamoDb: table.client, settings: table.settings, clock: fixedClock(`${day}T12:00:00+09:00`) }));
       return async () => {
         const response = await handler(get(`/lines/${line}/contract`));
         return { status: response.statusCode, body: JSON.parse(response.body) };

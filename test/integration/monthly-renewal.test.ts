@@ -1,15 +1,16 @@
-import type { PutItemInput } from '@aws-sdk/client-dynamodb';
-import type { AwsApi } from '../../functions/aws/aws-api';
+import type { Context } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract } from '../../functions/domain/contract';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import type { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
 import { RenewalIncompleteError, WRITES_SETTLE_MS, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
 import { inboundHandlers } from './support/contracts';
-import { extraApi, freshTable, type TestTable } from './support/dynamodb';
+import { extraClient, freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
 import { RequestCounter } from './support/request-counter';
 import { storeOn } from './support/suite';
+import { testDeps } from '../support/handler-deps';
 
 /**
  * Prime Plus contracts starting 2024-01-10 have term 1 = 2024-01 … 2024-12 (renewal month
@@ -29,8 +30,8 @@ async function seed(count: number, overrides: Record<string, unknown> = {}): Pro
   return ids;
 }
 
-function renewalHandler(client: AwsApi = table.api, tuning: Partial<RenewalTuning> = {}, now = JANUARY_RUN) {
-  return createMonthlyRenewalHandler({ ...h.deps, dynamoDb: client, clock: fixedClock(now), tuning });
+function renewalHandler(client: DynamoDBClient = table.client, tuning: Partial<RenewalTuning> = {}, now = JANUARY_RUN) {
+  return createMonthlyRenewalHandler({ ...testDeps({ ...h.deps, dynamoDb: client, clock: fixedClock(now) }), tuning });
 }
 
 const renewedEventsFor = (ids: string[]) => h.bus.ofType('ContractRenewed').filter((e) => ids.includes(e.detail.contract.contractId));
@@ -93,8 +94,8 @@ describe('monthly renewal', () => {
 
   it('catches up a missed year: two terms, two events, one write', async () => {
     const due = await seed(1);
-    const counter = new RequestCounter(table.api);
-    const summary = await renewalHandler(table.api, {}, '2026-01-01T00:05:00+09:00')({ scheduledTime: '2026-01-01T00:05:00+09:00' });
+    const counter = new RequestCounter(table.client);
+    const summary = await renewalHandler(table.client, {}, '2026-01-01T00:05:00+09:00')({ scheduledTime: '2026-01-01T00:05:00+09:00' });
 
     // One conditional write for the contract, one put and one delete of the page's outbox,
     // one read of the page; the rest are the index and outbox queries, one of each per shard.
@@ -159,17 +160,23 @@ describe('monthly renewal stopped midway', () => {
     // The kill at the 8th write leaves page 1 published and 2 writes of page 2 unpublished.
     const due = await seed(12);
     // The killed run: after 7 contract writes, every request it makes hangs, as if the process had died.
+    const dying = extraClient();
     let contractWrites = 0;
     let killed = false;
-    const dying = extraApi().use((operation, input, next) => {
-      if (killed) return new Promise<never>(() => {});
-      const isContractWrite = operation === 'PutItem' && String((input as PutItemInput).Item?.PK?.S).startsWith('CONTRACT#');
-      if (isContractWrite && ++contractWrites > 7) {
-        killed = true;
-        return new Promise<never>(() => {});
-      }
-      return next(input);
-    });
+    dying.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (killed) return new Promise<never>(() => {});
+        const input = args.input as { Item?: { PK?: string | { S?: string } } };
+        const pk = input.Item?.PK;
+        const isContractWrite = context.commandName === 'PutItemCommand' && String(typeof pk === 'object' ? pk?.S : pk).startsWith('CONTRACT#');
+        if (isContractWrite && ++contractWrites > 7) {
+          killed = true;
+          return new Promise<never>(() => {});
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'killSwitch' },
+    );
     void renewalHandler(dying, { pageSize: 5, shardConcurrency: 1, writeConcurrency: 1 })({ scheduledTime: JANUARY_RUN });
     while (!killed) await new Promise((resolve) => setTimeout(resolve, 10));
     const publishedBeforeTheKill = renewedEventsFor(due).length;
@@ -219,8 +226,8 @@ describe('monthly renewal stopped midway', () => {
   it('stops starting pages when the time budget runs out, throws for a retry, and the retry finishes', async () => {
     const due = await seed(12);
     let checks = 0;
-    const context = { getRemainingTimeInMillis: () => (checks++ === 0 ? 600_000 : 1_000) };
-    const run = renewalHandler(table.api, { pageSize: 5, shardConcurrency: 1 });
+    const context = { getRemainingTimeInMillis: () => (checks++ === 0 ? 600_000 : 1_000) } as unknown as Context;
+    const run = renewalHandler(table.client, { pageSize: 5, shardConcurrency: 1 });
 
     const error = await run({ scheduledTime: JANUARY_RUN }, context).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RenewalIncompleteError);

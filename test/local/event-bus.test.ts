@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { INBOUND_SOURCE, OUTBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/infra/routing';
+import { INBOUND_SOURCE, OUTBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { LocalEventBus, type BusEntry, type BusEvent, type RetryPolicy } from '../../local/event-bus';
 import type { LocalFunction } from '../../local/lambda-runtime';
 

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidRequestError } from '../../functions/domain/errors';
-import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/infra/routing';
+import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { RenewalIncompleteError, type RenewalSummary } from '../../functions/use-cases/monthly-renewal';
 import { LocalEventBus, type BusEvent } from '../../local/event-bus';
 import type { LocalFunction } from '../../local/lambda-runtime';

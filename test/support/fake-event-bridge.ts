@@ -1,10 +1,9 @@
-import type { PutEventsRequest, PutEventsRequestEntry, PutEventsResponse } from '@aws-sdk/client-eventbridge';
-import { AwsServiceError, type AwsApi } from '../../functions/aws/aws-api';
+import { EventBridgeClient, type PutEventsCommandInput, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 
 /**
- * EventBridge in the process: its `client` answers PutEvents, records the accepted
- * entries, and fails on demand (a thrown error, as a network failure, or refused
- * entries, as throttling does) to drive the retry paths.
+ * A real EventBridgeClient whose PutEvents never leaves the process: a middleware
+ * answers it, records the accepted entries, and fails on demand (a thrown error, as a
+ * network failure, or refused entries, as throttling does) to drive the retry paths.
  */
 export interface PublishedEvent {
   source: string;
@@ -16,18 +15,23 @@ export interface PublishedEvent {
 export type Failure = 'throw' | 'refuse-entries';
 
 export class FakeEventBridge {
-  readonly client: AwsApi = {
-    call: async <Output extends object>(operation: string, input: object) => {
-      if (operation !== 'PutEvents') throw new Error(`FakeEventBridge answers PutEvents only, not ${operation}`);
-      return this.answer((input as PutEventsRequest).Entries ?? []) as Output;
-    },
-  };
+  readonly client = new EventBridgeClient({ region: 'ap-northeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   readonly published: PublishedEvent[] = [];
   /** Entries per PutEvents call, in order, accepted or not. */
   readonly calls: number[] = [];
   private failures: Failure[] = [];
   /** Refuse only the entries at these positions of the next refusing call (default all). */
   private refusedPositions: number[] | null = null;
+
+  constructor() {
+    this.client.middlewareStack.add(
+      () => async (args) => {
+        const input = args.input as PutEventsCommandInput;
+        return { output: this.answer(input.Entries ?? []), response: {} };
+      },
+      { step: 'initialize', name: 'fakeEventBridge' },
+    );
+  }
 
   failNext(...failures: Failure[]): void {
     this.failures.push(...failures);
@@ -45,10 +49,10 @@ export class FakeEventBridge {
     return this.published.filter((event) => event.detail.orderId === orderId);
   }
 
-  private answer(entries: PutEventsRequestEntry[]): PutEventsResponse {
+  private answer(entries: PutEventsRequestEntry[]): PutEventsCommandOutput {
     this.calls.push(entries.length);
     const failure = this.failures.shift();
-    if (failure === 'throw') throw new AwsServiceError('ECONNREFUSED', 'connect ECONNREFUSED (injected)', 'PutEvents', null, {}, 1);
+    if (failure === 'throw') throw Object.assign(new Error('connect ECONNREFUSED (injected)'), { name: 'NetworkingError' });
     const refused = (i: number) => failure === 'refuse-entries' && (this.refusedPositions?.includes(i) ?? true);
     const results = entries.map((entry, i) => {
       if (refused(i)) return { ErrorCode: 'InternalFailure', ErrorMessage: 'injected failure' };
@@ -61,6 +65,6 @@ export class FakeEventBridge {
       return { EventId: `event-${this.published.length}` };
     });
     if (failure === 'refuse-entries') this.refusedPositions = null;
-    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+    return { $metadata: {}, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 }

@@ -1,8 +1,9 @@
-import { isInstant, jstDateOf, toJstIso, type LocalDate } from '../calendar';
-import { checkLiveOn, notBeforeApplication, notBeforeLastServicesChange } from '../contract-lifecycle';
-import type { Contract, Customer, Plan, Services } from '../contract';
+import { isInstant, isLocalDate, jstDateOf, toJstIso, type LocalDate } from '../calendar';
+import { statusOn, type Contract, type Customer, type Plan, type Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
 import {
+  cancellationAlreadyRequested,
+  contractCancelled,
   corporateOnly,
   edrOnPrime,
   edrWithEndpoint,
@@ -155,4 +156,59 @@ export function checkServicesChange(catalog: Catalog, contract: Contract, change
     ? [...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)), ...notBeforeLastServicesChange(contract, change.requestedAt)]
     : [];
   return evaluate('change', catalog, request, 'requestedAt', issues);
+}
+
+/** A change needs a contract that is still live on the day it is requested. */
+export function checkLiveOn(contract: Contract, date: LocalDate): Reason[] {
+  return contract.cancellation && statusOn(contract, date) === 'cancelled'
+    ? [contractCancelled(contract.contractId, contract.cancellation.effectiveDate)]
+    : [];
+}
+
+/**
+ * Nothing about a contract can predate the JST date its customer applied on: the rules
+ * are judged at appliedAt (Decision A1), so an earlier start would put the contract in
+ * force under terms they never judged, and an earlier change or cancellation would be
+ * about a contract that did not exist yet (and would put its history out of time order).
+ */
+export function notBeforeApplication(appliedAt: string, path: string, date: LocalDate): FieldIssue[] {
+  const appliedOn = jstDateOf(appliedAt);
+  return date < appliedOn ? [{ path, message: `${date} は申込日 (${appliedOn}, 日本時間) より前です。申込日以降の日付を指定してください` }] : [];
+}
+
+/**
+ * Deliveries are unordered (interface §1): a services change requested before the last
+ * one applied would undo that later request, whose set is the complete desired one
+ * (interface §1.1), and put the history out of time order. It is refused, naming the
+ * change that superseded it; a change at the same instant keeps the order of arrival.
+ */
+export function notBeforeLastServicesChange(contract: Contract, requestedAt: string): FieldIssue[] {
+  const last = contract.history.filter((e) => e.type === 'ContractServicesChanged').at(-1);
+  if (!last || Date.parse(requestedAt) >= Date.parse(last.at)) return [];
+  return [
+    {
+      path: 'requestedAt',
+      message: `${toJstIso(last.at)} に申し込まれたサービス変更 (注文 ${last.orderId}) が適用済みで、${toJstIso(requestedAt)} の申込はそれより前のため適用できません。希望するサービス一式を改めて申し込んでください`,
+    },
+  ];
+}
+
+/**
+ * Preconditions of a cancellation: one per contract (the lead's decision), requested no
+ * earlier than the application, taking effect no earlier than the JST date it was
+ * requested (interface §1.1). The schema only fills the default; this is the one check.
+ */
+export function checkCancellation(contract: Contract, request: { requestedAt: string; effectiveDate: LocalDate }): Reason[] {
+  if (contract.cancellation) return [cancellationAlreadyRequested(contract.contractId, contract.cancellation.effectiveDate)];
+  if (!isLocalDate(request.effectiveDate)) {
+    return [invalidRequest([{ path: 'effectiveDate', message: '解約日は YYYY-MM-DD 形式の実在する日付で指定してください' }])];
+  }
+  const requestedOn = jstDateOf(request.requestedAt);
+  const issues = [
+    ...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn),
+    ...(request.effectiveDate < requestedOn
+      ? [{ path: 'effectiveDate', message: `解約日は解約申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` }]
+      : []),
+  ];
+  return issues.length > 0 ? [invalidRequest(issues)] : [];
 }

@@ -1,5 +1,5 @@
 import type { Plan, Services } from '../../../functions/domain/contract';
-import { changeServices } from '../../../functions/domain/contract-lifecycle';
+import { withServices } from '../../../functions/domain/contract-lifecycle';
 import type { Reason } from '../../../functions/domain/reasons';
 import { checkApplication, checkServicesChange } from '../../../functions/domain/rules/contract-rules';
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
@@ -230,7 +230,7 @@ describe('checkServicesChange', () => {
   });
 
   it('refuses a change requested before the last change applied (deliveries are unordered), naming requestedAt and that change', () => {
-    const later = changeServices(primePlus, { orderId: 'ORD-LATER', requestedAt: '2024-06-30T15:00:00Z', services: { edrSecurity: { terminals: 12 } } });
+    const later = withServices(primePlus, { orderId: 'ORD-LATER', requestedAt: '2024-06-30T15:00:00Z', services: { edrSecurity: { terminals: 12 } } });
     // 2024-07-01 00:00 JST is the later change's instant, written another way: not before it.
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-01T00:00:00+09:00', later)).toEqual([]);
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-01T00:01:00+09:00', later)).toEqual([]);

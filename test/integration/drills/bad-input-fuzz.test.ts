@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { InvalidRequestError } from '../../../functions/domain/errors';
 import { createLookupApiHandler } from '../../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../../functions/handlers/monthly-renewal';
-import type { InboundHandler } from '../../../functions/handlers/inbound';
+import type { InboundHandler } from '../../../functions/commons/inbound-handler';
 import { LOOKUP_RESOURCES } from '../../../functions/http/routes';
 import { inboundHandlers } from '../support/contracts';
 import { application, harness, inboundEvent, newOrderId } from '../support/fixtures';
 import { useTable } from '../support/suite';
 import { printCounts } from './support/drills';
+import { testDeps } from '../../support/handler-deps';
 
 /**
  * Fault drill: fuzzed bad input (fast-check) into the inbound handlers, the renewal
@@ -140,7 +141,7 @@ describe('fuzzed bad input', () => {
   }, 120_000);
 
   it('refuses every bad renewal payload with its fields, and runs the valid ones', async () => {
-    const run = createMonthlyRenewalHandler({ ...t.h.deps, tuning: { shardConcurrency: 4 } });
+    const run = createMonthlyRenewalHandler({ ...testDeps(t.h.deps), tuning: { shardConcurrency: 4 } });
     const payload = fc.oneof(
       fc.anything(),
       fc.record(
@@ -174,7 +175,7 @@ describe('fuzzed bad input', () => {
   }, 60_000);
 
   it('answers every fuzzed lookup with 2xx or 4xx and an error body, never a 500', async () => {
-    const lookup = createLookupApiHandler(t.h.deps);
+    const lookup = createLookupApiHandler(testDeps(t.h.deps));
     const segment = fc.oneof(
       fc.constant(contractId),
       fc.string({ unit: 'binary', maxLength: 12 }).map(encodeURIComponent),

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { loadSettings } from '../../../functions/config';
-import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/infra/routing';
-import { silentLogger } from '../../../functions/log';
+import { loadSettings } from '../../../functions/commons/settings';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/topology/routing';
+import { silentLogger } from '../../support/observability';
 import type { DeadLetter, EventRecord } from '../../../local/event-bus';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
 import { dynamoDbEndpoint } from '../support/dynamodb';
@@ -32,7 +32,7 @@ let eventBridge: EventBridgeClient;
 beforeAll(async () => {
   proxy = await FaultyProxy.start(dynamoDbEndpoint());
   const settings = loadSettings({ TABLE_NAME: `drill-outage-${randomUUID().slice(0, 8)}`, DYNAMODB_ENDPOINT: proxy.url, RENEWAL_SHARDS: '4' });
-  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 3, baseDelayMs: 250 }, logger: silentLogger });
+  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 3, baseDelayMs: 250 }, logger: silentLogger() });
   eventBridge = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' } });
 });
 

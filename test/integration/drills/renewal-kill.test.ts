@@ -1,15 +1,13 @@
-import type { PutItemInput } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dueContract, JANUARY_RUN } from '../../../bench/fixtures';
 import { seedContracts } from '../../../bench/seed';
 import { createMonthlyRenewalHandler } from '../../../functions/handlers/monthly-renewal';
-import type { AwsApi } from '../../../functions/aws/aws-api';
-import { silentLogger } from '../../../functions/log';
-import { InterceptedApi } from '../../../local/intercepted-api';
 import type { RenewalSummary } from '../../../functions/use-cases/monthly-renewal';
 import { FakeEventBridge, type PublishedEvent } from '../../support/fake-event-bridge';
-import { extraApi, freshTable } from '../support/dynamodb';
+import { extraClient, freshTable } from '../support/dynamodb';
 import { storeOn } from '../support/suite';
 import { printCounts } from './support/drills';
+import { testDeps } from '../../support/handler-deps';
 
 /**
  * Fault drill: the monthly renewal killed midway, twice, then run to the end. A kill is
@@ -31,34 +29,40 @@ class KillSwitch {
 
   constructor(private readonly after: number) {}
 
-  attach(client: InterceptedApi, countsWrites: boolean): InterceptedApi {
-    return client.use((operation, input, next) => {
-      const conditionalPut = operation === 'PutItem' && Boolean((input as PutItemInput).ConditionExpression);
-      if (countsWrites && conditionalPut && ++this.writes > this.after) this.killed = true;
-      if (this.killed) return new Promise<never>(() => {});
-      return next(input);
-    });
+  attach(client: DynamoDBClient | FakeEventBridge['client'], countsWrites: boolean): void {
+    (client as DynamoDBClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        const conditionalPut = context.commandName === 'PutItemCommand' && Boolean((args.input as { ConditionExpression?: string }).ConditionExpression);
+        if (countsWrites && conditionalPut && ++this.writes > this.after) this.killed = true;
+        if (this.killed) return new Promise<never>(() => {});
+        return next(args);
+      },
+      { step: 'initialize', priority: 'high', name: 'killSwitch' },
+    );
   }
 }
 
 it('renews every due contract exactly once across two killed runs and a rerun', async () => {
   const table = await freshTable('drill-renewal-kill');
   const store = storeOn(table);
-  const seeded = await seedContracts({ client: table.api, settings: table.settings, count: DUE, contract: (n) => dueContract('KILL', n) });
+  const seeded = await seedContracts({ client: table.client, settings: table.settings, count: DUE, contract: (n) => dueContract('KILL', n) });
   const buses: FakeEventBridge[] = [];
-  const run = (dynamoDb: AwsApi, bus: FakeEventBridge, eventBridge: AwsApi = bus.client) => {
+  const run = (dynamoDb: DynamoDBClient, bus: FakeEventBridge) => {
     buses.push(bus);
-    return createMonthlyRenewalHandler({ settings: table.settings, dynamoDb, eventBridge, logger: silentLogger, tuning: TUNING })({ scheduledTime: JANUARY_RUN });
+    return createMonthlyRenewalHandler({ ...testDeps({ settings: table.settings, dynamoDb, eventBridge: bus.client }), tuning: TUNING })({ scheduledTime: JANUARY_RUN });
   };
 
   for (const after of KILLS) {
     const kill = new KillSwitch(after);
+    const dynamoDb = extraClient();
     const bus = new FakeEventBridge();
-    void run(kill.attach(extraApi(), true), bus, kill.attach(new InterceptedApi(bus.client), false));
+    kill.attach(dynamoDb, true);
+    kill.attach(bus.client, false);
+    void run(dynamoDb, bus);
     while (!kill.killed) await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const final: RenewalSummary = await run(table.api, new FakeEventBridge());
-  const again: RenewalSummary = await run(table.api, new FakeEventBridge());
+  const final: RenewalSummary = await run(table.client, new FakeEventBridge());
+  const again: RenewalSummary = await run(table.client, new FakeEventBridge());
 
   const contracts = await store.getContracts(seeded.map((c) => c.contractId));
   const events: PublishedEvent[] = buses.flatMap((bus) => bus.ofType('ContractRenewed'));

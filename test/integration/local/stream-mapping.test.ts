@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { isUnpublishedOutcome } from '../../../functions/infra/outcome-stream';
-import type { Logger } from '../../../functions/log';
+import { isUnpublishedOutcome } from '../../../functions/topology/outcome-stream';
+import type { Logger } from '../../../functions/use-cases/deps';
 import type { LocalFunction } from '../../../local/lambda-runtime';
 import { StreamMapping, StreamMappingClosedError, type StreamMappingOptions } from '../../../local/stream-mapping';
 import { localStreamsClient } from '../../../local/table-stream';

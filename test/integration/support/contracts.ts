@@ -2,6 +2,7 @@ import { createCancellationHandler } from '../../../functions/handlers/cancellat
 import { createContractApplicationHandler } from '../../../functions/handlers/contract-application';
 import { createServicesChangeHandler } from '../../../functions/handlers/services-change';
 import { application, inboundEvent, newOrderId, type Harness } from './fixtures';
+import { testDeps } from '../../support/handler-deps';
 
 /**
  * The three inbound handlers on one harness, and shortcuts that return the outcome event.
@@ -19,9 +20,9 @@ export function inboundHandlers(h: Harness) {
         await h.drain();
       }
     };
-  const apply = published(createContractApplicationHandler(h.deps));
-  const change = published(createServicesChangeHandler(h.deps));
-  const cancel = published(createCancellationHandler(h.deps));
+  const apply = published(createContractApplicationHandler(testDeps(h.deps)));
+  const change = published(createServicesChangeHandler(testDeps(h.deps)));
+  const cancel = published(createCancellationHandler(testDeps(h.deps)));
   const outcomeOf = (orderId: string) => {
     const events = h.bus.forOrder(orderId);
     if (events.length !== 1) throw new Error(`expected one outcome for ${orderId}, got ${events.length}`);

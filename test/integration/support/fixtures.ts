@@ -1,16 +1,14 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { applicationDetail } from '../../../bench/fixtures';
-import type { Clock, IdGenerator } from '../../../functions/domain/ports';
-import { InMemoryDeadLetterSink } from '../../../functions/events/dead-letter';
-import type { InboundHandlerDeps } from '../../../functions/handlers/inbound-deps';
-import type { PublishingHandlerDeps } from '../../../functions/handlers/lifecycle-deps';
+import type { Clock, IdGenerator } from '../../../functions/use-cases/deps';
 import { createOutcomePublisherHandler } from '../../../functions/handlers/outcome-publisher';
-import { isUnpublishedOutcome } from '../../../functions/infra/outcome-stream';
-import { silentLogger } from '../../../functions/log';
+import { isUnpublishedOutcome } from '../../../functions/topology/outcome-stream';
 import { StreamMapping, type CloseReport } from '../../../local/stream-mapping';
 import { localStreamsClient } from '../../../local/table-stream';
 import { FakeEventBridge } from '../../support/fake-event-bridge';
-import { dynamoDbEndpoint, extraApi, extraClient, type TestTable } from './dynamodb';
+import { testDeps, type TestClients } from '../../support/handler-deps';
+import { InMemoryDeadLetterSink, silentLogger } from '../../support/observability';
+import { dynamoDbEndpoint, extraClient, type TestTable } from './dynamodb';
 
 export const fixedClock = (instant: string): Clock => ({ now: () => new Date(instant) });
 
@@ -20,7 +18,8 @@ export function sequentialIds(prefix: string): IdGenerator {
 }
 
 export interface Harness {
-  deps: InboundHandlerDeps & PublishingHandlerDeps;
+  /** What the handlers run on: pass through testDeps (with changes, if a test needs them). */
+  deps: TestClients;
   bus: FakeEventBridge;
   deadLetters: InMemoryDeadLetterSink;
   /** Resolves once the outcome publisher reads the table's stream: orders written from then on are published. */
@@ -39,7 +38,7 @@ export interface Harness {
 export function harness(table: TestTable, now = '2024-06-01T10:00:00+09:00'): Harness {
   const bus = new FakeEventBridge();
   const deadLetters = new InMemoryDeadLetterSink();
-  const deps: InboundHandlerDeps & PublishingHandlerDeps = { dynamoDb: table.api, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now), logger: silentLogger };
+  const deps: TestClients = { dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, deadLetters, clock: fixedClock(now) };
   return { bus, deadLetters, deps, ...outcomePublisher(deps) };
 }
 
@@ -51,16 +50,16 @@ afterAll(() => Promise.all([...openHarnesses].map((close) => close())));
  * On clients of its own, as a function of its own on AWS: the handlers' request counts
  * stay theirs. Retries come faster than the stack's so that failure tests stay quick.
  */
-function outcomePublisher(deps: PublishingHandlerDeps): Pick<Harness, 'started' | 'drain' | 'close'> {
+function outcomePublisher(deps: TestClients): Pick<Harness, 'started' | 'drain' | 'close'> {
   const dynamoDb = extraClient();
   const streams = localStreamsClient(dynamoDbEndpoint());
   const mapping = new StreamMapping({
     clients: { dynamoDb, streams },
     tableName: deps.settings.tableName,
-    fn: { name: 'outcome-publisher', timeoutMs: 30_000, handler: createOutcomePublisherHandler({ ...deps, dynamoDb: extraApi() }) },
+    fn: { name: 'outcome-publisher', timeoutMs: 30_000, handler: createOutcomePublisherHandler(testDeps({ ...deps, dynamoDb })) },
     filter: isUnpublishedOutcome,
     retry: { baseDelayMs: 20, maxDelayMs: 500 },
-    logger: silentLogger,
+    logger: silentLogger(),
   });
   const started = mapping.start();
   // A failed start is reported by whoever awaits `started` or drain(), not as an unhandled rejection.

@@ -11,7 +11,7 @@ export interface Suite {
 }
 
 export const storeOn = (table: TestTable): DynamoDbContractStore =>
-  new DynamoDbContractStore({ client: table.api, tableName: table.settings.tableName, renewalShards: table.settings.renewalShards });
+  new DynamoDbContractStore({ client: table.client, tableName: table.settings.tableName, renewalShards: table.settings.renewalShards });
 
 /**
  * Registers a test file's hooks: one table for the file, and for each test a fresh

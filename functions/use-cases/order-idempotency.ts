@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { toJstIso } from '../domain/calendar';
-import { InvalidRequestError, RuleViolationError, TariffNotInForceError } from '../domain/errors';
-import { invalidRequest, orderIdReused, type Reason } from '../domain/reasons';
-import {
-  ORDER_SLOT,
-  reusedSlot,
-  type NewOrder,
-  type OrderKey,
-  type OrderRecord,
-  type OutboundEvent,
-  type WriteResult,
-} from '../store/contract-store';
-import type { LifecycleDeps } from './deps';
+import type { OutboundEvent } from '../domain/outbound-events';
+import { orderIdReused, type Reason } from '../domain/reasons';
+import { ORDER_SLOT, reusedSlot, type NewOrder, type OrderKey, type OrderRecord, type WriteResult } from '../store/contract-store';
+import { jitteredBackoff } from '../commons/backoff';
+import type { OrderDeps } from './deps';
 
 /**
  * One effect and one outcome per orderId (interface §1.1), under at-least-once delivery:
@@ -38,24 +30,16 @@ export interface InboundOrder {
 
 export interface OrderResult {
   orderId: string;
-  /** The detail-type of the order's outcome event. */
-  outcome: string;
+  /** The order's outcome event: new, or the one stored by its first delivery. */
+  outcome: OutboundEvent;
   /** True when the order had been processed before and nothing new happened. */
   duplicate: boolean;
 }
 
-/** One try at deciding and writing: `order(outcome)` is the order item to write with it. */
-export type DecideAndWrite = (order: (outcome: OutboundEvent) => NewOrder, attempt: number) => Promise<{ result: WriteResult; outcome: OutboundEvent }>;
-
-/**
- * A domain decision that refused its input by throwing, as the refusal's reasons; any
- * other error is not about the request and is rethrown (the event is retried).
- */
-export function refusalOf(error: unknown): Reason[] {
-  if (error instanceof RuleViolationError) return error.reasons;
-  if (error instanceof InvalidRequestError) return [invalidRequest(error.fields)];
-  if (error instanceof TariffNotInForceError) return [invalidRequest([{ path: 'date', message: error.message }])];
-  throw error;
+/** What one attempt at an order wrote, or found in its way. */
+export interface Saved {
+  result: WriteResult;
+  outcome: OutboundEvent;
 }
 
 export class ConcurrentChangeError extends Error {
@@ -69,52 +53,56 @@ export class ConcurrentChangeError extends Error {
 export const STREAM_PUBLISH_LEASE_MS = 24 * 60 * 60_000;
 const MAX_DECISION_ATTEMPTS = 25;
 
-export async function runOrder(
-  deps: LifecycleDeps,
-  order: InboundOrder,
-  refuse: (reasons: Reason[]) => OutboundEvent,
-  decideAndWrite: DecideAndWrite,
-): Promise<OrderResult> {
-  const newOrder = (slot: string) => (outcome: OutboundEvent): NewOrder => ({
+/** The order item written with an outcome: in the transaction of the state change, or alone. */
+export function orderItem(deps: OrderDeps, order: InboundOrder, outcome: OutboundEvent, slot = ORDER_SLOT): NewOrder {
+  return {
     orderId: order.orderId,
     slot,
     fingerprint: order.fingerprint,
     outcome,
     leaseUntil: Date.now() + STREAM_PUBLISH_LEASE_MS,
     at: toJstIso(deps.clock.now()),
-  });
-  for (let attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
-    const { result, outcome } = await decideAndWrite(newOrder(ORDER_SLOT), attempt);
-    if (result.status === 'written') return { orderId: order.orderId, outcome: outcome.detailType, duplicate: false };
-    if (result.status === 'order-exists') return settleExistingOrder(deps, order, refuse, newOrder);
-    // Stale: someone else changed the contract or the line since we read it; decide again.
-    await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+  };
+}
+
+/** A refusal changes no state: only the order and its outcome are written. */
+export async function saveRefusal(deps: OrderDeps, order: InboundOrder, outcome: OutboundEvent): Promise<Saved> {
+  return { outcome, result: await deps.store.recordOrder(orderItem(deps, order, outcome)) };
+}
+
+/**
+ * Runs load → decide → save until the save is not stale: a concurrent change to the
+ * contract or the line since it was read means the order is decided again on what is
+ * there now, so no change is lost and none is applied to a state it was not decided on.
+ */
+export async function untilNotStale(order: InboundOrder, attempt: (n: number) => Promise<Saved>): Promise<Saved> {
+  for (let n = 1; n <= MAX_DECISION_ATTEMPTS; n++) {
+    const saved = await attempt(n);
+    if (saved.result.status !== 'stale') return saved;
+    await jitteredBackoff(n, { baseMs: 10, capMs: 500 });
   }
   throw new ConcurrentChangeError(order.orderId, MAX_DECISION_ATTEMPTS);
 }
 
 /**
- * The orderId was used before: the same request again gets the stored outcome (published
- * at most once); a different request gets ORDER_ID_REUSED, itself stored per request so
- * that its redelivery is not refused twice.
+ * The idempotency step, after the save: a new order is done; an orderId used before
+ * gets the stored outcome when it is the same request (published at most once), and
+ * ORDER_ID_REUSED when it is a different one, itself stored per request so that its
+ * redelivery is not refused twice.
  */
-async function settleExistingOrder(
-  deps: LifecycleDeps,
-  order: InboundOrder,
-  refuse: (reasons: Reason[]) => OutboundEvent,
-  newOrder: (slot: string) => (outcome: OutboundEvent) => NewOrder,
-): Promise<OrderResult> {
+export async function settleOrder(deps: OrderDeps, order: InboundOrder, saved: Saved, refuse: (reasons: Reason[]) => OutboundEvent): Promise<OrderResult> {
+  if (saved.result.status === 'written') return { orderId: order.orderId, outcome: saved.outcome, duplicate: false };
   const first = await requireOrder(deps, { orderId: order.orderId, slot: ORDER_SLOT });
   if (first.fingerprint === order.fingerprint) return deliverStoredOutcome(deps, first);
 
   const slot = reusedSlot(order.fingerprint);
   const outcome = refuse([orderIdReused(order.orderId)]);
-  const { status } = await deps.store.recordOrder(newOrder(slot)(outcome));
-  if (status === 'written') return { orderId: order.orderId, outcome: outcome.detailType, duplicate: false };
+  const { status } = await deps.store.recordOrder(orderItem(deps, order, outcome, slot));
+  if (status === 'written') return { orderId: order.orderId, outcome, duplicate: false };
   return deliverStoredOutcome(deps, await requireOrder(deps, { orderId: order.orderId, slot }));
 }
 
-async function requireOrder(deps: LifecycleDeps, key: OrderKey): Promise<OrderRecord> {
+async function requireOrder(deps: OrderDeps, key: OrderKey): Promise<OrderRecord> {
   const record = await deps.store.getOrder(key);
   if (!record) throw new Error(`order ${key.orderId} (${key.slot}) was reported as existing but cannot be read`);
   return record;
@@ -125,8 +113,8 @@ async function requireOrder(deps: LifecycleDeps, key: OrderKey): Promise<OrderRe
  * after it (the stream gave up on it, e.g. EventBridge refused it for a day) is handed to
  * the stream again: renewing the lease is a new stream record of the unpublished order.
  */
-async function deliverStoredOutcome(deps: LifecycleDeps, stored: OrderRecord): Promise<OrderResult> {
-  const result = { orderId: stored.orderId, outcome: stored.outcome.detailType, duplicate: true };
+async function deliverStoredOutcome(deps: OrderDeps, stored: OrderRecord): Promise<OrderResult> {
+  const result = { orderId: stored.orderId, outcome: stored.outcome, duplicate: true };
   const now = Date.now();
   if (stored.published || stored.leaseUntil > now) return result;
   if (await deps.store.requeueOutcome(stored, stored.leaseUntil, now + STREAM_PUBLISH_LEASE_MS)) {

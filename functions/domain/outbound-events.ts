@@ -1,8 +1,13 @@
-import type { LocalDate } from '../domain/calendar';
-import type { Contract, Term } from '../domain/contract';
-import { contractView } from '../domain/contract-lifecycle';
-import type { Reason } from '../domain/reasons';
-import type { OutboundEvent } from '../store/contract-store';
+import type { LocalDate } from './calendar';
+import type { Contract, Term } from './contract';
+import { contractView } from './contract-lifecycle';
+import type { Reason } from './reasons';
+
+/** An event this system publishes (source `omakase.contracts`), as stored until it is published. */
+export interface OutboundEvent {
+  detailType: string;
+  detail: Record<string, unknown>;
+}
 
 /** The outbound events of interface §1.2, with the contract as §2 shows it on `today` (JST). */
 export const outcomes = {

@@ -1,6 +1,5 @@
-import { catalogOf, DEFAULT_RENEWAL_SHARDS, loadSettings } from '../functions/config';
-import { InvalidRequestError } from '../functions/domain/errors';
-import { priceOf, revisionInForceOn } from '../functions/domain/tariff/versioned-tariff';
+import { catalogOf, ConfigurationError, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_RENEWAL_SHARDS, loadSettings } from '../../functions/commons/settings';
+import { priceOf, revisionInForceOn } from '../../functions/domain/tariff/versioned-tariff';
 
 describe('loadSettings', () => {
   it('has defaults for a local run', () => {
@@ -13,6 +12,7 @@ describe('loadSettings', () => {
       tariffOverrides: null,
       terminationFeeTaxable: false,
       renewalShards: DEFAULT_RENEWAL_SHARDS,
+      attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS,
     });
   });
 
@@ -26,8 +26,9 @@ describe('loadSettings', () => {
       TARIFF_OVERRIDES: '{"prices":{"basicFee.withGateway":2500}}',
       TERMINATION_FEE_TAXABLE: 'true',
       RENEWAL_SHARDS: '32',
+      AWS_ATTEMPT_TIMEOUT_MS: '2500',
     });
-    expect(settings).toMatchObject({ tableName: 'contracts-prod', terminationFeeTaxable: true, renewalShards: 32, dynamoDbEndpoint: 'http://127.0.0.1:8000' });
+    expect(settings).toMatchObject({ tableName: 'contracts-prod', terminationFeeTaxable: true, renewalShards: 32, dynamoDbEndpoint: 'http://127.0.0.1:8000', attemptTimeoutMs: 2500 });
     const withGateway = priceOf(revisionInForceOn(catalogOf(settings), '2024-04-01'), 'basicFee.withGateway');
     expect(withGateway).toMatchObject({ amount: 2500, placeholder: false });
   });
@@ -35,16 +36,17 @@ describe('loadSettings', () => {
   it('refuses bad values all at once, naming each variable', () => {
     let error: unknown;
     try {
-      loadSettings({ TARIFF_OVERRIDES: '{"prices":{"edrSecurity":1}}', TERMINATION_FEE_TAXABLE: 'yes', RENEWAL_SHARDS: '0', DYNAMODB_ENDPOINT: 'not a url' });
+      loadSettings({ TARIFF_OVERRIDES: '{"prices":{"edrSecurity":1}}', TERMINATION_FEE_TAXABLE: 'yes', RENEWAL_SHARDS: '0', DYNAMODB_ENDPOINT: 'not a url', AWS_ATTEMPT_TIMEOUT_MS: '99' });
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    expect((error as InvalidRequestError).fields.map((f) => f.path)).toEqual([
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).fields.map((f) => f.path)).toEqual([
       'DYNAMODB_ENDPOINT',
       'TARIFF_OVERRIDES.prices.edrSecurity',
       'TERMINATION_FEE_TAXABLE',
       'RENEWAL_SHARDS',
+      'AWS_ATTEMPT_TIMEOUT_MS',
     ]);
   });
 

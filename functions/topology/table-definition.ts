@@ -22,7 +22,7 @@ export interface TableDefinition {
   globalSecondaryIndexes: IndexDefinition[];
   /**
    * The table's change stream: NEW_IMAGE, so that the outcome publisher gets each new
-   * order item with its stored outcome (functions/infra/outcome-stream.ts).
+   * order item with its stored outcome (functions/topology/outcome-stream.ts).
    */
   stream: 'NEW_IMAGE';
 }

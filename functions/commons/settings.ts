@@ -1,8 +1,8 @@
-import { InvalidRequestError, type FieldIssue } from './domain/errors';
-import { SHIPPED_CATALOG, type Catalog } from './domain/tariff/catalog';
-import { applyOverrides, type TariffOverrides } from './domain/tariff/versioned-tariff';
-import { CONTRACTS_TABLE } from './infra/table-definition';
-import { DEFAULT_BUS_NAME } from './infra/routing';
+import { InvalidRequestError, type FieldIssue } from '../domain/errors';
+import { SHIPPED_CATALOG, type Catalog } from '../domain/tariff/catalog';
+import { applyOverrides, type TariffOverrides } from '../domain/tariff/versioned-tariff';
+import { CONTRACTS_TABLE } from '../topology/table-definition';
+import { DEFAULT_BUS_NAME } from '../topology/routing';
 
 /**
  * What a deployment configures, read once from the environment (the CDK stack on AWS,
@@ -26,9 +26,25 @@ export interface Settings {
   terminationFeeTaxable: boolean;
   /** RENEWAL_SHARDS (1..1000, default 16): partitions of the renewal index; never lower it once data exists. */
   renewalShards: number;
+  /**
+   * AWS_ATTEMPT_TIMEOUT_MS (100..60000, default 3000): the longest one attempt of an AWS
+   * call may take, response included; the SDK makes 3 attempts, so that 3 of them and
+   * the backoff between them fit in the function's timeout.
+   */
+  attemptTimeoutMs: number;
 }
 
 export const DEFAULT_RENEWAL_SHARDS = 16;
+/** Default of AWS_ATTEMPT_TIMEOUT_MS: the house construct sets it from each function's timeout. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 3_000;
+
+/** The environment does not configure a working function: which variables, and why. */
+export class ConfigurationError extends Error {
+  constructor(readonly fields: FieldIssue[]) {
+    super(`invalid environment: ${fields.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
 
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
   const issues: FieldIssue[] = [];
@@ -44,10 +60,11 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     deadLetterQueueUrl: url('DEAD_LETTER_QUEUE_URL', text('DEAD_LETTER_QUEUE_URL'), issues),
     tariffOverrides: overrides(text('TARIFF_OVERRIDES'), issues),
     terminationFeeTaxable: bool('TERMINATION_FEE_TAXABLE', text('TERMINATION_FEE_TAXABLE'), issues),
-    renewalShards: shards(text('RENEWAL_SHARDS'), issues),
+    renewalShards: wholeNumber('RENEWAL_SHARDS', text('RENEWAL_SHARDS'), { min: 1, max: 1000, fallback: DEFAULT_RENEWAL_SHARDS }, issues),
+    attemptTimeoutMs: wholeNumber('AWS_ATTEMPT_TIMEOUT_MS', text('AWS_ATTEMPT_TIMEOUT_MS'), { min: 100, max: 60_000, fallback: DEFAULT_ATTEMPT_TIMEOUT_MS }, issues),
   };
   if (issues.length > 0) {
-    throw new InvalidRequestError(`invalid environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    throw new ConfigurationError(issues);
   }
   return settings;
 }
@@ -85,12 +102,12 @@ function bool(name: string, value: string | null, issues: FieldIssue[]): boolean
   return false;
 }
 
-function shards(value: string | null, issues: FieldIssue[]): number {
-  if (value === null) return DEFAULT_RENEWAL_SHARDS;
+function wholeNumber(name: string, value: string | null, range: { min: number; max: number; fallback: number }, issues: FieldIssue[]): number {
+  if (value === null) return range.fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    issues.push({ path: 'RENEWAL_SHARDS', message: 'must be a whole number from 1 to 1000' });
-    return DEFAULT_RENEWAL_SHARDS;
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    issues.push({ path: name, message: `must be a whole number from ${range.min} to ${range.max}` });
+    return range.fallback;
   }
   return n;
 }

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgePublisher } from '../events/publisher';
+import type { DeadLetterSink } from '../events/dead-letter';
+import { SqsDeadLetterSink } from '../events/sqs-dead-letter-sink';
+import { DynamoDbContractStore } from '../store/dynamodb-contract-store';
+import type { Clock, IdGenerator, LookupDeps, OrderDeps, PublishingDeps } from '../use-cases/deps';
+import { catalogOf, ConfigurationError, loadSettings, type Settings } from './settings';
+
+/**
+ * The composition root: every handler's dependencies are built here, from the
+ * environment on Lambda (the `*FromEnvironment` functions, called once per cold start),
+ * or from the clients the local stack and the tests hand in (the `*Dependencies`
+ * functions, which Lambda's path goes through too). Nothing else constructs a client,
+ * a store or a Powertools utility.
+ *
+ * Each function's bundle carries only the clients its builder names: the SDK packages
+ * declare no side effects, so esbuild drops the others.
+ */
+
+/** What every handler has beside its use case's dependencies: the Powertools utilities it reports through. */
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** What a test or the local stack may hand in instead of the defaults. */
+export interface Overrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+export type LookupHandlerDeps = LookupDeps & Observability;
+export type OrderHandlerDeps = OrderDeps & Observability & { deadLetters: DeadLetterSink };
+export type PublishingHandlerDeps = PublishingDeps & Observability;
+
+export const systemClock: Clock = { now: () => new Date() };
+export const randomIds: IdGenerator = { next: () => randomUUID() };
+
+export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): LookupHandlerDeps {
+  return {
+    store: new DynamoDbContractStore({ client: dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards }),
+    catalog: catalogOf(settings),
+    clock: overrides.clock ?? systemClock,
+    terminationFeeTaxable: settings.terminationFeeTaxable,
+    logger: overrides.logger ?? new Logger(),
+    metrics: overrides.metrics ?? new Metrics(),
+  };
+}
+
+export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink, overrides: Overrides = {}): OrderHandlerDeps {
+  return { ...lookupDependencies(settings, dynamoDb, overrides), ids: overrides.ids ?? randomIds, deadLetters };
+}
+
+export function publishingDependencies(settings: Settings, dynamoDb: DynamoDBClient, eventBridge: EventBridgeClient, overrides: Overrides = {}): PublishingHandlerDeps {
+  return {
+    ...lookupDependencies(settings, dynamoDb, overrides),
+    ids: overrides.ids ?? randomIds,
+    publisher: new EventBridgePublisher({ client: eventBridge, eventBusName: settings.eventBusName }),
+  };
+}
+
+/**
+ * Every handler's dependencies on one set of clients, as the local stack, the bench and
+ * the tests run them side by side in one process.
+ */
+export function dependenciesFrom(
+  clients: { settings: Settings; dynamoDb: DynamoDBClient; eventBridge: EventBridgeClient; deadLetters: DeadLetterSink },
+  overrides: Overrides = {},
+): OrderHandlerDeps & PublishingHandlerDeps {
+  return {
+    ...orderDependencies(clients.settings, clients.dynamoDb, clients.deadLetters, overrides),
+    ...publishingDependencies(clients.settings, clients.dynamoDb, clients.eventBridge, overrides),
+  };
+}
+
+/**
+ * Client settings every function shares: the SDK's standard retry mode (3 attempts), and
+ * a limit on each attempt as a whole, response included (not only an idle socket), so
+ * that no call outlives its function's timeout (AWS_ATTEMPT_TIMEOUT_MS).
+ */
+export function clientConfig(settings: Settings, endpoint: string | null) {
+  return {
+    retryMode: 'standard',
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: Math.min(1_000, settings.attemptTimeoutMs), requestTimeout: settings.attemptTimeoutMs, throwOnRequestTimeout: true },
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+export function lookupFromEnvironment(env: NodeJS.ProcessEnv = process.env): LookupHandlerDeps {
+  const settings = loadSettings(env);
+  return lookupDependencies(settings, new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)));
+}
+
+export function ordersFromEnvironment(env: NodeJS.ProcessEnv = process.env): OrderHandlerDeps {
+  const settings = loadSettings(env);
+  if (!settings.deadLetterQueueUrl) throw new ConfigurationError([{ path: 'DEAD_LETTER_QUEUE_URL', message: 'required: unreadable events go there' }]);
+  // The SDK sends to the queue URL's own endpoint (its region), whatever the client's.
+  const deadLetters = new SqsDeadLetterSink(new SQSClient(clientConfig(settings, null)), settings.deadLetterQueueUrl);
+  return orderDependencies(settings, new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)), deadLetters);
+}
+
+export function publishingFromEnvironment(env: NodeJS.ProcessEnv = process.env): PublishingHandlerDeps {
+  const settings = loadSettings(env);
+  return publishingDependencies(
+    settings,
+    new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)),
+    new EventBridgeClient(clientConfig(settings, settings.eventBridgeEndpoint)),
+  );
+}
+
+/**
+ * The exported Lambda `handler`: built on its first call, not at import, so that importing
+ * a handler module for its factory needs no environment.
+ */
+export function builtOnFirstCall<E, C, R>(build: () => (event: E, context: C) => Promise<R>): (event: E, context: C) => Promise<R> {
+  let built: ((event: E, context: C) => Promise<R>) | undefined;
+  return (event, context) => {
+    built ??= build();
+    return built(event, context);
+  };
+}

@@ -1,0 +1,61 @@
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Schema } from '../schemas/fields';
+import { parseInbound, type ReadableInbound } from '../schemas/inbound';
+import { describeError, type OrderDeps } from '../use-cases/deps';
+import { fingerprintOf, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';
+import type { OrderHandlerDeps } from './dependencies';
+import { countOutcome, flushMetrics, METRIC } from './metrics';
+
+/** What an inbound handler answers: the order's result, or why its event was dead-lettered. */
+export type InboundResult = { orderId: string; outcome: string; duplicate: boolean } | { deadLettered: true; reason: string };
+export type InboundHandler<D extends string> = (event: EventBridgeEvent<D, unknown>, context?: Context) => Promise<InboundResult>;
+
+type UseCase<T> = (deps: OrderDeps, inbound: ReadableInbound<T>, order: InboundOrder) => Promise<OrderResult>;
+
+/**
+ * The shape of the three inbound handlers: parse the detail, run one use case, log and
+ * count the outcome. Every log line of an order carries its `orderId` (and `contractId`
+ * when the request names one). An event without a readable orderId cannot get an
+ * outcome, so it goes to the dead-letter queue with its reason and the handler returns:
+ * retrying it would fail the same way. Any other failure is thrown, for the event to be
+ * retried.
+ */
+export function inboundHandler<D extends string, T>(detailType: D, schema: Schema<T>, useCase: UseCase<T>) {
+  return (deps: OrderHandlerDeps): InboundHandler<D> =>
+    async (event, context) => {
+      // A child per invocation: the local stack runs invocations side by side on one logger.
+      const logger = deps.logger.createChild();
+      if (context) logger.addContext(context);
+      try {
+        const received = (event as Partial<EventBridgeEvent<string, unknown>> | null)?.['detail-type'];
+        if (received !== detailType) return await deadLetter(deps, logger, `this function takes ${detailType} events, not ${String(received)}`, event);
+        const inbound = parseInbound(schema, event.detail);
+        if (inbound.kind === 'unreadable') return await deadLetter(deps, logger, inbound.reason, event);
+        logger.appendKeys({ orderId: inbound.orderId, ...contractKey(inbound) });
+        try {
+          const result = await useCase({ ...deps, logger }, inbound, { orderId: inbound.orderId, fingerprint: fingerprintOf(detailType, event.detail) });
+          if (!result.duplicate) countOutcome(deps.metrics, result.outcome);
+          logger.info('order processed', { detailType, outcome: result.outcome.detailType, duplicate: result.duplicate });
+          return { orderId: result.orderId, outcome: result.outcome.detailType, duplicate: result.duplicate };
+        } catch (error) {
+          logger.error('order failed; the event will be retried', { detailType, error: describeError(error) });
+          throw error;
+        }
+      } finally {
+        flushMetrics(deps.metrics);
+      }
+    };
+}
+
+async function deadLetter(deps: OrderHandlerDeps, logger: OrderHandlerDeps['logger'], reason: string, event: unknown): Promise<InboundResult> {
+  await deps.deadLetters.deadLetter(reason, event);
+  deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, 1);
+  logger.warn('event dead-lettered', { reason });
+  return { deadLettered: true, reason };
+}
+
+function contractKey<T>(inbound: ReadableInbound<T>): { contractId?: string } {
+  const contractId = inbound.kind === 'valid' ? (inbound.request as { contractId?: unknown }).contractId : inbound.contractId;
+  return typeof contractId === 'string' ? { contractId } : {};
+}

@@ -1,0 +1,54 @@
+import { jstDateOf, type LocalDate } from '../domain/calendar';
+import { createContract, occupiesLineOn } from '../domain/contract-lifecycle';
+import { outcomes } from '../domain/outbound-events';
+import type { Reason } from '../domain/reasons';
+import { checkApplication } from '../domain/rules/contract-rules';
+import type { ApplicationRequest, ReadableInbound } from '../schemas/inbound';
+import type { LineRecord } from '../store/contract-store';
+import type { OrderDeps } from './deps';
+import { orderItem, saveRefusal, settleOrder, untilNotStale, type InboundOrder, type OrderResult, type Saved } from './order-idempotency';
+import { asFieldError, refusalOf } from './refusals';
+
+/**
+ * ContractApplicationSubmitted -> ContractCreated | ContractApplicationRejected.
+ * The happy path reads nothing: it assumes the line has never had a contract and lets
+ * the transaction's condition on the line item check that. Only when the line is known
+ * (a retry after a stale write), or the application is refused anyway (every reason at
+ * once, R7 included), is the line read and R7 judged on its contracts.
+ */
+export async function processApplication(deps: OrderDeps, inbound: ReadableInbound<ApplicationRequest>, order: InboundOrder): Promise<OrderResult> {
+  const refuse = (reasons: Reason[]) => outcomes.applicationRejected(order.orderId, reasons);
+  const saved = await untilNotStale(order, async (attempt): Promise<Saved> => {
+    if (inbound.kind === 'invalid') return saveRefusal(deps, order, refuse([inbound.reason]));
+    const application = inbound.request;
+
+    // load (only what the decision needs; nothing on a first attempt that passes)
+    let line = attempt === 1 ? null : await deps.store.getLine(application.lineId);
+    let reasons = checkApplication(deps.catalog, application, { occupied: await occupied(deps, line, application.startDate) });
+    if (reasons.length > 0 && attempt === 1) {
+      line = await deps.store.getLine(application.lineId);
+      reasons = checkApplication(deps.catalog, application, { occupied: await occupied(deps, line, application.startDate) });
+    }
+    if (reasons.length > 0) return saveRefusal(deps, order, refuse(reasons));
+
+    // decide
+    let contract;
+    try {
+      contract = asFieldError('appliedAt', () => createContract({ ...application, contractId: deps.ids.next(), orderId: order.orderId }, deps.catalog));
+    } catch (error) {
+      return saveRefusal(deps, order, refuse(refusalOf(error)));
+    }
+
+    // save
+    const outcome = outcomes.contractCreated(order.orderId, contract, jstDateOf(deps.clock.now()));
+    return { outcome, result: await deps.store.createContract(orderItem(deps, order, outcome), contract, line) };
+  });
+  return settleOrder(deps, order, saved, refuse);
+}
+
+/** R7: the line is taken if any of its contracts still holds it on the new start date. */
+async function occupied(deps: OrderDeps, line: LineRecord | null, startDate: LocalDate): Promise<boolean> {
+  if (!line) return false;
+  const contracts = await deps.store.getContracts(line.contractIds);
+  return contracts.some((contract) => occupiesLineOn(contract, startDate));
+}

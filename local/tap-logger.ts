@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+export interface LogLine {
+  level: 'INFO' | 'WARN' | 'ERROR';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A Powertools logger that prints nothing and hands each line, its children's included,
+ * to `tap`: for the bench and the tests, which read what the functions log.
+ */
+export class TapLogger extends Logger {
+  constructor(private readonly tap: (line: LogLine) => void) {
+    super({ logLevel: 'SILENT' });
+  }
+
+  override createChild(): Logger {
+    return this;
+  }
+
+  override info(...args: Parameters<Logger['info']>): void {
+    this.record('INFO', args);
+  }
+
+  override warn(...args: Parameters<Logger['warn']>): void {
+    this.record('WARN', args);
+  }
+
+  override error(...args: Parameters<Logger['error']>): void {
+    this.record('ERROR', args);
+  }
+
+  private record(level: LogLine['level'], [input, ...extra]: Parameters<Logger['info']>): void {
+    const message = typeof input === 'string' ? input : String(input.message);
+    const fields = Object.assign({}, ...extra.filter((item): item is Record<string, unknown> => typeof item === 'object' && !(item instanceof Error)));
+    this.tap({ level, message, fields });
+  }
+}
