@@ -33,7 +33,7 @@ export interface BenchRun {
 
 export async function runBench(options: BenchOptions, run: BenchRun): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
-  const needsDynamoDb = options.figures.some((figure) => figure !== 'bundles' && figure !== 'domain');
+  const needsDynamoDb = options.figures.some((figure) => figure !== 'domain');
   let local: DynamoDbLocal | null = null;
   if (needsDynamoDb && !run.dynamoDbEndpoint) {
     run.report('starting DynamoDB Local');

@@ -6,7 +6,18 @@ import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb'
  * is added to every request that takes it, so the table's and each index's units come
  * back). The code under measurement is not changed: only its client is.
  */
-const WITH_CAPACITY = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems', 'TransactGetItems']);
+const WITH_CAPACITY = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'TransactGetItems',
+]);
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 
 export interface MeterReading {
@@ -39,7 +50,7 @@ export class DynamoDbMeter {
         this.reading.requests[operation] = (this.reading.requests[operation] ?? 0) + 1;
         if (READS.has(operation)) this.reading.reads += 1;
         else this.reading.writes += 1;
-        const input = WITH_CAPACITY.has(operation) ? { ...(args.input as object), ReturnConsumedCapacity: 'INDEXES' } : args.input;
+        const input = WITH_CAPACITY.has(operation) ? { ...args.input, ReturnConsumedCapacity: 'INDEXES' } : args.input;
         try {
           const result = await next({ ...args, input });
           this.addUnits(operation, (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);

@@ -1,5 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Contract } from '../functions/domain/contract';
+import type { LocalDate } from '../functions/domain/calendar';
 import { createContract } from '../functions/domain/contract-lifecycle';
 import { SHIPPED_CATALOG } from '../functions/domain/tariff/catalog';
 import { INBOUND_SOURCE } from '../functions/topology/routing';
@@ -44,7 +45,7 @@ export function dueContract(tag: string, n: number): Contract {
       appliedAt: '2023-12-20T10:00:00+09:00',
       customer: { customerId: padded(`C-${tag}`, n % 1000), name: '株式会社ベンチ', kind: 'corporation' },
       lineId: padded(`L-${tag}`, n),
-      startDate: `2024-01-${day}`,
+      startDate: `2024-01-${day}` as LocalDate,
       plan: { code: 'prime-plus', tier: 10 },
       services: { edrSecurity: { terminals: 8 }, cloudProxy: { users: 2 }, elgana: { ids: 5 } },
       billing: { method: 'account-transfer' },

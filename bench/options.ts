@@ -20,7 +20,7 @@ export interface BenchOptions {
   capacityRenewals: number;
   /** Prime Plus contracts seeded, then updated raw and renewed. */
   renewalContracts: number;
-  /** Fresh `node` processes per bundle (median taken). */
+  /** Cold starts (fresh `node` processes) of each function and of its reference (median taken). */
   loadRuns: number;
   /** Termination quotes and monthly charges computed, each. */
   domainIterations: number;
@@ -59,7 +59,7 @@ export const USAGE = `npm run bench -- [options]
   --capacity-samples N       measurements per operation (default ${FULL.capacitySamples})
   --capacity-renewals N      contracts in the capacity group's renewal run (default ${FULL.capacityRenewals})
   --renewal-contracts N      Prime Plus contracts seeded and renewed (default ${FULL.renewalContracts})
-  --load-runs N              fresh node processes per bundle (default ${FULL.loadRuns})
+  --load-runs N              cold starts of each function and of its reference (default ${FULL.loadRuns})
   --domain-iterations N      quotes and charge computations, each (default ${FULL.domainIterations})
   --out FILE                 results as JSON (default ${DEFAULT_OUT})
 

@@ -20,7 +20,7 @@ export function median(values: number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**
@@ -33,7 +33,9 @@ export function progressLines(report: (line: string) => void, label: string, tot
     const seconds = (performance.now() - started) / 1000;
     const count = done();
     const percent = total > 0 ? Math.floor((100 * count) / total) : 100;
-    report(`  ${label}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')} (${percent}%) in ${seconds.toFixed(1)} s, ${Math.round(perSecond(count, seconds)).toLocaleString('en')}/s`);
+    report(
+      `  ${label}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')} (${percent}%) in ${seconds.toFixed(1)} s, ${Math.round(perSecond(count, seconds)).toLocaleString('en')}/s`,
+    );
   };
   const timer = setInterval(line, everyMs);
   timer.unref();

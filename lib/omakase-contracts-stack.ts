@@ -171,7 +171,8 @@ export class OmakaseContractsStack extends Stack {
     const topic = new Topic(this, 'Alarms', { displayName: 'omakase-contracts alarms', enforceSSL: true });
     Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
-      reason: 'Alarm notifications name a resource and a metric, no customer data; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key.',
+      reason:
+        'Alarm notifications name a resource and a metric, no customer data; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key.',
     });
     if (email) topic.addSubscription(new EmailSubscription(email));
     const action = new SnsAction(topic);
@@ -246,7 +247,8 @@ export class OmakaseContractsStack extends Stack {
       },
       {
         id: 'AwsSolutions-COG4',
-        reason: 'Callers are IAM principals of the operator (customer-service roles), authorised with AWS_IAM on every method; there is no Cognito user pool by design (interface §3).',
+        reason:
+          'Callers are IAM principals of the operator (customer-service roles), authorised with AWS_IAM on every method; there is no Cognito user pool by design (interface §3).',
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -280,13 +282,12 @@ export class OmakaseContractsStack extends Stack {
     });
     const customerService = new ManagedPolicy(this, 'CustomerServiceLookupPolicy', {
       description: 'Attach to customer-service roles: call the lookup API (GET only)',
-      statements: [
-        new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.api.arnForExecuteApi('GET', '/*', API_STAGE)] }),
-      ],
+      statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.api.arnForExecuteApi('GET', '/*', API_STAGE)] })],
     });
     Validations.of(customerService).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${nagRef(this.api)}/${API_STAGE}/GET/*]`,
-      reason: 'GET on every path of this one API stage: the wildcard stands for the contract, customer and line ids in the paths, all of which customer service may look up.',
+      reason:
+        'GET on every path of this one API stage: the wildcard stands for the contract, customer and line ids in the paths, all of which customer service may look up.',
     });
     new CfnOutput(this, 'OrderSystemPolicyArn', { value: orderSystem.managedPolicyArn });
     new CfnOutput(this, 'CustomerServicePolicyArn', { value: customerService.managedPolicyArn });

@@ -4,9 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { MatchedRoute } from '../functions/http/routes';
 import { LOCAL_ACCOUNT } from './lambda-runtime';
 
-function singleAndMulti(
-  pairs: Iterable<[string, string]>,
-): { single: Record<string, string>; multi: Record<string, string[]> } | null {
+function singleAndMulti(pairs: Iterable<[string, string]>): { single: Record<string, string>; multi: Record<string, string[]> } | null {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [key, value] of pairs) {

@@ -160,13 +160,13 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, output:
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      if (exited !== null) throw new Error(`DynamoDB Local ${exited} before answering:\n${output()}`);
+      if (exited !== null) throw new Error(`DynamoDB Local ${String(exited)} before answering:\n${output()}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch (error) {
         if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms (${String(error)}):\n${output()}`);
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms (${String(error)}):\n${output()}`, { cause: error });
         }
       }
       await sleep(100);

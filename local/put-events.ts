@@ -30,8 +30,7 @@ class EntryRejection {
   ) {}
 }
 
-const required = (field: string) =>
-  new EntryRejection('InvalidArgument', `Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
+const required = (field: string) => new EntryRejection('InvalidArgument', `Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52,7 +51,7 @@ function entryTime(value: unknown, now: Date): Date | EntryRejection {
 function busNameOf(value: unknown): string {
   if (!nonEmptyString(value)) return DEFAULT_BUS;
   const arn = /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(value);
-  return arn ? (arn[1] as string) : value;
+  return arn ? arn[1] : value;
 }
 
 function toBusEntry(entry: unknown, localBus: string, now: Date): BusEntry | EntryRejection {
@@ -86,7 +85,7 @@ function toBusEntry(entry: unknown, localBus: string, now: Date): BusEntry | Ent
 /** The entry size as the service counts it against the request limit. */
 function entrySize(entry: unknown): number {
   if (!isObject(entry)) return 0;
-  const strings = [entry.Source, entry.DetailType, entry.Detail, ...(Array.isArray(entry.Resources) ? entry.Resources : [])];
+  const strings = [entry.Source, entry.DetailType, entry.Detail, ...(Array.isArray(entry.Resources) ? (entry.Resources as unknown[]) : [])];
   const timeBytes = entry.Time === undefined ? 0 : 14;
   return strings.reduce<number>((sum, s) => sum + (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0), timeBytes);
 }

@@ -93,7 +93,9 @@ function eventBridgeApi(runtime: LocalRuntime, request: IncomingRequest): Answer
 async function monthlyRenewal(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
   const parsed = parseJson(request.body);
   if (!parsed.ok) {
-    return errorResponse(new InvalidRequestError('the body must be JSON', [{ path: 'scheduledTime', message: 'required: {"scheduledTime": "2025-05-01T00:05:00+09:00"}' }]));
+    return errorResponse(
+      new InvalidRequestError('the body must be JSON', [{ path: 'scheduledTime', message: 'required: {"scheduledTime": "2025-05-01T00:05:00+09:00"}' }]),
+    );
   }
   try {
     return jsonResponse(200, await invokeFunction(runtime.renewal, parsed.value));

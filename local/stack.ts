@@ -94,7 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     server = await startLocalServer({ port: options.port ?? DEFAULT_PORT });
     progress(`HTTP server listening on ${server.url}`);
     database = external
-      ? { endpoint: external, stop: async () => undefined }
+      ? { endpoint: external, stop: () => Promise.resolve() }
       : await step(progress, `DynamoDB Local started (${dataDir ? `data folder ${dataDir}` : 'in memory'})`, () =>
           startDynamoDbLocal(dataDir ? { dataDir } : {}),
         );

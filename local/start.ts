@@ -20,7 +20,9 @@ on http://127.0.0.1:$PORT. See README.md, "Run it locally".
 Environment: PORT (default ${DEFAULT_PORT}), LOCAL_DATA_DIR, DYNAMODB_ENDPOINT (use that DynamoDB
 instead of starting one), LOCAL_RETRY_ATTEMPTS (default ${DEFAULT_RETRY.maxAttempts}),
 LOCAL_RETRY_DELAY_MS (default ${DEFAULT_RETRY.baseDelayMs}), and the functions' own settings
-(TABLE_NAME, EVENT_BUS_NAME, TARIFF_OVERRIDES, TERMINATION_FEE_TAXABLE, RENEWAL_SHARDS).`;
+(TABLE_NAME, EVENT_BUS_NAME, TARIFF_OVERRIDES, TERMINATION_FEE_TAXABLE, RENEWAL_SHARDS,
+AWS_ATTEMPT_TIMEOUT_MS), POWERTOOLS_LOG_LEVEL (default INFO) and POWERTOOLS_METRICS_DISABLED
+(default true here: the functions' EMF lines would bury the log).`;
 
 /** Signals closer together than this are one request relayed by several parent processes. */
 const SAME_SIGNAL_MS = 2_000;
@@ -53,7 +55,9 @@ function options(argv: string[], env: NodeJS.ProcessEnv) {
   const dataDir = parsed.values['data-dir'] ?? (env.LOCAL_DATA_DIR?.trim() || null);
   const settings = loadSettings(env);
   if (dataDir !== null && settings.dynamoDbEndpoint !== null) {
-    throw new UsageError('--data-dir / LOCAL_DATA_DIR and DYNAMODB_ENDPOINT exclude each other: the data folder belongs to the DynamoDB Local this command starts.');
+    throw new UsageError(
+      '--data-dir / LOCAL_DATA_DIR and DYNAMODB_ENDPOINT exclude each other: the data folder belongs to the DynamoDB Local this command starts.',
+    );
   }
   return {
     help: parsed.values.help === true,
@@ -85,6 +89,8 @@ function banner(stack: LocalStack, seconds: string): string {
 }
 
 async function main(): Promise<void> {
+  // Read by Powertools when the functions build their Metrics: off unless asked for.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const config = options(process.argv.slice(2), process.env);
   if (config.help) {
     console.log(USAGE);
@@ -137,6 +143,6 @@ const EXPLAINED = new Set(['UsageError', 'PortInUseError', 'JavaNotFoundError', 
 
 main().catch((error: unknown) => {
   const explained = error instanceof Error && EXPLAINED.has(error.name);
-  console.error(`\nnpm start failed: ${explained ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`);
+  console.error(`\nnpm start failed: ${explained ? error.message : error instanceof Error ? error.stack : String(error)}`);
   process.exit(1);
 });

@@ -135,7 +135,12 @@ export class StreamMapping {
     this.idle?.abort();
     const unprocessed = this.pending.length;
     if (!stopped) {
-      this.logger.error('stream mapping closed before its records were processed', { function: this.options.fn.name, eventSourceARN: this.streamArn, unprocessed, waitedMs: timeoutMs });
+      this.logger.error('stream mapping closed before its records were processed', {
+        function: this.options.fn.name,
+        eventSourceARN: this.streamArn,
+        unprocessed,
+        waitedMs: timeoutMs,
+      });
     }
     const closed = new StreamMappingClosedError(unprocessed);
     for (const waiter of this.waiters.splice(0)) waiter.reject(closed);
@@ -153,7 +158,13 @@ export class StreamMapping {
       } catch (error) {
         readFailures += 1;
         const retryInMs = this.delay(readFailures);
-        this.logger.error('table stream read failed; retrying', { function: this.options.fn.name, eventSourceARN: this.streamArn, attempt: readFailures, error: describeError(error), retryInMs });
+        this.logger.error('table stream read failed; retrying', {
+          function: this.options.fn.name,
+          eventSourceARN: this.streamArn,
+          attempt: readFailures,
+          error: describeError(error),
+          retryInMs,
+        });
         await this.pause(retryInMs, this.abandon.signal);
         continue;
       }
@@ -208,7 +219,7 @@ export class StreamMapping {
 
   private settleDrains(): void {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const waiter = this.waiters[i] as DrainWaiter;
+      const waiter = this.waiters[i];
       if (waiter.after < this.cyclesDone) {
         this.waiters.splice(i, 1);
         waiter.resolve();

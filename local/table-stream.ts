@@ -81,7 +81,7 @@ export class TableStream {
   async read(): Promise<DynamoDBRecord[]> {
     await this.discoverShards();
     // A parent read to its end in this pass makes its children readable in the next one.
-    for (let progressed = true; progressed; ) {
+    for (let progressed = true; progressed;) {
       progressed = false;
       for (const cursor of this.cursors.values()) {
         if (!this.readable(cursor)) continue;

@@ -33,7 +33,8 @@ export class TapLogger extends Logger {
 
   private record(level: LogLine['level'], [input, ...extra]: Parameters<Logger['info']>): void {
     const message = typeof input === 'string' ? input : String(input.message);
-    const fields = Object.assign({}, ...extra.filter((item): item is Record<string, unknown> => typeof item === 'object' && !(item instanceof Error)));
+    const fields: Record<string, unknown> = {};
+    for (const item of extra) if (typeof item === 'object' && !(item instanceof Error)) Object.assign(fields, item);
     this.tap({ level, message, fields });
   }
 }

@@ -182,15 +182,22 @@ async function transactionTemplate(ctx: BenchContext, settings: Settings, run: s
 
 /** `count` copies of the template with fresh ids of the same length, `concurrency` in flight; resolves with the number written. */
 async function rawTransactions(client: DynamoDBClient, template: Template, tag: string, count: number, concurrency: number): Promise<number> {
-  const written = await mapLimit(Array.from({ length: count }, (_, n) => n), concurrency, async (n) => {
-    const body = template.json
-      .split(template.ids.orderId).join(padded(`ORD-${tag}`, n))
-      .split(template.ids.lineId).join(padded(`L-${tag}`, n))
-      .split(template.ids.contractId).join(randomUUID());
-    // The SDK sends an idempotency token of its own with each transaction: a copied one would tie them together.
-    const { ClientRequestToken: _copied, ...input } = JSON.parse(body) as TransactWriteItemsCommandInput;
-    await client.send(new TransactWriteItemsCommand(input));
-    return 1;
-  });
+  const written = await mapLimit(
+    Array.from({ length: count }, (_, n) => n),
+    concurrency,
+    async (n) => {
+      const body = template.json
+        .split(template.ids.orderId)
+        .join(padded(`ORD-${tag}`, n))
+        .split(template.ids.lineId)
+        .join(padded(`L-${tag}`, n))
+        .split(template.ids.contractId)
+        .join(randomUUID());
+      // The SDK sends an idempotency token of its own with each transaction: a copied one would tie them together.
+      const { ClientRequestToken: _copied, ...input } = JSON.parse(body) as TransactWriteItemsCommandInput;
+      await client.send(new TransactWriteItemsCommand(input));
+      return 1;
+    },
+  );
   return written.length;
 }

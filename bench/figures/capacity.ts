@@ -91,10 +91,12 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
     const outcome = (result as { outcome?: string }).outcome;
     if (outcome !== expected) throw new Error(`expected ${expected}, got ${JSON.stringify(result)}`);
   };
-  const get = (path: string, query: Record<string, string> | null = null) => async () => {
-    const response = await handlers.lookup({ httpMethod: 'GET', path, queryStringParameters: query } as APIGatewayProxyEvent);
-    if (response.statusCode !== 200) throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
-  };
+  const get =
+    (path: string, query: Record<string, string> | null = null) =>
+    async () => {
+      const response = await handlers.lookup({ httpMethod: 'GET', path, queryStringParameters: query } as APIGatewayProxyEvent);
+      if (response.statusCode !== 200) throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
+    };
 
   const streams = localStreamsClient(ctx.dynamoDbEndpoint);
   const stream = await TableStream.open({ dynamoDb: ctx.dynamoDb(), streams }, settings.tableName);
@@ -104,10 +106,17 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
     const lineId = padded('L-CAP', n);
     const envelope = <D extends string>(type: D, detail: Record<string, unknown>) => inboundEnvelope(type, detail, randomUUID());
     await measure('application', async () =>
-      expectOutcome('ContractCreated')(await handlers.apply(envelope('ContractApplicationSubmitted', applicationDetail(padded('ORD-CAP-A', n), lineId, customerId)))),
+      expectOutcome('ContractCreated')(
+        await handlers.apply(envelope('ContractApplicationSubmitted', applicationDetail(padded('ORD-CAP-A', n), lineId, customerId))),
+      ),
     );
     const contractId = lastId;
-    const change = { orderId: padded('ORD-CAP-S', n), requestedAt: '2024-06-01T09:00:00+09:00', contractId, services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } } };
+    const change = {
+      orderId: padded('ORD-CAP-S', n),
+      requestedAt: '2024-06-01T09:00:00+09:00',
+      contractId,
+      services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } },
+    };
     await measure('services change', async () => expectOutcome('ContractServicesChanged')(await handlers.change(envelope('ServicesChangeRequested', change))));
     await measure('GET /contracts/{id}', get(`/contracts/${contractId}`));
     await measure('GET …/termination-quote', get(`/contracts/${contractId}/termination-quote`, { date: '2024-07-31' }));
@@ -190,7 +199,13 @@ function perItem(total: MeterReading, count: number): MeterReading {
  * learn it was the last); per page with due contracts one BatchGetItem and an outbox put
  * and delete; one conditional PutItem per contract.
  */
-async function measureRenewal(ctx: BenchContext, table: { client: DynamoDBClient; settings: Settings }, deps: PublishingHandlerDeps, meter: DynamoDbMeter, count: number) {
+async function measureRenewal(
+  ctx: BenchContext,
+  table: { client: DynamoDBClient; settings: Settings },
+  deps: PublishingHandlerDeps,
+  meter: DynamoDbMeter,
+  count: number,
+) {
   const { settings } = table;
   ctx.report(`capacity: one renewal run over ${count} due contracts`);
   const seeded = await seedContracts({ client: table.client, settings, count, contract: (n) => dueContract('CAP', n) });
@@ -199,13 +214,14 @@ async function measureRenewal(ctx: BenchContext, table: { client: DynamoDBClient
   meter.reset();
   const summary = await run({ scheduledTime: JANUARY_RUN });
   const total = meter.read();
-  if (summary.renewed !== count || summary.failed.length > 0) throw new Error(`renewal run: ${JSON.stringify({ ...summary, skipped: summary.skipped.length })}`);
+  if (summary.renewed !== count || summary.failed.length > 0)
+    throw new Error(`renewal run: ${JSON.stringify({ ...summary, skipped: summary.skipped.length })}`);
 
   const store = new DynamoDbContractStore({ client: table.client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const perShard = new Array<number>(settings.renewalShards).fill(0);
   for (const { contractId } of seeded) {
     const shard = store.shardOf(contractId);
-    perShard[shard] = (perShard[shard] as number) + 1;
+    perShard[shard] = perShard[shard] + 1;
   }
   const pageSize = DEFAULT_RENEWAL_TUNING.pageSize;
   const pages = perShard.reduce((total, k) => total + Math.ceil(k / pageSize), 0);
@@ -222,8 +238,17 @@ function costRow(item: string, reading: MeterReading, design: DesignCost, target
   const designRequests = sum(design.requests);
   return compare(
     item,
-    { value: round(requestTotal(reading)), unit: 'req', detail: `${describeRequests(reading.requests)}; ${round(reading.readUnits)} RCU, ${round(reading.writeUnits)} WCU` },
-    { name: 'design §2', value: round(designRequests), unit: 'req', detail: `${describeRequests(design.requests)}; ≈${design.readUnits} RCU, ≈${design.writeUnits} WCU` },
+    {
+      value: round(requestTotal(reading)),
+      unit: 'req',
+      detail: `${describeRequests(reading.requests)}; ${round(reading.readUnits)} RCU, ${round(reading.writeUnits)} WCU`,
+    },
+    {
+      name: 'design §2',
+      value: round(designRequests),
+      unit: 'req',
+      detail: `${describeRequests(design.requests)}; ≈${design.readUnits} RCU, ≈${design.writeUnits} WCU`,
+    },
     target ? { text: target.text, met: () => target.met(reading, design) } : undefined,
   );
 }
@@ -232,9 +257,17 @@ function average(readings: MeterReading[]): MeterReading {
   const n = readings.length;
   if (n === 0) throw new Error('no readings');
   const requests: Record<string, number> = {};
-  for (const reading of readings) for (const [operation, count] of Object.entries(reading.requests)) requests[operation] = (requests[operation] ?? 0) + count / n;
+  for (const reading of readings)
+    for (const [operation, count] of Object.entries(reading.requests)) requests[operation] = (requests[operation] ?? 0) + count / n;
   const mean = (pick: (r: MeterReading) => number) => readings.reduce((total, r) => total + pick(r), 0) / n;
-  return { requests, reads: mean((r) => r.reads), writes: mean((r) => r.writes), failed: mean((r) => r.failed), readUnits: mean((r) => r.readUnits), writeUnits: mean((r) => r.writeUnits) };
+  return {
+    requests,
+    reads: mean((r) => r.reads),
+    writes: mean((r) => r.writes),
+    failed: mean((r) => r.failed),
+    readUnits: mean((r) => r.readUnits),
+    writeUnits: mean((r) => r.writeUnits),
+  };
 }
 
 function sum(requests: Record<string, number>): number {

@@ -33,7 +33,9 @@ export async function renewalFigure(ctx: BenchContext, options: BenchOptions): P
   const count = options.renewalContracts;
 
   ctx.report(`renewal: seeding ${count.toLocaleString('en')} due Prime Plus contracts with BatchWriteItem`);
-  const seeded = await timed(() => seedContracts({ client: table.client, settings: table.settings, count, contract: (n) => dueContract('REN', n), report: ctx.report }));
+  const seeded = await timed(() =>
+    seedContracts({ client: table.client, settings: table.settings, count, contract: (n) => dueContract('REN', n), report: ctx.report }),
+  );
 
   const inFlight = DEFAULT_RENEWAL_TUNING.shardConcurrency * DEFAULT_RENEWAL_TUNING.writeConcurrency;
   ctx.report(`renewal: raw conditional UpdateItem on the same ${count.toLocaleString('en')} items, ${inFlight} in flight`);
@@ -61,7 +63,12 @@ export async function renewalFigure(ctx: BenchContext, options: BenchOptions): P
       compare(
         'renewal run, contracts renewed',
         { value: perSecond(summary.renewed, renewal.seconds), unit: 'contracts/s', detail: `${summary.renewed} in ${renewal.seconds.toFixed(1)} s` },
-        { name: 'raw conditional UpdateItem', value: perSecond(raw.result.updated, raw.seconds), unit: 'updates/s', detail: `${raw.result.updated} in ${raw.seconds.toFixed(1)} s` },
+        {
+          name: 'raw conditional UpdateItem',
+          value: perSecond(raw.result.updated, raw.seconds),
+          unit: 'updates/s',
+          detail: `${raw.result.updated} in ${raw.seconds.toFixed(1)} s`,
+        },
         atLeast(0.5),
       ),
     ],

@@ -36,7 +36,8 @@ export interface Overrides {
   metrics?: Metrics;
 }
 
-export type LookupHandlerDeps = LookupDeps & Observability;
+/** The lookups count nothing: no Metrics in their bundle. */
+export type LookupHandlerDeps = LookupDeps & Pick<Observability, 'logger'>;
 export type OrderHandlerDeps = OrderDeps & Observability & { deadLetters: DeadLetterSink };
 export type PublishingHandlerDeps = PublishingDeps & Observability;
 
@@ -50,18 +51,26 @@ export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient,
     clock: overrides.clock ?? systemClock,
     terminationFeeTaxable: settings.terminationFeeTaxable,
     logger: overrides.logger ?? new Logger(),
-    metrics: overrides.metrics ?? new Metrics(),
   };
 }
 
-export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink, overrides: Overrides = {}): OrderHandlerDeps {
-  return { ...lookupDependencies(settings, dynamoDb, overrides), ids: overrides.ids ?? randomIds, deadLetters };
+/** What the functions that write have beyond the lookups': ids for what they create, and the metrics they count. */
+function writingDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides): OrderDeps & Observability {
+  return { ...lookupDependencies(settings, dynamoDb, overrides), ids: overrides.ids ?? randomIds, metrics: overrides.metrics ?? new Metrics() };
 }
 
-export function publishingDependencies(settings: Settings, dynamoDb: DynamoDBClient, eventBridge: EventBridgeClient, overrides: Overrides = {}): PublishingHandlerDeps {
+export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink, overrides: Overrides = {}): OrderHandlerDeps {
+  return { ...writingDependencies(settings, dynamoDb, overrides), deadLetters };
+}
+
+export function publishingDependencies(
+  settings: Settings,
+  dynamoDb: DynamoDBClient,
+  eventBridge: EventBridgeClient,
+  overrides: Overrides = {},
+): PublishingHandlerDeps {
   return {
-    ...lookupDependencies(settings, dynamoDb, overrides),
-    ids: overrides.ids ?? randomIds,
+    ...writingDependencies(settings, dynamoDb, overrides),
     publisher: new EventBridgePublisher({ client: eventBridge, eventBusName: settings.eventBusName }),
   };
 }

@@ -61,7 +61,12 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     tariffOverrides: overrides(text('TARIFF_OVERRIDES'), issues),
     terminationFeeTaxable: bool('TERMINATION_FEE_TAXABLE', text('TERMINATION_FEE_TAXABLE'), issues),
     renewalShards: wholeNumber('RENEWAL_SHARDS', text('RENEWAL_SHARDS'), { min: 1, max: 1000, fallback: DEFAULT_RENEWAL_SHARDS }, issues),
-    attemptTimeoutMs: wholeNumber('AWS_ATTEMPT_TIMEOUT_MS', text('AWS_ATTEMPT_TIMEOUT_MS'), { min: 100, max: 60_000, fallback: DEFAULT_ATTEMPT_TIMEOUT_MS }, issues),
+    attemptTimeoutMs: wholeNumber(
+      'AWS_ATTEMPT_TIMEOUT_MS',
+      text('AWS_ATTEMPT_TIMEOUT_MS'),
+      { min: 100, max: 60_000, fallback: DEFAULT_ATTEMPT_TIMEOUT_MS },
+      issues,
+    ),
   };
   if (issues.length > 0) {
     throw new ConfigurationError(issues);

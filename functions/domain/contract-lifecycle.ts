@@ -1,24 +1,14 @@
 import { jstDateOf, type LocalDate, type YearMonth } from './calendar';
-import type {
-  BillingMethod,
-  Cancellation,
-  Contract,
-  ContractStatus,
-  Customer,
-  HistoryEntry,
-  HistoryType,
-  Plan,
-  Services,
-  Term,
-} from './contract';
+import type { BillingMethod, Cancellation, Contract, ContractStatus, Customer, HistoryEntry, HistoryType, Plan, Services, Term } from './contract';
 import { statusOn } from './contract';
 import { terminationFee } from './fees/termination-fee';
 import type { Catalog } from './tariff/catalog';
 import { revisionInForceOn } from './tariff/versioned-tariff';
 import { initialTerm, nextTerm } from './term/prime-plus-term';
+import { yenLabel } from './yen';
 
 /**
- * The decisions that produce a contract's next state (rules.md §3, §4; interface §1–§2).
+ * The decisions that produce a contract's next state (docs/terms.md §3, §4; interface §1–§2).
  * Pure: times arrive in the requests, ids in the input; nothing reads a clock here.
  * Every check (R1–R7 and the lifecycle's own preconditions) is rules/contract-rules.ts's:
  * a use case runs it first and calls these only on a request it found acceptable.
@@ -58,7 +48,13 @@ export function createContract(input: NewContractInput, catalog: Catalog): Contr
     acceptedTermsRevision: revisionInForceOn(catalog, appliedOn).id,
     version: 1,
     history: [
-      entry('ContractCreated', input.appliedAt, input.orderId, `新規契約: ${planLabel(input.plan)}, 利用開始日 ${startDate}; ${servicesLabel(input.services)}`, input.services),
+      entry(
+        'ContractCreated',
+        input.appliedAt,
+        input.orderId,
+        `新規契約: ${planLabel(input.plan)}, 利用開始日 ${startDate}; ${servicesLabel(input.services)}`,
+        input.services,
+      ),
     ],
   };
 }
@@ -78,7 +74,7 @@ export function withCancellation(
 ): Contract {
   const fee = terminationFee(catalog, contract, request.effectiveDate, settings);
   const cancellation: Cancellation = { orderId: request.orderId, requestedAt: request.requestedAt, effectiveDate: request.effectiveDate, terminationFee: fee };
-  const feeLabel = `${fee.amount.toLocaleString('ja-JP')}円 (${fee.taxable ? '課税' : '不課税'})`;
+  const feeLabel = `${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})`;
   return advance(contract, { cancellation }, [
     entry('ContractCancelled', request.requestedAt, request.orderId, `解約受付: 解約日 ${request.effectiveDate}, 解約金 ${feeLabel}`, contract.services),
   ]);

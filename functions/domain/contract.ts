@@ -1,6 +1,6 @@
 import type { LocalDate, YearMonth } from './calendar';
 
-/** Shapes of interface.md §1.1 and §2: names here are fixed by other systems. */
+/** Shapes of docs/interface.md §1.1 and §2: names here are fixed by other systems. */
 export type CustomerKind = 'corporation' | 'individual';
 export type PlanCode = 'none' | 'prime' | 'prime-plus';
 export type Tier = 10 | 50 | 100;
@@ -91,4 +91,3 @@ export type ContractStatus = 'live' | 'cancelled';
 export function statusOn(contract: Contract, today: LocalDate): ContractStatus {
   return contract.cancellation && today > contract.cancellation.effectiveDate ? 'cancelled' : 'live';
 }
-

@@ -32,7 +32,10 @@ export class LineContractNotFoundError extends Error {
 
 /** A date before the first tariff revision: an error, never a silent fallback (Decision P1). */
 export class TariffNotInForceError extends Error {
-  constructor(readonly date: string, readonly firstRevisionFrom: string) {
+  constructor(
+    readonly date: string,
+    readonly firstRevisionFrom: string,
+  ) {
     super(`${date} は料金表の最初の改定 (${firstRevisionFrom} 実施) より前です: no tariff revision in force on ${date}`);
     this.name = 'TariffNotInForceError';
   }

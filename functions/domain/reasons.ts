@@ -1,6 +1,6 @@
 import type { LocalDate } from './calendar';
 
-/** Refusal codes of interface.md §1.2; the list is fixed by other systems. */
+/** Refusal codes of docs/interface.md §1.2; the list is fixed by other systems. */
 export type ReasonCode =
   | 'INVALID_REQUEST'
   | 'ORDER_ID_REUSED'
@@ -53,7 +53,7 @@ export function contractNotFound(contractId: string): Reason {
 }
 
 /*
- * The contract rules' refusals (rules.md R1–R7), one builder per rule so that the
+ * The contract rules' refusals (docs/terms.md R1–R7), one builder per rule so that the
  * wording and the clause of each live in one place. Messages say what to change.
  */
 
@@ -88,7 +88,8 @@ export function edrWithEndpoint(): Reason {
 export function endpointOnPrimePlus(): Reason {
   return {
     code: 'EDR_ENDPOINT_CONFLICT',
-    message: 'プライムPlusプランにはEDRセキュリティが含まれるため、エンドポイントセキュリティは契約できません。エンドポイントセキュリティを0端末にしてください。',
+    message:
+      'プライムPlusプランにはEDRセキュリティが含まれるため、エンドポイントセキュリティは契約できません。エンドポイントセキュリティを0端末にしてください。',
     clause: '別紙7 ※11 ※12',
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Consumption tax (rules.md Decisions T2, T3). Amounts are tax-exclusive integer yen;
+ * Consumption tax (docs/terms.md Decisions T2, T3). Amounts are tax-exclusive integer yen;
  * the tax of a line is 10% rounded down, computed in integers so that no float ever
  * touches money.
  */

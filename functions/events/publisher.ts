@@ -56,14 +56,14 @@ export class EventBridgePublisher implements EventPublisher {
     let pending = batch.map((event) => ({ event, errorCode: '', errorMessage: '' }));
     for (let attempt = 1; pending.length > 0 && attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) await jitteredBackoff(attempt - 1, { baseMs: this.retryDelayMs, capMs: 10 * this.retryDelayMs });
-      const { FailedEntryCount, Entries } = await this.options.client.send(
-        new PutEventsCommand({ Entries: pending.map(({ event }) => this.entry(event)) }),
-      );
+      const { FailedEntryCount, Entries } = await this.options.client.send(new PutEventsCommand({ Entries: pending.map(({ event }) => this.entry(event)) }));
       if (!FailedEntryCount) return [];
       // Results come back in request order; an entry without an EventId was not accepted.
       pending = pending.flatMap((item, index) => {
         const result = Entries?.[index];
-        return result?.EventId ? [] : [{ event: item.event, errorCode: result?.ErrorCode ?? 'Unknown', errorMessage: result?.ErrorMessage ?? 'no result for this entry' }];
+        return result?.EventId
+          ? []
+          : [{ event: item.event, errorCode: result?.ErrorCode ?? 'Unknown', errorMessage: result?.ErrorMessage ?? 'no result for this entry' }];
       });
     }
     return pending;

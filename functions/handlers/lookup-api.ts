@@ -14,13 +14,21 @@ const dateQuery = z.strictObject({ date: z.optional(localDate) });
 const monthQuery = z.strictObject({ month: z.optional(yearMonth) });
 
 type Params = Record<string, string>;
-const ROUTES: Record<LookupResource, { query: Schema<Record<string, string | undefined>>; run: (deps: LookupDeps, p: Params, q: Record<string, string | undefined>) => unknown }> = {
-  '/contracts/{contractId}': { query: noQuery, run: (deps, p) => lookups.getContract(deps, p.contractId as string) },
-  '/contracts/{contractId}/termination-quote': { query: dateQuery, run: (deps, p, q) => lookups.terminationQuote(deps, p.contractId as string, q.date) },
-  '/contracts/{contractId}/charges': { query: monthQuery, run: (deps, p, q) => lookups.charges(deps, p.contractId as string, q.month) },
-  '/customers/{customerId}/contracts': { query: noQuery, run: (deps, p) => lookups.contractsOfCustomer(deps, p.customerId as string) },
-  '/lines/{lineId}/contract': { query: noQuery, run: (deps, p) => lookups.lineContract(deps, p.lineId as string) },
-  '/tariff': { query: dateQuery, run: (deps, _p, q) => lookups.tariff(deps, q.date) },
+interface Route {
+  run(deps: LookupDeps, params: Params, query: unknown): unknown;
+}
+/** A resource's query schema and what it runs with the parsed query: the pair is typed together. */
+function route<Q>(query: Schema<Q>, run: (deps: LookupDeps, params: Params, query: Q) => unknown): Route {
+  return { run: (deps, params, raw) => run(deps, params, parsed(query, raw)) };
+}
+
+const ROUTES: Record<LookupResource, Route> = {
+  '/contracts/{contractId}': route(noQuery, (deps, p) => lookups.getContract(deps, p.contractId)),
+  '/contracts/{contractId}/termination-quote': route(dateQuery, (deps, p, q) => lookups.terminationQuote(deps, p.contractId, q.date)),
+  '/contracts/{contractId}/charges': route(monthQuery, (deps, p, q) => lookups.charges(deps, p.contractId, q.month)),
+  '/customers/{customerId}/contracts': route(noQuery, (deps, p) => lookups.contractsOfCustomer(deps, p.customerId)),
+  '/lines/{lineId}/contract': route(noQuery, (deps, p) => lookups.lineContract(deps, p.lineId)),
+  '/tariff': route(dateQuery, (deps, _p, q) => lookups.tariff(deps, q.date)),
 };
 
 /** GET lookups of interface §3, behind API Gateway (REST, proxy integration) or the local server. */
@@ -32,8 +40,7 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
       if (event.httpMethod !== 'GET') throw new MethodNotAllowedError(event.httpMethod, event.path);
       const route = ROUTES[matched.resource];
       const params = parsed(z.record(z.string(), identifier), matched.params);
-      const query = parsed(route.query, event.queryStringParameters ?? {});
-      return jsonResponse(200, await route.run(deps, params, query));
+      return jsonResponse(200, await route.run(deps, params, event.queryStringParameters ?? {}));
     } catch (error) {
       const response = errorResponse(error);
       if (response.statusCode >= 500) {

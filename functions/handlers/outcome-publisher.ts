@@ -34,7 +34,12 @@ export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
       deps.metrics.addMetric(METRIC.outcomesPublished, MetricUnit.Count, summary?.published ?? 0);
       const fields = { records: records.length, outcomes: batch.outcomes, published: summary?.published ?? 0 };
       if (response.batchItemFailures.length === 0) logger.info('outcomes published', fields);
-      else logger.error('outcomes not all published; the stream retries from the first one left', { ...fields, retryFrom: summary?.retryFrom, error: summary?.error });
+      else
+        logger.error('outcomes not all published; the stream retries from the first one left', {
+          ...fields,
+          retryFrom: summary?.retryFrom,
+          error: summary?.error,
+        });
       return response;
     } finally {
       flushMetrics(deps.metrics);
@@ -88,7 +93,7 @@ class StreamBatch {
 type RecordOutcome = { kind: 'outcome'; stored: StoredOutcome } | { kind: 'other' } | { kind: 'unreadable'; problem: string };
 
 function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
-  if (!isUnpublishedOutcome(record as Parameters<typeof isUnpublishedOutcome>[0])) return { kind: 'other' };
+  if (!isUnpublishedOutcome(record)) return { kind: 'other' };
   const position = record.dynamodb?.SequenceNumber;
   if (!position) return { kind: 'unreadable', problem: 'the record has no sequence number' };
   let image: unknown;
@@ -98,7 +103,13 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
     return { kind: 'unreadable', problem: `NewImage: ${(error as Error).message}` };
   }
   const parsed = storedOutcomeSchema.safeParse(image);
-  if (!parsed.success) return { kind: 'unreadable', problem: fieldIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      kind: 'unreadable',
+      problem: fieldIssues(parsed.error)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; '),
+    };
   const { orderId, SK, outcome } = parsed.data;
   return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome, position } };
 }

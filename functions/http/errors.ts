@@ -3,14 +3,20 @@ import { ContractNotFoundError, InvalidRequestError, LineContractNotFoundError, 
 
 /** Errors of the HTTP edge itself. */
 export class RouteNotFoundError extends Error {
-  constructor(readonly method: string, readonly path: string) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
     super(`no route for ${method} ${path}`);
     this.name = 'RouteNotFoundError';
   }
 }
 
 export class MethodNotAllowedError extends Error {
-  constructor(readonly method: string, readonly path: string) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
     super(`${method} is not allowed on ${path}; the lookup API answers GET only`);
     this.name = 'MethodNotAllowedError';
   }

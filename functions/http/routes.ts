@@ -28,7 +28,7 @@ export function matchResource(path: string): MatchedRoute | null {
     if (pattern.length !== segments.length) continue;
     const params: Record<string, string> = {};
     const matches = pattern.every((part, i) => {
-      const segment = segments[i] as string;
+      const segment = segments[i];
       if (!part.startsWith('{')) return part === segment;
       if (segment === '') return false;
       params[part.slice(1, -1)] = decodeSegment(part.slice(1, -1), segment);

@@ -1,6 +1,6 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { isInstant, isLocalDate, isYearMonth, LAST_YEAR } from '../domain/calendar';
+import { isInstant, isLocalDate, isYearMonth, LAST_YEAR, type LocalDate, type YearMonth } from '../domain/calendar';
 import type { FieldIssue } from '../domain/errors';
 
 // zod/mini, not classic zod: the same checks and messages for a fraction of the cold
@@ -12,11 +12,18 @@ z.config(en());
 export type Schema<T> = z.ZodMiniType<T, unknown>;
 
 /** Building blocks shared by the inbound, renewal and lookup schemas. */
-export const instant = z.string().check(
-  z.refine(isInstant, { error: `must be an instant with its UTC offset, e.g. 2024-05-01T10:00:00+09:00, in ${LAST_YEAR} (JST) at the latest` }),
+export const instant = z
+  .string()
+  .check(z.refine(isInstant, { error: `must be an instant with its UTC offset, e.g. 2024-05-01T10:00:00+09:00, in ${LAST_YEAR} (JST) at the latest` }));
+// Checked strings come out typed: only these schemas and the calendar's guards make a LocalDate or a YearMonth of input.
+export const localDate = z.pipe(
+  z.string().check(z.refine(isLocalDate, { error: `must be a real JST calendar date YYYY-MM-DD, in ${LAST_YEAR} at the latest` })),
+  z.transform((value) => value as LocalDate),
 );
-export const localDate = z.string().check(z.refine(isLocalDate, { error: `must be a real JST calendar date YYYY-MM-DD, in ${LAST_YEAR} at the latest` }));
-export const yearMonth = z.string().check(z.refine(isYearMonth, { error: `must be a billing month YYYY-MM, in ${LAST_YEAR} at the latest` }));
+export const yearMonth = z.pipe(
+  z.string().check(z.refine(isYearMonth, { error: `must be a billing month YYYY-MM, in ${LAST_YEAR} at the latest` })),
+  z.transform((value) => value as YearMonth),
+);
 export const identifier = z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(200, { error: 'must be at most 200 characters' }));
 
 /** Zod issues as interface §1.2's `fields`: dotted paths, one entry per unknown key. */

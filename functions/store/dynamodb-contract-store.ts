@@ -1,9 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  TransactionConflictException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -20,16 +15,7 @@ import { jitteredBackoff } from '../commons/backoff';
 import type { YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { renewalDueMonth } from '../domain/contract-lifecycle';
-import type {
-  ContractStore,
-  DuePage,
-  LineRecord,
-  NewOrder,
-  OrderKey,
-  OrderRecord,
-  RenewalOutbox,
-  WriteResult,
-} from './contract-store';
+import type { ContractStore, DuePage, LineRecord, NewOrder, OrderKey, OrderRecord, RenewalOutbox, WriteResult } from './contract-store';
 
 /**
  * The single-table design of docs/design.md:
@@ -79,9 +65,7 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async getContract(contractId: string): Promise<Contract | null> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { PK: contractPk(contractId), SK: CONTRACT_SK }, ConsistentRead: true }),
-    );
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK: contractPk(contractId), SK: CONTRACT_SK }, ConsistentRead: true }));
     return Item ? (Item.contract as Contract) : null;
   }
 
@@ -126,16 +110,12 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async getLine(lineId: string): Promise<LineRecord | null> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { PK: linePk(lineId), SK: LINE_SK }, ConsistentRead: true }),
-    );
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK: linePk(lineId), SK: LINE_SK }, ConsistentRead: true }));
     return Item ? { lineId, contractIds: Item.contractIds as string[], version: Item.version as number } : null;
   }
 
   async getOrder(key: OrderKey): Promise<OrderRecord | null> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { PK: orderPk(key.orderId), SK: key.slot }, ConsistentRead: true }),
-    );
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK: orderPk(key.orderId), SK: key.slot }, ConsistentRead: true }));
     if (!Item) return null;
     return {
       orderId: key.orderId,
@@ -182,15 +162,17 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async recordOrder(order: NewOrder): Promise<WriteResult> {
-    const written = await this.conditional(
-      new PutCommand({ TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS }),
-    );
+    const written = await this.conditional(new PutCommand({ TableName: this.table, Item: this.orderItem(order), ConditionExpression: NOT_EXISTS }));
     return written ? { status: 'written' } : { status: 'order-exists' };
   }
 
   requeueOutcome(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean> {
     return this.conditional(
-      this.updateOrder(key, 'SET leaseUntil = :lease', 'published = :no AND leaseUntil = :seen', { ':lease': leaseUntil, ':no': false, ':seen': seenLeaseUntil }),
+      this.updateOrder(key, 'SET leaseUntil = :lease', 'published = :no AND leaseUntil = :seen', {
+        ':lease': leaseUntil,
+        ':no': false,
+        ':seen': seenLeaseUntil,
+      }),
     );
   }
 
@@ -207,7 +189,7 @@ export class DynamoDbContractStore implements ContractStore {
         KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
         ExpressionAttributeValues: { ':pk': renewalPk(shard), ':month': month },
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) } : {}),
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown> } : {}),
       }),
     );
     return {
@@ -217,16 +199,12 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   async saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'> {
-    const written = await this.conditional(
-      new PutCommand({ TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) }),
-    );
+    const written = await this.conditional(new PutCommand({ TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) }));
     return written ? 'written' : 'stale';
   }
 
   async putRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox), ...outbox } }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox), ...outbox } }));
   }
 
   async renewalOutboxes(shard: number): Promise<RenewalOutbox[]> {
@@ -321,7 +299,7 @@ export class DynamoDbContractStore implements ContractStore {
         const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [onFailed[i]] : []));
         if (failed.includes('order-exists')) return { status: 'order-exists' };
         if (failed.includes('stale')) return { status: 'stale' };
-        if (failed.includes('impossible')) throw new Error(`write refused by a condition that cannot fail: ${JSON.stringify(codes)}`);
+        if (failed.includes('impossible')) throw new Error(`write refused by a condition that cannot fail: ${JSON.stringify(codes)}`, { cause: error });
         if (!codes.includes('TransactionConflict') || attempt >= MAX_RETRY_ROUNDS) throw error;
         await backoff(attempt);
       }

@@ -18,8 +18,5 @@ export interface StreamRecordLike {
 
 /** The filter above, for the subset of syntax it uses. */
 export function isUnpublishedOutcome(record: StreamRecordLike): boolean {
-  return (
-    (UNPUBLISHED_OUTCOME_FILTER.eventName as readonly string[]).includes(record.eventName ?? '') &&
-    record.dynamodb?.NewImage?.published?.BOOL === false
-  );
+  return (UNPUBLISHED_OUTCOME_FILTER.eventName as readonly string[]).includes(record.eventName ?? '') && record.dynamodb?.NewImage?.published?.BOOL === false;
 }

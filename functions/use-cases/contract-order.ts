@@ -31,7 +31,10 @@ export async function processContractOrder<T extends { contractId: string }>(
 export type ContractDecision = { reasons: Reason[] } | { next: Contract; outcome: OutboundEvent };
 
 /** The contract an order names, read strongly consistent; a refusal when the order is invalid or the contract unknown. */
-async function loadContract<T extends { contractId: string }>(deps: OrderDeps, inbound: ReadableInbound<T>): Promise<{ reasons: Reason[] } | { contract: Contract; request: T }> {
+async function loadContract<T extends { contractId: string }>(
+  deps: OrderDeps,
+  inbound: ReadableInbound<T>,
+): Promise<{ reasons: Reason[] } | { contract: Contract; request: T }> {
   if (inbound.kind === 'invalid') return { reasons: [inbound.reason] };
   const contract = await deps.store.getContract(inbound.request.contractId);
   return contract ? { contract, request: inbound.request } : { reasons: [contractNotFound(inbound.request.contractId)] };
@@ -47,7 +50,13 @@ function decided(decide: () => ContractDecision): ContractDecision {
 }
 
 /** The order with the contract's next state in one transaction, conditioned on the version the decision read; or the refusal alone. */
-async function saveDecision(deps: OrderDeps, order: InboundOrder, refuse: (reasons: Reason[]) => OutboundEvent, decision: ContractDecision, readVersion: number): Promise<Saved> {
+async function saveDecision(
+  deps: OrderDeps,
+  order: InboundOrder,
+  refuse: (reasons: Reason[]) => OutboundEvent,
+  decision: ContractDecision,
+  readVersion: number,
+): Promise<Saved> {
   if ('reasons' in decision) return saveRefusal(deps, order, refuse(decision.reasons));
   return { outcome: decision.outcome, result: await deps.store.updateContract(orderItem(deps, order, decision.outcome), decision.next, readVersion) };
 }

@@ -71,7 +71,17 @@ interface Renewal {
 export async function runMonthlyRenewal(deps: PublishingDeps, run: RenewalRun, tuning: RenewalTuning = DEFAULT_RENEWAL_TUNING): Promise<RenewalSummary> {
   const month = monthOf(jstDateOf(run.scheduledTime));
   const shards = run.shards ?? Array.from({ length: deps.store.renewalShards }, (_, shard) => shard);
-  const summary: RenewalSummary = { month, scheduledTime: run.scheduledTime, shards, complete: true, renewed: 0, termsRenewed: 0, recovered: 0, skipped: [], failed: [] };
+  const summary: RenewalSummary = {
+    month,
+    scheduledTime: run.scheduledTime,
+    shards,
+    complete: true,
+    renewed: 0,
+    termsRenewed: 0,
+    recovered: 0,
+    skipped: [],
+    failed: [],
+  };
   const context: RunContext = { deps, tuning, month, summary };
   const outOfTime = () => run.remainingMs() < tuning.budgetMarginMs;
 
@@ -126,7 +136,10 @@ function decide(contract: Contract, month: YearMonth, at: string): Renewal | { r
   if (renewed.length > 0) return { contract: next, fromVersion: contract.version, renewed };
   const dueMonth = renewalDueMonth(contract);
   return {
-    reason: dueMonth === null ? 'does not renew: no minimum term, or a cancellation takes effect by the end of the term' : `not due: renewal month ${dueMonth} is not before ${month} (already renewed)`,
+    reason:
+      dueMonth === null
+        ? 'does not renew: no minimum term, or a cancellation takes effect by the end of the term'
+        : `not due: renewal month ${dueMonth} is not before ${month} (already renewed)`,
   };
 }
 
@@ -156,10 +169,17 @@ async function save(deps: PublishingDeps, first: Renewal, month: YearMonth, at: 
  * entries still to settle (`keep`); if some events are refused, their renewals stay
  * in the outbox too, for the next run to publish.
  */
-async function publishAndClear(deps: PublishingDeps, outbox: RenewalOutbox, written: Renewal[], summary: RenewalSummary, keep: RenewalOutboxEntry[] = []): Promise<void> {
+async function publishAndClear(
+  deps: PublishingDeps,
+  outbox: RenewalOutbox,
+  written: Renewal[],
+  summary: RenewalSummary,
+  keep: RenewalOutboxEntry[] = [],
+): Promise<void> {
   const today = jstDateOf(deps.clock.now());
   const events = written.flatMap(({ contract, renewed }) => renewed.map((term) => outcomes.contractRenewed(contract, term, today)));
-  const keepOnly = (entries: RenewalOutboxEntry[]) => (entries.length > 0 ? deps.store.putRenewalOutbox({ ...outbox, entries }) : deps.store.deleteRenewalOutbox(outbox));
+  const keepOnly = (entries: RenewalOutboxEntry[]) =>
+    entries.length > 0 ? deps.store.putRenewalOutbox({ ...outbox, entries }) : deps.store.deleteRenewalOutbox(outbox);
   try {
     if (events.length > 0) await deps.publisher.publish(events);
     await keepOnly(keep);

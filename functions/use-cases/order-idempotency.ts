@@ -118,7 +118,10 @@ async function deliverStoredOutcome(deps: OrderDeps, stored: OrderRecord): Promi
   const now = Date.now();
   if (stored.published || stored.leaseUntil > now) return result;
   if (await deps.store.requeueOutcome(stored, stored.leaseUntil, now + STREAM_PUBLISH_LEASE_MS)) {
-    deps.logger.warn('stored outcome handed to the stream again by a redelivery: it was not published in time', { orderId: stored.orderId, outcome: stored.outcome.detailType });
+    deps.logger.warn('stored outcome handed to the stream again by a redelivery: it was not published in time', {
+      orderId: stored.orderId,
+      outcome: stored.outcome.detailType,
+    });
   }
   return result;
 }
@@ -128,7 +131,9 @@ async function deliverStoredOutcome(deps: OrderDeps, stored: OrderRecord): Promi
  * object keys in a fixed order (a resend may serialize them differently).
  */
 export function fingerprintOf(detailType: string, detail: unknown): string {
-  return createHash('sha256').update(canonicalJson([detailType, detail])).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson([detailType, detail]))
+    .digest('base64url');
 }
 
 function canonicalJson(value: unknown): string {

@@ -33,11 +33,14 @@ export async function publishStoredOutcomes(deps: Pick<PublishingDeps, 'publishe
   const done = unmarked === -1 ? accepted.length : unmarked;
   if (done === outcomes.length) return { published: done, retryFrom: null, error: null };
   const markError = unmarked === -1 ? null : describeError((marks[unmarked] as PromiseRejectedResult).reason);
-  return { published: done, retryFrom: (outcomes[done] as StoredOutcome).position, error: markError ?? error };
+  return { published: done, retryFrom: outcomes[done].position, error: markError ?? error };
 }
 
 /** The outcomes EventBridge accepted, in order up to the first it refused. */
-async function publishInOrder(deps: Pick<PublishingDeps, 'publisher'>, outcomes: StoredOutcome[]): Promise<{ accepted: StoredOutcome[]; error: string | null }> {
+async function publishInOrder(
+  deps: Pick<PublishingDeps, 'publisher'>,
+  outcomes: StoredOutcome[],
+): Promise<{ accepted: StoredOutcome[]; error: string | null }> {
   try {
     await deps.publisher.publish(outcomes.map((stored) => stored.outcome));
     return { accepted: outcomes, error: null };

@@ -3,16 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  ApplicationLogLevel,
-  Architecture,
-  FilterCriteria,
-  LoggingFormat,
-  Runtime,
-  StartingPosition,
-  SystemLogLevel,
-  type Code,
-} from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, FilterCriteria, LoggingFormat, Runtime, StartingPosition, SystemLogLevel, type Code } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -179,9 +170,7 @@ export class ContractsFunction extends Construct {
     const { reads, writes } = TABLE_ACCESS[access];
     this.fn.addEnvironment('TABLE_NAME', contracts.table.tableName);
     if (reads) {
-      this.fn.addToRolePolicy(
-        new PolicyStatement({ actions: TABLE_READ_ACTIONS, resources: [contracts.table.tableArn, ...contracts.indexArns] }),
-      );
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: TABLE_READ_ACTIONS, resources: [contracts.table.tableArn, ...contracts.indexArns] }));
     }
     if (writes.length > 0) {
       this.fn.addToRolePolicy(new PolicyStatement({ actions: writes, resources: [contracts.table.tableArn] }));

@@ -18,7 +18,8 @@ export class ContractsDashboard extends Construct {
     super(scope, id);
     const namespace = FUNCTION_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE ?? 'OmakaseContracts';
     const service = FUNCTION_ENVIRONMENT.POWERTOOLS_SERVICE_NAME ?? 'omakase-contracts';
-    const sum = (metricName: string, label: string) => new Metric({ namespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: PERIOD, label });
+    const sum = (metricName: string, label: string) =>
+      new Metric({ namespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: PERIOD, label });
     // A refusal is counted once per reason code: one line per code that occurred.
     const byReason = (metricName: string, label: string) =>
       new MathExpression({
@@ -31,17 +32,34 @@ export class ContractsDashboard extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: 'omakase-contracts',
       widgets: [
-        [new TextWidget({ markdown: '# omakase-contracts\nOrders, refusals by reason, termination fees (yen), renewals, outcomes published and dead letters, per hour.', width: 24, height: 2 })],
         [
-          graph('Orders accepted', [sum(METRIC.applicationsAccepted, 'applications'), sum(METRIC.servicesChanged, 'services changes'), sum(METRIC.cancellations, 'cancellations')]),
+          new TextWidget({
+            markdown: '# omakase-contracts\nOrders, refusals by reason, termination fees (yen), renewals, outcomes published and dead letters, per hour.',
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [
+          graph('Orders accepted', [
+            sum(METRIC.applicationsAccepted, 'applications'),
+            sum(METRIC.servicesChanged, 'services changes'),
+            sum(METRIC.cancellations, 'cancellations'),
+          ]),
           graph('Applications rejected, by reason', [byReason(METRIC.applicationsRejected, 'applications rejected')]),
         ],
         [
-          graph('Changes and cancellations rejected, by reason', [byReason(METRIC.servicesChangesRejected, 'services changes'), byReason(METRIC.cancellationsRejected, 'cancellations')]),
+          graph('Changes and cancellations rejected, by reason', [
+            byReason(METRIC.servicesChangesRejected, 'services changes'),
+            byReason(METRIC.cancellationsRejected, 'cancellations'),
+          ]),
           graph('Termination fees (yen, 税抜)', [sum(METRIC.terminationFeesYen, 'termination fees')]),
         ],
         [
-          graph('Renewals', [sum(METRIC.contractsRenewed, 'contracts renewed'), sum(METRIC.termsRenewed, 'terms renewed'), sum(METRIC.renewalFailures, 'failed')]),
+          graph('Renewals', [
+            sum(METRIC.contractsRenewed, 'contracts renewed'),
+            sum(METRIC.termsRenewed, 'terms renewed'),
+            sum(METRIC.renewalFailures, 'failed'),
+          ]),
           graph('Outcomes published and dead letters', [sum(METRIC.outcomesPublished, 'outcomes published'), sum(METRIC.deadLetters, 'dead letters')]),
         ],
       ],

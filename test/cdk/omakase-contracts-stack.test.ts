@@ -49,7 +49,7 @@ const logicalId = (handler: HandlerName) => {
 const ofType = (type: string) => Object.entries(synth().resources).filter(([, r]) => r.Type === type);
 const refersTo = (value: unknown, id: string) => JSON.stringify(value).includes(`"${id}"`);
 /** The logical id of the queue a `<name>QueueUrl` output points at. */
-const queueOfOutput = (name: string): string => synth().template.findOutputs(`${name}QueueUrl`)[`${name}QueueUrl`]!.Value.Ref;
+const queueOfOutput = (name: string): string => synth().template.findOutputs(`${name}QueueUrl`)[`${name}QueueUrl`].Value.Ref;
 
 interface Statement {
   Effect: string;
@@ -62,7 +62,7 @@ interface Statement {
 function statementsOf(handler: HandlerName): Statement[] {
   const { stack } = synth();
   const roleId = stack.getLogicalId(stack.functions[handler].fn.role!.node.defaultChild as CfnElement);
-  const role = synth().resources[roleId]!;
+  const role = synth().resources[roleId];
   expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
   return ofType('AWS::IAM::Policy')
     .filter(([, p]) => p.Properties.Roles.some((r: unknown) => refersTo(r, roleId)))
@@ -97,8 +97,16 @@ describe('DynamoDB table', () => {
     const withContract = { ProjectionType: 'INCLUDE', NonKeyAttributes: ['contract'] };
     synth().template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes: [
-        Match.objectLike({ IndexName: 'GSI1', KeySchema: [Match.objectLike({ AttributeName: 'GSI1PK' }), Match.objectLike({ AttributeName: 'GSI1SK' })], Projection: withContract }),
-        Match.objectLike({ IndexName: 'GSI2', KeySchema: [Match.objectLike({ AttributeName: 'GSI2PK' }), Match.objectLike({ AttributeName: 'GSI2SK' })], Projection: withContract }),
+        Match.objectLike({
+          IndexName: 'GSI1',
+          KeySchema: [Match.objectLike({ AttributeName: 'GSI1PK' }), Match.objectLike({ AttributeName: 'GSI1SK' })],
+          Projection: withContract,
+        }),
+        Match.objectLike({
+          IndexName: 'GSI2',
+          KeySchema: [Match.objectLike({ AttributeName: 'GSI2PK' }), Match.objectLike({ AttributeName: 'GSI2SK' })],
+          Projection: withContract,
+        }),
         Match.objectLike({ IndexName: 'GSI3', Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ],
     });
@@ -114,9 +122,7 @@ describe('DynamoDB table', () => {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
-        Replicas: [
-          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }),
-        ],
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
       }),
     });
   });
@@ -130,11 +136,11 @@ describe('event bus and rules', () => {
   it('has one rule per route, with the routing module pattern, on the custom bus, to that route function', () => {
     const rules = ofType('AWS::Events::Rule');
     expect(rules).toHaveLength(ROUTES.length);
-    const busId = ofType('AWS::Events::EventBus')[0]![0];
+    const busId = ofType('AWS::Events::EventBus')[0][0];
     for (const route of ROUTES) {
       const matching = rules.filter(([, r]) => JSON.stringify(r.Properties.EventPattern) === JSON.stringify(route.eventPattern));
       expect(matching).toHaveLength(1);
-      const [, rule] = matching[0]!;
+      const [, rule] = matching[0];
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
       expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalId(route.handler), 'Arn'] } })]);
     }
@@ -154,7 +160,7 @@ describe('event bus and rules', () => {
 describe('functions', () => {
   it('run the current Node.js runtime on arm64 with the shared settings and Powertools environment', () => {
     for (const handler of HANDLERS) {
-      const fn = synth().resources[logicalId(handler)]!;
+      const fn = synth().resources[logicalId(handler)];
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.Properties.Environment.Variables).toMatchObject({
         TABLE_NAME: expect.anything(),
@@ -168,9 +174,9 @@ describe('functions', () => {
     }
   });
 
-  it('limit each AWS call attempt so that the SDK\'s 3 attempts and their backoff end before the function times out', () => {
+  it("limit each AWS call attempt so that the SDK's 3 attempts and their backoff end before the function times out", () => {
     for (const handler of HANDLERS) {
-      const fn = synth().resources[logicalId(handler)]!;
+      const fn = synth().resources[logicalId(handler)];
       const attemptMs = Number(fn.Properties.Environment.Variables.AWS_ATTEMPT_TIMEOUT_MS);
       expect(attemptMs).toBeGreaterThanOrEqual(1_000);
       // The standard mode's backoff before attempts 2 and 3 is at most 20 s each, jittered from 100 ms: a second is ample for two.
@@ -181,17 +187,17 @@ describe('functions', () => {
   it('chart the business metrics on one dashboard, in the namespace and service the functions emit them under', () => {
     const dashboards = ofType('AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
-    const body = JSON.stringify(dashboards[0]![1].Properties.DashboardBody);
+    const body = JSON.stringify(dashboards[0][1].Properties.DashboardBody);
     for (const name of Object.values(METRIC)) expect(body).toContain(name);
     expect(body).toContain('OmakaseContracts');
     expect(body).toContain(`{OmakaseContracts,service,${REASON_DIMENSION}}`);
   });
 
   it('only the renewal and the outcome publisher publish to the custom bus: the inbound functions and the lookups cannot', () => {
-    const busId = ofType('AWS::Events::EventBus')[0]![0];
+    const busId = ofType('AWS::Events::EventBus')[0][0];
     const publishers: HandlerName[] = ['monthly-renewal', 'outcome-publisher'];
     for (const handler of HANDLERS) {
-      const variables = synth().resources[logicalId(handler)]!.Properties.Environment.Variables;
+      const variables = synth().resources[logicalId(handler)].Properties.Environment.Variables;
       if (publishers.includes(handler)) {
         expect(variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
         expect(actionsOf(handler)).toContain('events:PutEvents');
@@ -204,14 +210,14 @@ describe('functions', () => {
 
   it('write logs to their own log group with a retention', () => {
     for (const handler of HANDLERS) {
-      const groupId = synth().resources[logicalId(handler)]!.Properties.LoggingConfig.LogGroup.Ref;
-      expect(synth().resources[groupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
+      const groupId = synth().resources[logicalId(handler)].Properties.LoggingConfig.LogGroup.Ref;
+      expect(synth().resources[groupId].Properties.RetentionInDays).toBeGreaterThan(0);
     }
   });
 
   it('ship one minified bundle with source map each, the AWS SDK inside it', () => {
     for (const handler of HANDLERS) {
-      const key: string = synth().resources[logicalId(handler)]!.Properties.Code.S3Key;
+      const key: string = synth().resources[logicalId(handler)].Properties.Code.S3Key;
       const dir = path.join(synth().assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
       expect(fs.readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
       const bundle = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
@@ -235,7 +241,7 @@ describe('functions', () => {
     for (const handler of asynchronous) {
       const found = configs.filter(([, c]) => refersTo(c.Properties.FunctionName, logicalId(handler)));
       expect(found).toHaveLength(1);
-      const [, config] = found[0]!;
+      const [, config] = found[0];
       expect(config.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(queueIds.has(config.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0])).toBe(true);
     }
@@ -245,9 +251,9 @@ describe('functions', () => {
     const rules = ofType('AWS::Events::Rule');
     const configs = ofType('AWS::Lambda::EventInvokeConfig');
     for (const route of ROUTES) {
-      const variables = synth().resources[logicalId(route.handler)]!.Properties.Environment.Variables;
+      const variables = synth().resources[logicalId(route.handler)].Properties.Environment.Variables;
       const queueId: string = variables.DEAD_LETTER_QUEUE_URL.Ref;
-      expect(synth().resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+      expect(synth().resources[queueId].Type).toBe('AWS::SQS::Queue');
       expect(actionsOf(route.handler)).toContain('sqs:SendMessage');
       const [, rule] = rules.find(([, r]) => r.Properties.EventPattern['detail-type'].includes(route.detailType))!;
       expect(rule.Properties.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
@@ -275,8 +281,8 @@ describe('least privilege', () => {
   });
 
   it('the outcome publisher marks order items (UpdateItem only), reads the stream, publishes, sends to its queue: nothing else', () => {
-    const tableId = ofType('AWS::DynamoDB::GlobalTable')[0]![0];
-    const busId = ofType('AWS::Events::EventBus')[0]![0];
+    const tableId = ofType('AWS::DynamoDB::GlobalTable')[0][0];
+    const busId = ofType('AWS::Events::EventBus')[0][0];
     const { stack } = synth();
     const logsId = stack.getLogicalId(stack.functions['outcome-publisher'].fn.logGroup.node.defaultChild as CfnElement);
     const on = (id: string, attribute = 'Arn') => JSON.stringify({ 'Fn::GetAtt': [id, attribute] });
@@ -308,13 +314,13 @@ describe('outcome publisher (table stream)', () => {
   const mapping = () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(1);
-    return mappings[0]![1].Properties;
+    return mappings[0][1].Properties;
   };
 
   it("reads the table's stream from its oldest record, 100 records a batch", () => {
     expect(mapping()).toMatchObject({
       FunctionName: { Ref: logicalId('outcome-publisher') },
-      EventSourceArn: { 'Fn::GetAtt': [ofType('AWS::DynamoDB::GlobalTable')[0]![0], 'StreamArn'] },
+      EventSourceArn: { 'Fn::GetAtt': [ofType('AWS::DynamoDB::GlobalTable')[0][0], 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
     });
@@ -337,7 +343,7 @@ describe('outcome publisher (table stream)', () => {
 
   it('sends a batch it gives up on to the OutcomeDeadLetters queue, its own', () => {
     const queueId = queueOfOutput('OutcomeDeadLetters');
-    expect(synth().resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+    expect(synth().resources[queueId].Type).toBe('AWS::SQS::Queue');
     expect(mapping().DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
     expect(new Set([queueOfOutput('InboundDeadLetters'), queueOfOutput('RenewalDeadLetters'), queueId]).size).toBe(3);
   });
@@ -365,10 +371,10 @@ describe('monthly renewal schedule', () => {
   });
 
   it('retries explicitly and has an SQS dead-letter queue', () => {
-    const [, schedule] = ofType('AWS::Scheduler::Schedule')[0]!;
+    const [, schedule] = ofType('AWS::Scheduler::Schedule')[0];
     expect(schedule.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
     const queueId = schedule.Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
-    expect(synth().resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+    expect(synth().resources[queueId].Type).toBe('AWS::SQS::Queue');
   });
 });
 
@@ -379,7 +385,7 @@ describe('lookup API', () => {
     const pathOf = (ref: unknown): string => {
       const id = (ref as { Ref?: string }).Ref;
       if (!id) return ''; // the API's root resource
-      const resource = resources[id]!;
+      const resource = resources[id];
       return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
     };
     return ofType('AWS::ApiGateway::Method').map(([, method]) => ({
@@ -389,7 +395,11 @@ describe('lookup API', () => {
   }
 
   it('serves exactly the routes of interface §3', () => {
-    expect(methods().map((m) => m.route).sort()).toEqual(
+    expect(
+      methods()
+        .map((m) => m.route)
+        .sort(),
+    ).toEqual(
       [
         'GET /contracts/{contractId}',
         'GET /customers/{customerId}/contracts',
@@ -427,9 +437,7 @@ describe('dead-letter queues and alarms', () => {
       const statements = policies
         .filter(([, p]) => p.Properties.Queues.some((q: unknown) => refersTo(q, id)))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-      expect(statements).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
   });
 
@@ -450,7 +458,7 @@ describe('dead-letter queues and alarms', () => {
   it('every alarm notifies the one SSL-only alarm topic, raised and cleared; the alarmEmail context subscribes to it', () => {
     const topics = ofType('AWS::SNS::Topic');
     expect(topics).toHaveLength(1);
-    const topicId = topics[0]![0];
+    const topicId = topics[0][0];
     const alarms = ofType('AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThan(10);
     for (const [, alarm] of alarms) {
@@ -462,13 +470,13 @@ describe('dead-letter queues and alarms', () => {
     ]);
     const statements = ofType('AWS::SNS::TopicPolicy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-    expect(synth().template.findOutputs('AlarmTopicArn').AlarmTopicArn!.Value).toEqual({ Ref: topicId });
+    expect(synth().template.findOutputs('AlarmTopicArn').AlarmTopicArn.Value).toEqual({ Ref: topicId });
   });
 
   it("alarm when the outcome publisher is more than 5 minutes behind the table's stream", () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'IteratorAge');
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]![1].Properties).toMatchObject({
+    expect(alarms[0][1].Properties).toMatchObject({
       Namespace: 'AWS/Lambda',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId('outcome-publisher') } }],
       Statistic: 'Maximum',

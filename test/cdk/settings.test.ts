@@ -15,15 +15,23 @@ describe('readDeploymentSettings (CDK context)', () => {
 
   it('takes -c strings as the CLI passes them', () => {
     const settings = readDeploymentSettings(
-      contextOf({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: 'true', alarmEmail: 'ops@example.co.jp' }),
+      contextOf({
+        busName: 'omakase-staging',
+        tariffOverrides: '{"prices":{"cloudProxy":450}}',
+        terminationFeeTaxable: 'true',
+        alarmEmail: 'ops@example.co.jp',
+      }),
     );
-    expect(settings).toEqual({ busName: 'omakase-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', terminationFeeTaxable: true, alarmEmail: 'ops@example.co.jp' });
+    expect(settings).toEqual({
+      busName: 'omakase-staging',
+      tariffOverrides: '{"prices":{"cloudProxy":450}}',
+      terminationFeeTaxable: true,
+      alarmEmail: 'ops@example.co.jp',
+    });
   });
 
   it('takes cdk.json values with their JSON types and hands the functions JSON text', () => {
-    const settings = readDeploymentSettings(
-      contextOf({ tariffOverrides: { revisions: { '2024-04-01': { elgana: 330 } } }, terminationFeeTaxable: false }),
-    );
+    const settings = readDeploymentSettings(contextOf({ tariffOverrides: { revisions: { '2024-04-01': { elgana: 330 } } }, terminationFeeTaxable: false }));
     expect(JSON.parse(settings.tariffOverrides)).toEqual({ revisions: { '2024-04-01': { elgana: 330 } } });
     expect(settings.terminationFeeTaxable).toBe(false);
   });
@@ -44,8 +52,6 @@ describe('readDeploymentSettings (CDK context)', () => {
   });
 
   it('lists every bad key at once', () => {
-    expect(() => readDeploymentSettings(contextOf({ busName: 'default', terminationFeeTaxable: 'no' }))).toThrow(
-      /busName: .*; terminationFeeTaxable: /,
-    );
+    expect(() => readDeploymentSettings(contextOf({ busName: 'default', terminationFeeTaxable: 'no' }))).toThrow(/busName: .*; terminationFeeTaxable: /);
   });
 });

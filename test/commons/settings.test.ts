@@ -28,7 +28,13 @@ describe('loadSettings', () => {
       RENEWAL_SHARDS: '32',
       AWS_ATTEMPT_TIMEOUT_MS: '2500',
     });
-    expect(settings).toMatchObject({ tableName: 'contracts-prod', terminationFeeTaxable: true, renewalShards: 32, dynamoDbEndpoint: 'http://127.0.0.1:8000', attemptTimeoutMs: 2500 });
+    expect(settings).toMatchObject({
+      tableName: 'contracts-prod',
+      terminationFeeTaxable: true,
+      renewalShards: 32,
+      dynamoDbEndpoint: 'http://127.0.0.1:8000',
+      attemptTimeoutMs: 2500,
+    });
     const withGateway = priceOf(revisionInForceOn(catalogOf(settings), '2024-04-01'), 'basicFee.withGateway');
     expect(withGateway).toMatchObject({ amount: 2500, placeholder: false });
   });
@@ -36,7 +42,13 @@ describe('loadSettings', () => {
   it('refuses bad values all at once, naming each variable', () => {
     let error: unknown;
     try {
-      loadSettings({ TARIFF_OVERRIDES: '{"prices":{"edrSecurity":1}}', TERMINATION_FEE_TAXABLE: 'yes', RENEWAL_SHARDS: '0', DYNAMODB_ENDPOINT: 'not a url', AWS_ATTEMPT_TIMEOUT_MS: '99' });
+      loadSettings({
+        TARIFF_OVERRIDES: '{"prices":{"edrSecurity":1}}',
+        TERMINATION_FEE_TAXABLE: 'yes',
+        RENEWAL_SHARDS: '0',
+        DYNAMODB_ENDPOINT: 'not a url',
+        AWS_ATTEMPT_TIMEOUT_MS: '99',
+      });
     } catch (e) {
       error = e;
     }

@@ -1,3 +1,4 @@
+import type { LocalDate } from '../../functions/domain/calendar';
 import fc from 'fast-check';
 import { addDays, addMonths, monthOf } from '../../functions/domain/calendar';
 import type { Contract } from '../../functions/domain/contract';
@@ -16,10 +17,10 @@ import { SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { aContract, anApplication } from './fixtures';
 
 const notTaxable = { taxable: false };
-const basicFee = SHIPPED_CATALOG[2]!.prices['basicFee.withGateway']!.amount;
+const basicFee = SHIPPED_CATALOG[2].prices['basicFee.withGateway']!.amount;
 const RUN_AT = '2025-01-01T00:05:00+09:00';
 
-function cancelled(contract: Contract, effectiveDate: string, requestedAt = '2024-01-15T09:00:00+09:00'): Contract {
+function cancelled(contract: Contract, effectiveDate: LocalDate, requestedAt = '2024-01-15T09:00:00+09:00'): Contract {
   return withCancellation(contract, { orderId: 'ORD-CANCEL', requestedAt, effectiveDate }, SHIPPED_CATALOG, notTaxable);
 }
 
@@ -91,7 +92,7 @@ describe('changeServices', () => {
 
 describe('cancelContract', () => {
   const contract = aContract({ startDate: '2024-05-10' });
-  const request = { orderId: 'ORD-2024-000300', requestedAt: '2024-07-15T09:00:00+09:00', effectiveDate: '2024-07-31' };
+  const request = { orderId: 'ORD-2024-000300', requestedAt: '2024-07-15T09:00:00+09:00', effectiveDate: '2024-07-31' as LocalDate };
 
   it('records the cancellation with its fee (11 − 2 = 9 months left in month 3) and appends history', () => {
     const result = withCancellation(contract, request, SHIPPED_CATALOG, notTaxable);
@@ -111,7 +112,7 @@ describe('cancelContract', () => {
   });
 
   it('refuses an effective date before the JST date of the request', () => {
-    const late = { ...request, requestedAt: '2024-07-14T15:00:00Z', effectiveDate: '2024-07-14' }; // requested 2024-07-15 JST
+    const late = { ...request, requestedAt: '2024-07-14T15:00:00Z', effectiveDate: '2024-07-14' as LocalDate }; // requested 2024-07-15 JST
     expect(checkCancellation(contract, late)).toEqual([
       expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'effectiveDate' })] }),
     ]);
@@ -119,19 +120,24 @@ describe('cancelContract', () => {
   });
 
   it('refuses an effective date that is not a calendar date', () => {
-    expect(checkCancellation(contract, { ...request, effectiveDate: '2024-02-30' })[0]!.code).toBe('INVALID_REQUEST');
+    expect(checkCancellation(contract, { ...request, effectiveDate: '2024-02-30' })[0].code).toBe('INVALID_REQUEST');
   });
 
   it('refuses a request dated before the JST date the contract was applied for, naming requestedAt', () => {
     // Applied for on 2024-05-10 JST; the effective date defaults to the request's date, so it is refused too.
-    const early = { ...request, requestedAt: '2024-05-09T14:59:00Z', effectiveDate: '2024-05-09' };
+    const early = { ...request, requestedAt: '2024-05-09T14:59:00Z', effectiveDate: '2024-05-09' as LocalDate };
     expect(checkCancellation(contract, early)).toEqual([
-      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })] }),
+      expect.objectContaining({
+        code: 'INVALID_REQUEST',
+        fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })],
+      }),
     ]);
     // Even before the first tariff revision: refused on requestedAt, not failing on the tariff.
-    const ancient = { ...request, requestedAt: '2010-01-01T09:00:00+09:00', effectiveDate: '2010-01-01' };
-    expect(checkCancellation(contract, ancient)[0]!.fields!.map((f) => f.path)).toEqual(['requestedAt']);
-    expect(withCancellation(contract, { ...early, requestedAt: '2024-05-09T15:00:00Z', effectiveDate: '2024-05-10' }, SHIPPED_CATALOG, notTaxable).cancellation).not.toBeNull();
+    const ancient = { ...request, requestedAt: '2010-01-01T09:00:00+09:00', effectiveDate: '2010-01-01' as LocalDate };
+    expect(checkCancellation(contract, ancient)[0].fields!.map((f) => f.path)).toEqual(['requestedAt']);
+    expect(
+      withCancellation(contract, { ...early, requestedAt: '2024-05-09T15:00:00Z', effectiveDate: '2024-05-10' }, SHIPPED_CATALOG, notTaxable).cancellation,
+    ).not.toBeNull();
   });
 });
 
@@ -147,7 +153,13 @@ describe('renewThrough (interface §4)', () => {
     expect(terms).toEqual([{ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' }]);
     expect(renewed.term).toEqual(terms[0]);
     expect(renewed.version).toBe(2);
-    expect(renewed.history.at(-1)).toEqual({ at: RUN_AT, type: 'ContractRenewed', orderId: null, summary: expect.stringContaining('第2期'), services: contract.services });
+    expect(renewed.history.at(-1)).toEqual({
+      at: RUN_AT,
+      type: 'ContractRenewed',
+      orderId: null,
+      summary: expect.stringContaining('第2期'),
+      services: contract.services,
+    });
   });
 
   it('catches up missed runs in one version, one history entry per term', () => {
@@ -200,7 +212,20 @@ describe('statusOn, contractView, occupiesLineOn', () => {
     const view = contractView(contract, '2024-08-01');
     expect(view).not.toHaveProperty('history');
     expect(view).toMatchObject({ status: 'cancelled', contractId: 'K-0001', term: contract.term, cancellation: contract.cancellation, version: 2 });
-    for (const key of ['contractId', 'orderId', 'lineId', 'customer', 'plan', 'services', 'appliedAt', 'startDate', 'status', 'term', 'cancellation', 'version']) {
+    for (const key of [
+      'contractId',
+      'orderId',
+      'lineId',
+      'customer',
+      'plan',
+      'services',
+      'appliedAt',
+      'startDate',
+      'status',
+      'term',
+      'cancellation',
+      'version',
+    ]) {
       expect(view).toHaveProperty(key);
     }
   });
@@ -214,7 +239,7 @@ describe('statusOn, contractView, occupiesLineOn', () => {
 
 describe('properties', () => {
   const aStart = fc.integer({ min: 0, max: 365 * 4 }).map((n) => addDays('2023-12-01', n));
-  const aMonthAfter = (start: string) => fc.integer({ min: 0, max: 72 }).map((n) => addMonths(monthOf(start), n));
+  const aMonthAfter = (start: LocalDate) => fc.integer({ min: 0, max: 72 }).map((n) => addMonths(monthOf(start), n));
   const aCase = aStart.chain((start) =>
     fc.record({
       start: fc.constant(start),
@@ -223,7 +248,7 @@ describe('properties', () => {
       cancelAfterDays: fc.option(fc.integer({ min: 0, max: 365 * 6 }), { nil: null }),
     }),
   );
-  const contractOf = ({ start, cancelAfterDays }: { start: string; cancelAfterDays: number | null }) => {
+  const contractOf = ({ start, cancelAfterDays }: { start: LocalDate; cancelAfterDays: number | null }) => {
     const contract = aContract({ startDate: start });
     return cancelAfterDays === null ? contract : cancelled(contract, addDays(start, cancelAfterDays), `${start}T09:00:00+09:00`);
   };

@@ -3,7 +3,7 @@ import type { Contract, Customer } from '../../functions/domain/contract';
 import { initialTerm } from '../../functions/domain/term/prime-plus-term';
 
 /**
- * Shared builders for domain tests: a valid value by default (interface.md §1.1/§2
+ * Shared builders for domain tests: a valid value by default (docs/interface.md §1.1/§2
  * examples), every field overridable, so that a test states only what it is about.
  */
 export function aCustomer(overrides: Partial<Customer> = {}): Customer {

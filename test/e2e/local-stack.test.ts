@@ -107,7 +107,7 @@ describe('local stack, driven from outside', () => {
   it('turns an application into a contract, visible on the bus and through every lookup', async () => {
     const detail = application();
     const [eventId] = await put(entry('ContractApplicationSubmitted', detail));
-    const found = await outcomes(detail.orderId, [eventId as string]);
+    const found = await outcomes(detail.orderId, [eventId]);
 
     expect(found.map((record) => [record.event['detail-type'], record.state, record.deliveries])).toEqual([['ContractCreated', 'delivered', []]]);
     const all = await events();
@@ -178,7 +178,11 @@ describe('local stack, driven from outside', () => {
     expect(quote.body).toMatchObject(fee);
 
     const contract = (await get(`/contracts/${contractId}`)).body;
-    expect(contract).toMatchObject({ status: 'cancelled', version: 2, cancellation: { orderId: cancellation.orderId, effectiveDate: '2024-07-31', terminationFee: fee } });
+    expect(contract).toMatchObject({
+      status: 'cancelled',
+      version: 2,
+      cancellation: { orderId: cancellation.orderId, effectiveDate: '2024-07-31', terminationFee: fee },
+    });
     expect(contract.history.map((h: Json) => h.type)).toEqual(['ContractCreated', 'ContractCancelled']);
   });
 
@@ -191,14 +195,18 @@ describe('local stack, driven from outside', () => {
     expect(run.body).toMatchObject({ month: '2025-05', scheduledTime, complete: true, failed: [] });
     expect(run.body.renewed).toBeGreaterThanOrEqual(1);
 
-    const renewedEvents = (await events()).filter((r) => r.event['detail-type'] === 'ContractRenewed' && (r.event.detail.contract as Json).contractId === contractId);
+    const renewedEvents = (await events()).filter(
+      (r) => r.event['detail-type'] === 'ContractRenewed' && (r.event.detail.contract as Json).contractId === contractId,
+    );
     expect(renewedEvents).toHaveLength(1);
     expect(renewedEvents[0]?.event.detail.contract).toMatchObject({ term: { number: 2, start: '2025-05-01', end: '2026-04-30', renewalMonth: '2026-04' } });
     expect((await get(`/contracts/${contractId}`)).body.term).toEqual({ number: 2, start: '2025-05-01', end: '2026-04-30', renewalMonth: '2026-04' });
 
     const again = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime }));
     expect(again.body).toMatchObject({ renewed: 0, complete: true });
-    expect((await events()).filter((r) => r.event['detail-type'] === 'ContractRenewed' && (r.event.detail.contract as Json).contractId === contractId)).toHaveLength(1);
+    expect(
+      (await events()).filter((r) => r.event['detail-type'] === 'ContractRenewed' && (r.event.detail.contract as Json).contractId === contractId),
+    ).toHaveLength(1);
   });
 
   it('answers a renewal request without a scheduledTime with 400 naming the field', async () => {
@@ -209,14 +217,19 @@ describe('local stack, driven from outside', () => {
 
   it('puts an event without a readable orderId in the dead-letter store with its reason', async () => {
     const [eventId] = await put(entry('ContractApplicationSubmitted', { customer: { name: 'no order id' } }));
-    const all = await settled([eventId as string]);
+    const all = await settled([eventId]);
     expect(all.find((record) => record.event.id === eventId)).toMatchObject({
       state: 'dead-lettered',
       deliveries: [{ target: 'contract-application', state: 'dead-lettered', attempts: 1 }],
     });
     const letters = (await get('/_local/dead-letters')).body.deadLetters as Json[];
     expect(letters.filter((letter) => letter.eventId === eventId)).toEqual([
-      expect.objectContaining({ origin: 'handler', target: 'contract-application', reason: expect.stringContaining('orderId'), payload: expect.objectContaining({ id: eventId }) }),
+      expect.objectContaining({
+        origin: 'handler',
+        target: 'contract-application',
+        reason: expect.stringContaining('orderId'),
+        payload: expect.objectContaining({ id: eventId }),
+      }),
     ]);
     expect(all.filter((record) => record.event.source === OUTBOUND_SOURCE && record.seq > (all.find((r) => r.event.id === eventId)?.seq ?? 0))).toEqual([]);
   });

@@ -2,7 +2,8 @@ import { EventBridgePublisher, PublishError } from '../../functions/events/publi
 import type { OutboundEvent } from '../../functions/domain/outbound-events';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 
-const events = (n: number): OutboundEvent[] => Array.from({ length: n }, (_, i) => ({ detailType: 'ContractRenewed', detail: { contract: { contractId: `c-${i}` } } }));
+const events = (n: number): OutboundEvent[] =>
+  Array.from({ length: n }, (_, i) => ({ detailType: 'ContractRenewed', detail: { contract: { contractId: `c-${i}` } } }));
 
 describe('EventBridgePublisher', () => {
   let bus: FakeEventBridge;
@@ -25,7 +26,11 @@ describe('EventBridgePublisher', () => {
     await publisher.publish(events(10));
 
     expect(bus.calls).toEqual([10, 2]);
-    expect(bus.published.map((e) => e.detail.contract.contractId).sort()).toEqual(events(10).map((e) => (e.detail.contract as { contractId: string }).contractId).sort());
+    expect(bus.published.map((e) => e.detail.contract.contractId).sort()).toEqual(
+      events(10)
+        .map((e) => (e.detail.contract as { contractId: string }).contractId)
+        .sort(),
+    );
   });
 
   it('gives up after a bounded number of rounds and names what was not accepted', async () => {

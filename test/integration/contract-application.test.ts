@@ -176,9 +176,14 @@ describe('ContractApplicationSubmitted', () => {
 
     const [event] = t.h.bus.forOrder(detail.orderId);
     expect(event?.detailType).toBe('ContractApplicationRejected');
-    const [reason] = event?.detail.reasons;
+    const [reason] = event?.detail.reasons ?? [];
     expect(reason.code).toBe('INVALID_REQUEST');
-    expect(reason.fields.map((f: { path: string }) => f.path).sort()).toEqual(['appliedAt', 'customer.kind', 'services.edrSecurity.terminals', 'services.firewall']);
+    expect(reason.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+      'appliedAt',
+      'customer.kind',
+      'services.edrSecurity.terminals',
+      'services.firewall',
+    ]);
   });
 
   it('sends an event without a readable orderId to the dead-letter sink and returns', async () => {
@@ -186,7 +191,9 @@ describe('ContractApplicationSubmitted', () => {
     const result = await t.handlers.apply(submitted(detail));
 
     expect(result).toMatchObject({ deadLettered: true, reason: expect.stringContaining('orderId') });
-    expect(t.h.deadLetters.letters).toEqual([expect.objectContaining({ reason: expect.stringContaining('orderId'), payload: expect.objectContaining({ detail }) })]);
+    expect(t.h.deadLetters.letters).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('orderId'), payload: expect.objectContaining({ detail }) }),
+    ]);
     expect(t.h.bus.published).toEqual([]);
   });
 

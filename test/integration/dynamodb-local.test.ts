@@ -33,7 +33,11 @@ describe('startDynamoDbLocal', () => {
   it('says how to install Java when there is none', () => {
     // In a child process with no java on its PATH (the test's own environment is not the one spawn reads).
     const script = `require('./local/dynamodb-local').startDynamoDbLocal().catch((e) => { console.log(e.name + ': ' + e.message); })`;
-    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: resolve(__dirname, '../..'), env: { PATH: '/nonexistent' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: resolve(__dirname, '../..'),
+      env: { PATH: '/nonexistent' },
+      encoding: 'utf8',
+    });
 
     expect(run.stdout).toContain('JavaNotFoundError');
     expect(run.stdout).toContain('apt-get install openjdk-17-jre-headless');

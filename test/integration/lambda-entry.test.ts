@@ -38,7 +38,10 @@ beforeAll(async () => {
       const headers: IncomingHttpHeaders = request.headers;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
       sent.push({ target: String(headers['x-amz-target']), authorization: String(headers.authorization), body });
-      const answer = headers['x-amz-target'] === 'AWSEvents.PutEvents' ? { FailedEntryCount: 0, Entries: body.Entries.map((_: unknown, i: number) => ({ EventId: `e-${i}` })) } : { MessageId: 'm-1', MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex') };
+      const answer =
+        headers['x-amz-target'] === 'AWSEvents.PutEvents'
+          ? { FailedEntryCount: 0, Entries: body.Entries.map((_: unknown, i: number) => ({ EventId: `e-${i}` })) }
+          : { MessageId: 'm-1', MD5OfMessageBody: createHash('md5').update(String(body.MessageBody)).digest('hex') };
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer));
     });
   });

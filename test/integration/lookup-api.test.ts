@@ -34,7 +34,13 @@ beforeAll(async () => {
   lineId = `L-lookup-${Date.now()}`;
   const customer = { customerId, name: '株式会社ルックアップ', kind: 'corporation' };
   contractId = await handlers.created({ customer, lineId, startDate: '2024-05-10' });
-  await handlers.change(handlers.changeEvent({ contractId, requestedAt: '2024-06-10T09:00:00+09:00', services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } } }));
+  await handlers.change(
+    handlers.changeEvent({
+      contractId,
+      requestedAt: '2024-06-10T09:00:00+09:00',
+      services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } },
+    }),
+  );
   otherContractId = await handlers.created({ customer, plan: { code: 'none' }, services: { edrSecurity: { terminals: 1 } } });
   // One counter per client: the SDK refuses a second middleware of the same name.
   counter = new RequestCounter(table.client);
@@ -69,11 +75,14 @@ describe('lookup API', () => {
     expect(body.contracts.map((c: { contractId: string }) => c.contractId).sort()).toEqual([contractId, otherContractId].sort());
     for (const listed of body.contracts) expect(listed).toEqual(await byIdWithoutHistory(listed.contractId));
     // The index carries the contract as last written, not as created.
-    expect(body.contracts.find((c: { contractId: string }) => c.contractId === contractId)).toMatchObject({ version: 2, services: { edrSecurity: { terminals: 12 } } });
+    expect(body.contracts.find((c: { contractId: string }) => c.contractId === contractId)).toMatchObject({
+      version: 2,
+      services: { edrSecurity: { terminals: 12 } },
+    });
     expect(body.contracts[0].history).toBeUndefined();
   });
 
-  it("answers an unknown customer with an empty list", async () => {
+  it('answers an unknown customer with an empty list', async () => {
     expect(await call('/customers/nobody/contracts')).toMatchObject({ status: 200, body: { contracts: [] } });
   });
 
@@ -124,7 +133,10 @@ describe('lookup API', () => {
     const today = await call(`/contracts/${contractId}/termination-quote`);
 
     expect(inRenewalMonth).toMatchObject({ status: 200, body: { amount: 0, remainingMonths: 0, clause: '別紙7 ※11' } });
-    expect(today).toMatchObject({ status: 200, body: { effectiveDate: '2024-07-15', amount: 27000, basicFee: 3000, remainingMonths: 9, revision: '2024-04-01' } });
+    expect(today).toMatchObject({
+      status: 200,
+      body: { effectiveDate: '2024-07-15', amount: 27000, basicFee: 3000, remainingMonths: 9, revision: '2024-04-01' },
+    });
   });
 
   it('answers the charges of a billing month, with the change counting for the whole month it was made in (C2)', async () => {
@@ -145,7 +157,10 @@ describe('lookup API', () => {
     expect(await call('/tariff', { date: '2024-03-31' })).toMatchObject({ status: 200, body: { id: '2023-12-01' } });
     expect(await call('/tariff', { date: '2024-04-01' })).toMatchObject({ status: 200, body: { id: '2024-04-01' } });
     expect(await call('/tariff')).toMatchObject({ status: 200, body: { id: '2024-04-01' } });
-    expect(await call('/tariff', { date: '2001-01-01' })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'date' })] } } });
+    expect(await call('/tariff', { date: '2001-01-01' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'date' })] } },
+    });
   });
 
   it('answers 404 CONTRACT_NOT_FOUND for an unknown contract on every contract route', async () => {

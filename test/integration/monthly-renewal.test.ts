@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Contract } from '../../functions/domain/contract';
+import type { Contract, Term } from '../../functions/domain/contract';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import type { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
 import { RenewalIncompleteError, WRITES_SETTLE_MS, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
@@ -192,11 +192,17 @@ describe('monthly renewal stopped midway', () => {
     /** What a run killed just after sending the write leaves: the outbox names the renewal, the contract is not renewed yet. */
     async function killedRunOutbox(writtenAt: number) {
       const [contractId] = await seed(1);
-      const contract = await store.getContract(contractId as string);
-      const shard = store.shardOf(contractId as string);
-      const renewed = [{ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' }];
-      await store.putRenewalOutbox({ shard, id: 'killed-run', month: '2025-01', entries: [{ contractId: contractId as string, fromVersion: contract?.version ?? 0, renewed }], writtenAt });
-      return { contractId: contractId as string, shard };
+      const contract = await store.getContract(contractId);
+      const shard = store.shardOf(contractId);
+      const renewed: Term[] = [{ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' }];
+      await store.putRenewalOutbox({
+        shard,
+        id: 'killed-run',
+        month: '2025-01',
+        entries: [{ contractId: contractId, fromVersion: contract?.version ?? 0, renewed }],
+        writtenAt,
+      });
+      return { contractId: contractId, shard };
     }
 
     it('keeps it for the run after while the write may still land (younger than WRITES_SETTLE_MS)', async () => {

@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
 import { ORDER_SLOT, type NewOrder } from '../../functions/store/contract-store';
-import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { type DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 import { testDeps } from '../support/handler-deps';
 import { RecordingLogger } from '../support/observability';
@@ -27,7 +27,9 @@ const errors = () => logger.lines.filter((line) => line.level === 'ERROR').map((
 
 function setup() {
   const bus = new FakeEventBridge();
-  const handler = createOutcomePublisherHandler(testDeps({ dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, clock: fixedClock('2024-06-01T10:00:00+09:00'), logger }));
+  const handler = createOutcomePublisherHandler(
+    testDeps({ dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, clock: fixedClock('2024-06-01T10:00:00+09:00'), logger }),
+  );
   return { bus, handler };
 }
 
@@ -44,7 +46,16 @@ async function storedOrder(): Promise<{ orderId: string; record: DynamoDBRecord 
     at: '2024-06-01T10:00:00+09:00',
   };
   expect(await store.recordOrder(order)).toEqual({ status: 'written' });
-  const item = { PK: `ORDER#${orderId}`, SK: ORDER_SLOT, orderId, fingerprint: order.fingerprint, outcome: order.outcome, leaseUntil: order.leaseUntil, at: order.at, published: false };
+  const item = {
+    PK: `ORDER#${orderId}`,
+    SK: ORDER_SLOT,
+    orderId,
+    fingerprint: order.fingerprint,
+    outcome: order.outcome,
+    leaseUntil: order.leaseUntil,
+    at: order.at,
+    published: false,
+  };
   return { orderId, record: streamRecord('INSERT', item) };
 }
 
@@ -87,8 +98,8 @@ describe('outcome publisher (fed by the table stream)', () => {
 
     // Every record from the first refused one on: Lambda retries from the lowest.
     expect(first).toEqual({ batchItemFailures: orders.slice(2).map((o) => ({ itemIdentifier: o.record.dynamodb?.SequenceNumber })) });
-    expect(await store.getOrder({ orderId: orders[1]!.orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
-    expect(await store.getOrder({ orderId: orders[2]!.orderId, slot: ORDER_SLOT })).toMatchObject({ published: false });
+    expect(await store.getOrder({ orderId: orders[1].orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
+    expect(await store.getOrder({ orderId: orders[2].orderId, slot: ORDER_SLOT })).toMatchObject({ published: false });
     expect(errors().map((e) => e.message)).toEqual(['outcomes not all published; the stream retries from the first one left']);
 
     // Lambda retries from the reported record on.
@@ -98,7 +109,7 @@ describe('outcome publisher (fed by the table stream)', () => {
       expect(bus.forOrder(orderId).length).toBeGreaterThanOrEqual(1);
       expect(await store.getOrder({ orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
     }
-    expect(bus.forOrder(orders[0]!.orderId)).toHaveLength(1);
+    expect(bus.forOrder(orders[0].orderId)).toHaveLength(1);
   });
 
   it('passes over records that are not unpublished outcomes (the filter the mapping applies)', async () => {
@@ -130,7 +141,10 @@ describe('outcome publisher (fed by the table stream)', () => {
     expect(await handler(event([broken, good.record]))).toEqual({ batchItemFailures: [] });
     expect(bus.published.map((e) => e.detail.orderId)).toEqual([good.orderId]);
     expect(errors()).toEqual([
-      { message: 'order item in the stream cannot be published', fields: { keys: broken.dynamodb?.Keys, problem: expect.stringContaining('outcome.detailType') } },
+      {
+        message: 'order item in the stream cannot be published',
+        fields: { keys: broken.dynamodb?.Keys, problem: expect.stringContaining('outcome.detailType') },
+      },
     ]);
   });
 });

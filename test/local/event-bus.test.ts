@@ -15,10 +15,10 @@ function busWith(behaviour: Behaviour, options: { retry?: RetryPolicy; timeoutMs
     functions.set(route.handler, {
       name: route.handler,
       timeoutMs: options.timeoutMs ?? 1000,
-      handler: (async (event: BusEvent, context: Context) => {
+      handler: async (event: BusEvent, context: Context) => {
         calls.push({ target: route.handler, event, context });
         return behaviour(event, context, bus);
-      }) as LocalFunction['handler'],
+      },
     });
   }
   const bus = new LocalEventBus({ busName: BUS, functions, retry: options.retry ?? FAST });

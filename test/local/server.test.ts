@@ -60,7 +60,8 @@ function makeReady(): void {
     }),
     renewal: fn('monthly-renewal', async (event: { scheduledTime?: string }) => {
       renewalEvents.push(event);
-      if (event.scheduledTime === 'bad') throw new InvalidRequestError('the renewal payload is not valid', [{ path: 'scheduledTime', message: 'Invalid ISO datetime' }]);
+      if (event.scheduledTime === 'bad')
+        throw new InvalidRequestError('the renewal payload is not valid', [{ path: 'scheduledTime', message: 'Invalid ISO datetime' }]);
       if (event.scheduledTime === '2024-05-01T00:05:00+09:00') throw new RenewalIncompleteError(incomplete);
       return { renewed: 3, skipped: 1, failed: 0 };
     }),
@@ -260,7 +261,10 @@ describe('local server', () => {
   });
 
   it('answers an incomplete run as a 500 that still shows its summary', async () => {
-    const response = await fetch(`${server.url}/_local/schedules/monthly-renewal`, { method: 'POST', body: JSON.stringify({ scheduledTime: incomplete.scheduledTime }) });
+    const response = await fetch(`${server.url}/_local/schedules/monthly-renewal`, {
+      method: 'POST',
+      body: JSON.stringify({ scheduledTime: incomplete.scheduledTime }),
+    });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ error: { code: 'RENEWAL_FAILED', message: expect.stringContaining('ran out of time') }, summary: incomplete });
   });

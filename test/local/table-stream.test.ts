@@ -21,7 +21,10 @@ class FakeStream {
 
   write(shardId: string, key: string): void {
     this.sequence += 1;
-    this.shardOf(shardId).records.push({ eventName: 'INSERT', dynamodb: { Keys: { PK: { S: key } }, SequenceNumber: String(this.sequence).padStart(21, '0') } });
+    this.shardOf(shardId).records.push({
+      eventName: 'INSERT',
+      dynamodb: { Keys: { PK: { S: key } }, SequenceNumber: String(this.sequence).padStart(21, '0') },
+    });
   }
 
   close(shardId: string): void {
@@ -30,7 +33,8 @@ class FakeStream {
 
   answer(command: string, input: unknown): unknown {
     if (this.failing.delete(command)) throw Object.assign(new Error(`${command} failed (injected)`), { name: 'InternalServerError' });
-    if (command === 'DescribeTableCommand') return { Table: { LatestStreamArn: STREAM_ARN, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } } };
+    if (command === 'DescribeTableCommand')
+      return { Table: { LatestStreamArn: STREAM_ARN, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } } };
     if (command === 'DescribeStreamCommand') return { StreamDescription: { StreamArn: STREAM_ARN, Shards: this.shards.map((s) => s.shard) } };
     if (command === 'GetShardIteratorCommand') {
       const { ShardId, ShardIteratorType, SequenceNumber } = input as GetShardIteratorCommandInput;
@@ -57,7 +61,10 @@ class FakeStream {
 
 /** Real SDK clients whose requests the fake answers before they leave the process. */
 function clientsOn(fake: FakeStream) {
-  const answer = (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => ({ output: fake.answer(String(context.commandName), args.input), response: {} });
+  const answer = (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => ({
+    output: fake.answer(String(context.commandName), args.input),
+    response: {},
+  });
   const dynamoDb = new DynamoDBClient({ region: 'ap-northeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const streams = localStreamsClient('http://127.0.0.1:9');
   dynamoDb.middlewareStack.add(answer as never, { step: 'initialize', name: 'fakeStream' });

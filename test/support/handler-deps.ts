@@ -21,7 +21,11 @@ export interface TestClients {
 }
 
 // Never called: a test that publishes passes the fake bus's client.
-const UNUSED_EVENTBRIDGE = new EventBridgeClient({ region: 'ap-northeast-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+const UNUSED_EVENTBRIDGE = new EventBridgeClient({
+  region: 'ap-northeast-1',
+  endpoint: 'http://127.0.0.1:9',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+});
 
 /** The handlers' dependencies as the composition root builds them, on the test's clients. */
 export function testDeps(clients: TestClients): OrderHandlerDeps & PublishingHandlerDeps {

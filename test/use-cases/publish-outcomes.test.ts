@@ -37,7 +37,11 @@ describe('publishStoredOutcomes', () => {
     expect(summary).toEqual({ published: 23, retryFrom: null, error: null });
     expect(bus.calls).toEqual([10, 10, 3]);
     expect(bus.published.map((e) => e.detail.orderId)).toEqual(stored(23).map((s) => s.key.orderId));
-    expect(marked.sort()).toEqual(stored(23).map((s) => s.key.orderId).sort());
+    expect(marked.sort()).toEqual(
+      stored(23)
+        .map((s) => s.key.orderId)
+        .sort(),
+    );
   });
 
   it('stops at the first outcome EventBridge keeps refusing: the ones before are marked, the retry starts there', async () => {

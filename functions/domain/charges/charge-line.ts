@@ -2,7 +2,7 @@ import { CONSUMPTION_TAX_RATE_PERCENT, consumptionTax } from '../tax';
 import type { TariffItem, TariffRevision } from '../tariff/catalog';
 import { priceOf } from '../tariff/versioned-tariff';
 
-/** One line of a bill or a one-off fee (interface.md §3), integer yen, tax-exclusive (Decision T2). */
+/** One line of a bill or a one-off fee (docs/interface.md §3), integer yen, tax-exclusive (Decision T2). */
 export interface ChargeLine {
   item: TariffItem;
   label: string;

@@ -33,7 +33,7 @@ export interface Exemption {
 }
 
 /**
- * The charges of one billing month (rules.md §2, §4): the revision in force on the 1st
+ * The charges of one billing month (docs/terms.md §2, §4): the revision in force on the 1st
  * of the month (P2), the services of the month (C2), Prime Plus inclusions (B1), ※4,
  * 別紙12 invoice fees, and day proration in the start and cancellation months (C1).
  */
@@ -166,11 +166,7 @@ function prorated(full: UntaxedLine, liveDays: number, days: number): UntaxedLin
  * notice (invoice and account-transfer billing) and a collection fee per payment by
  * invoice; one bill a month. Per invoice, so never prorated.
  */
-function invoiceFees(
-  revision: TariffRevision,
-  contract: Contract,
-  month: YearMonth,
-): { lines: UntaxedLine[]; exemptions: Exemption[] } {
+function invoiceFees(revision: TariffRevision, contract: Contract, month: YearMonth): { lines: UntaxedLine[]; exemptions: Exemption[] } {
   const rules = revision.rules.invoiceFees;
   const method = contract.billing.method;
   const items: TariffItem[] = [];

@@ -1,5 +1,5 @@
 /**
- * Decision C1 (rules.md §2): a monthly fee for a part month is amount × live days /
+ * Decision C1 (docs/terms.md §2): a monthly fee for a part month is amount × live days /
  * days in the month, rounded down to the yen. Integer math only: the product of two
  * integers is exact, and the remainder is subtracted before dividing, so no float
  * rounding can move the result by a yen.

@@ -20,7 +20,16 @@ export function terminationFee(catalog: Catalog, contract: Contract, effectiveDa
   const revision = revisionInForceOn(catalog, effectiveDate);
   // ※11 charges a cancellation during the term; before the start date no term has begun.
   if (contract.term === null || effectiveDate < contract.startDate) {
-    return { amount: 0, basicFee: 0, remainingMonths: 0, revision: revision.id, clause: CLAUSE, taxable: settings.taxable, amountIncludingTax: 0, placeholder: false };
+    return {
+      amount: 0,
+      basicFee: 0,
+      remainingMonths: 0,
+      revision: revision.id,
+      clause: CLAUSE,
+      taxable: settings.taxable,
+      amountIncludingTax: 0,
+      placeholder: false,
+    };
   }
   const term = termContaining(initialTerm(contract.startDate), effectiveDate);
   const remainingMonths = MONTHS_PER_TERM - monthOfTerm(term, effectiveDate);

@@ -18,7 +18,7 @@ import type { Catalog, TariffRevision, TariffRules } from '../tariff/catalog';
 import { revisionInForceOn } from '../tariff/versioned-tariff';
 
 /**
- * The contract rules R1–R7 (rules.md §1, §3) as one evaluator: every rule is a small
+ * The contract rules R1–R7 (docs/terms.md §1, §3) as one evaluator: every rule is a small
  * function over the same facts, all of them run, and every broken rule is returned at
  * once. Facts that depend on the date come from the tariff revision in force on the JST
  * date of the request (Decision A1: the time the customer applied, not the processing time).
@@ -59,7 +59,11 @@ function firstRevisionWhere(catalog: Catalog, holds: (rules: TariffRules) => boo
 
 function notYetOffered(f: Facts, product: keyof TariffRules['acceptsApplicationsFor'], label: string): Reason[] {
   return when(!f.revision.rules.acceptsApplicationsFor[product], () =>
-    productNotAvailable(label, f.on, firstRevisionWhere(f.catalog, (rules) => rules.acceptsApplicationsFor[product])),
+    productNotAvailable(
+      label,
+      f.on,
+      firstRevisionWhere(f.catalog, (rules) => rules.acceptsApplicationsFor[product]),
+    ),
   );
 }
 
@@ -134,7 +138,9 @@ function dateFacts(catalog: Catalog, at: string, field: string, fields: FieldIss
  */
 function planIssues(plan: Plan): FieldIssue[] {
   if (plan.code === 'none') {
-    return plan.tier === undefined ? [] : [{ path: 'plan.tier', message: 'パッケージプランなし (none) では tier を指定できません。tier はプライムプラン・プライムPlusプランの区分です' }];
+    return plan.tier === undefined
+      ? []
+      : [{ path: 'plan.tier', message: 'パッケージプランなし (none) では tier を指定できません。tier はプライムプラン・プライムPlusプランの区分です' }];
   }
   return plan.tier === undefined ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランでは tier (10 | 50 | 100) の指定が必須です' }] : [];
 }
@@ -160,9 +166,7 @@ export function checkServicesChange(catalog: Catalog, contract: Contract, change
 
 /** A change needs a contract that is still live on the day it is requested. */
 export function checkLiveOn(contract: Contract, date: LocalDate): Reason[] {
-  return contract.cancellation && statusOn(contract, date) === 'cancelled'
-    ? [contractCancelled(contract.contractId, contract.cancellation.effectiveDate)]
-    : [];
+  return contract.cancellation && statusOn(contract, date) === 'cancelled' ? [contractCancelled(contract.contractId, contract.cancellation.effectiveDate)] : [];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { LocalDate } from '../calendar';
 
 /**
- * The tariff as data (rules.md §2, Decision P1): every price of the seed's three
+ * The tariff as data (docs/terms.md §2, Decision P1): every price of the seed's three
  * columns, one revision per column, sorted by effective date. Code never holds a price.
  */
 export type MonthlyItem =
@@ -63,9 +63,9 @@ export interface TariffRules {
   primePlusIncluded: { edrTerminals: number; cloudProxyUsers: number; elganaIds: number; mailTrainingMailsPerYear: number };
   /** 別紙12: invoice fees apply from this revision on; null where they do not exist yet. */
   invoiceFees: { exemptStartMonthAndNext: boolean; exemptCorporations: boolean; clause: string } | null;
-  /** Products that may be applied for under this revision (rules.md R6). */
+  /** Products that may be applied for under this revision (docs/terms.md R6). */
   acceptsApplicationsFor: { edrSecurity: boolean; primePlus: boolean };
-  /** 第2条 5: applications only from corporations (rules.md R1). */
+  /** 第2条 5: applications only from corporations (docs/terms.md R1). */
   corporateOnly: boolean;
   /** ※13: last JST date on which a new Prime application is accepted; null where Prime is open (R2). */
   primeApplicationsUntil: LocalDate | null;
@@ -92,7 +92,7 @@ const placeholder = (amount: number, unit: string, label: string, clause: string
 });
 const price = (amount: number, unit: string, label: string, clause: string): PriceEntry => ({ amount, unit, label, clause });
 
-// Amounts the seed names but does not state (rules.md §2): non-zero round numbers so that
+// Amounts the seed names but does not state (docs/terms.md §2): non-zero round numbers so that
 // every calculation shows them, always flagged. Operators override them with tariff overrides.
 const unstatedPrices = {
   'basicFee.withGateway': placeholder(3000, 'site/month', '基本料金① (ゲートウェイ装置設置拠点)', '別紙7 ※1'),
@@ -157,6 +157,26 @@ const invoicePrices = {
 const discount24h = (clause: string): PriceEntry => price(3000, 'device/month', '24時間機器故障対応なし割引', clause);
 const primePlusIncluded = { edrTerminals: 5, cloudProxyUsers: 2, elganaIds: 5, mailTrainingMailsPerYear: 10 };
 
+/**
+ * The rules of the 2023-12-01 revision (EDR and Prime Plus offered, corporations only,
+ * Prime closed after 2023-12-28, ※1 from the new list, invoice fees), unchanged by the
+ * price revision of 2024-04-01.
+ */
+const RULES_FROM_2023_12_01: TariffRules = {
+  gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
+  mailTrainingFirstTimeFreeMails: 10,
+  firstInstallationFree: {
+    items: ['visit.basicWork', 'visit.statusDiagnosis', 'visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
+    plans: ['prime', 'prime-plus'],
+    clause: '別紙8 ※1',
+  },
+  primePlusIncluded,
+  invoiceFees: { exemptStartMonthAndNext: true, exemptCorporations: true, clause: '別紙12 3' },
+  acceptsApplicationsFor: { edrSecurity: true, primePlus: true },
+  corporateOnly: true,
+  primeApplicationsUntil: '2023-12-28',
+};
+
 export const SHIPPED_CATALOG: Catalog = [
   {
     id: 'baseline',
@@ -202,20 +222,7 @@ export const SHIPPED_CATALOG: Catalog = [
       ...visitFrom20231201('別紙8'),
       ...invoicePrices,
     },
-    rules: {
-      gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
-      mailTrainingFirstTimeFreeMails: 10,
-      firstInstallationFree: {
-        items: ['visit.basicWork', 'visit.statusDiagnosis', 'visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
-        plans: ['prime', 'prime-plus'],
-        clause: '別紙8 ※1',
-      },
-      primePlusIncluded,
-      invoiceFees: { exemptStartMonthAndNext: true, exemptCorporations: true, clause: '別紙12 3' },
-      acceptsApplicationsFor: { edrSecurity: true, primePlus: true },
-      corporateOnly: true,
-      primeApplicationsUntil: '2023-12-28',
-    },
+    rules: RULES_FROM_2023_12_01,
   },
   {
     id: '2024-04-01',
@@ -232,20 +239,7 @@ export const SHIPPED_CATALOG: Catalog = [
       ...visitFrom20231201('別紙8'),
       ...invoicePrices,
     },
-    rules: {
-      gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
-      mailTrainingFirstTimeFreeMails: 10,
-      firstInstallationFree: {
-        items: ['visit.basicWork', 'visit.statusDiagnosis', 'visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
-        plans: ['prime', 'prime-plus'],
-        clause: '別紙8 ※1',
-      },
-      primePlusIncluded,
-      invoiceFees: { exemptStartMonthAndNext: true, exemptCorporations: true, clause: '別紙12 3' },
-      acceptsApplicationsFor: { edrSecurity: true, primePlus: true },
-      corporateOnly: true,
-      primeApplicationsUntil: '2023-12-28',
-    },
+    rules: RULES_FROM_2023_12_01,
   },
 ];
 

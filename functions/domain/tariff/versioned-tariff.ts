@@ -51,10 +51,10 @@ export function validateCatalog(catalog: Catalog): void {
     seen.add(revision.id);
     if (!isLocalDate(revision.effectiveFrom)) {
       issues.push({ path: `[${i}].effectiveFrom`, message: 'must be a JST date YYYY-MM-DD' });
-    } else if (i > 0 && revision.effectiveFrom <= catalog[i - 1]!.effectiveFrom) {
+    } else if (i > 0 && revision.effectiveFrom <= catalog[i - 1].effectiveFrom) {
       issues.push({
         path: `[${i}].effectiveFrom`,
-        message: `must be later than the previous revision's ${catalog[i - 1]!.effectiveFrom} (sorted strictly by effectiveFrom)`,
+        message: `must be later than the previous revision's ${catalog[i - 1].effectiveFrom} (sorted strictly by effectiveFrom)`,
       });
     }
     for (const [item, entry] of Object.entries(revision.prices)) {

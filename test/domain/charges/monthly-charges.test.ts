@@ -1,3 +1,4 @@
+import type { LocalDate, YearMonth } from '../../../functions/domain/calendar';
 import fc from 'fast-check';
 import { addDays, addMonths, monthOf } from '../../../functions/domain/calendar';
 import { monthlyCharges, servicesForMonth, type MonthlyCharges } from '../../../functions/domain/charges/monthly-charges';
@@ -9,12 +10,21 @@ import { aContract, aCustomer } from '../fixtures';
 
 const catalog = SHIPPED_CATALOG;
 
-function cancellation(effectiveDate: string): Cancellation {
+function cancellation(effectiveDate: LocalDate): Cancellation {
   return {
     orderId: 'ORD-CANCEL',
     requestedAt: `${effectiveDate}T09:00:00+09:00`,
     effectiveDate,
-    terminationFee: { amount: 0, basicFee: 0, remainingMonths: 0, revision: '2024-04-01', clause: '別紙7 ※11', taxable: false, amountIncludingTax: 0, placeholder: false },
+    terminationFee: {
+      amount: 0,
+      basicFee: 0,
+      remainingMonths: 0,
+      revision: '2024-04-01',
+      clause: '別紙7 ※11',
+      taxable: false,
+      amountIncludingTax: 0,
+      placeholder: false,
+    },
   };
 }
 
@@ -31,7 +41,13 @@ const primePlus = (overrides: Partial<Contract> = {}) =>
   aContract({
     plan: { code: 'prime-plus', tier: 10 },
     startDate: '2024-05-10',
-    services: { edrSecurity: { terminals: 8 }, cloudProxy: { users: 2 }, elgana: { ids: 5 }, gatewaySecurity: { tier: 10, failureSupport24h: true }, cloudSandbox: { terminals: 20 } },
+    services: {
+      edrSecurity: { terminals: 8 },
+      cloudProxy: { users: 2 },
+      elgana: { ids: 5 },
+      gatewaySecurity: { tier: 10, failureSupport24h: true },
+      cloudSandbox: { terminals: 20 },
+    },
     ...overrides,
   });
 
@@ -45,7 +61,10 @@ describe('Prime Plus: bundle and quantities above it (※11, Decision B1)', () =
   });
 
   it('charges cloud proxy above 2 users and elgana above 5 IDs at their (placeholder) unit prices, flagged', () => {
-    const contract = primePlus({ plan: { code: 'prime-plus', tier: 50 }, services: { edrSecurity: { terminals: 5 }, cloudProxy: { users: 3 }, elgana: { ids: 7 } } });
+    const contract = primePlus({
+      plan: { code: 'prime-plus', tier: 50 },
+      services: { edrSecurity: { terminals: 5 }, cloudProxy: { users: 3 }, elgana: { ids: 7 } },
+    });
     const charges = monthlyCharges(catalog, contract, '2024-06');
     expect(bill(charges)).toEqual({ 'primePlus.50': [1, 21000, 21000], cloudProxy: [1, 500, 500], elgana: [2, 300, 600] });
     expect(charges.lines.filter((l) => l.placeholder).map((l) => l.item)).toEqual(['cloudProxy', 'elgana']);
@@ -125,7 +144,11 @@ describe('no package plan: basic fee ① or ②, ※4', () => {
     ['cloud sandbox only', { cloudSandbox: { terminals: 2 } }, ['cloudSandbox']],
     ['elgana only', { elgana: { ids: 2 } }, ['elgana']],
     ['counts of 0', { endpointSecurity: { terminals: 0 }, cloudProxy: { users: 0 } }, []],
-    ['gateway and endpoint', { gatewaySecurity: { tier: 10, failureSupport24h: true }, endpointSecurity: { terminals: 1 } }, ['basicFee.withGateway', 'gatewaySecurity.10', 'endpointSecurity']],
+    [
+      'gateway and endpoint',
+      { gatewaySecurity: { tier: 10, failureSupport24h: true }, endpointSecurity: { terminals: 1 } },
+      ['basicFee.withGateway', 'gatewaySecurity.10', 'endpointSecurity'],
+    ],
   ])('%s: basic fee per 別紙7 ※1', (_name, services, items) => {
     const contract = aContract({ plan: { code: 'none' }, startDate: '2024-01-01', services });
     expect(monthlyCharges(catalog, contract, '2024-02').lines.map((l) => l.item)).toEqual(items);
@@ -160,7 +183,7 @@ describe('Prime', () => {
     ['2024-03', '2023-12-01', 23000],
     ['2024-04', '2024-04-01', 26000],
   ])('%s uses revision %s (Prime 100: %i)', (month, revision, price) => {
-    const charges = monthlyCharges(catalog, prime(100), month);
+    const charges = monthlyCharges(catalog, prime(100), month as YearMonth);
     expect(charges.revision).toBe(revision);
     expect(bill(charges)['prime.100']).toEqual([1, price, price]);
   });
@@ -171,21 +194,21 @@ describe('services of the month (Decision C2)', () => {
   const raised = { edrSecurity: { terminals: 12 } };
 
   it('a change made on the last day of the month (23:59 JST) counts for that whole month', () => {
-    const contract = primePlus({ services: raised, history: [{ ...primePlus().history[0]!, services: created }, change('2024-06-30T23:59:00+09:00', raised)] });
+    const contract = primePlus({ services: raised, history: [{ ...primePlus().history[0], services: created }, change('2024-06-30T23:59:00+09:00', raised)] });
     expect(bill(monthlyCharges(catalog, contract, '2024-05')).edrSecurity?.[0]).toBe(3);
     expect(bill(monthlyCharges(catalog, contract, '2024-06')).edrSecurity?.[0]).toBe(7);
     expect(bill(monthlyCharges(catalog, contract, '2024-06')).edrSecurity?.[2]).toBe(7700); // not prorated
   });
 
   it('a change at 00:00 JST on the 1st (15:00Z the day before) counts from the next month', () => {
-    const contract = primePlus({ services: raised, history: [{ ...primePlus().history[0]!, services: created }, change('2024-06-30T15:00:00Z', raised)] });
+    const contract = primePlus({ services: raised, history: [{ ...primePlus().history[0], services: created }, change('2024-06-30T15:00:00Z', raised)] });
     expect(servicesForMonth(contract, '2024-06')).toEqual(created);
     expect(servicesForMonth(contract, '2024-07')).toEqual(raised);
   });
 
   it('the last of several changes in a month wins', () => {
     const contract = primePlus({
-      history: [primePlus().history[0]!, change('2024-06-03T10:00:00+09:00', { edrSecurity: { terminals: 20 } }), change('2024-06-20T10:00:00+09:00', raised)],
+      history: [primePlus().history[0], change('2024-06-03T10:00:00+09:00', { edrSecurity: { terminals: 20 } }), change('2024-06-20T10:00:00+09:00', raised)],
     });
     expect(servicesForMonth(contract, '2024-06')).toEqual(raised);
     expect(servicesForMonth(contract, '2024-05')).toEqual(primePlus().services);
@@ -196,7 +219,7 @@ describe('part months (Decision C1)', () => {
   it('the start month is prorated by live days, the start date counted', () => {
     const charges = monthlyCharges(catalog, primePlus(), '2024-05');
     expect(bill(charges)).toEqual({ 'primePlus.10': [1, 19000, 13483], edrSecurity: [3, 1100, 2341] });
-    expect(charges.lines[0]!.prorated).toEqual({ liveDays: 22, daysInMonth: 31, fullAmount: 19000 });
+    expect(charges.lines[0].prorated).toEqual({ liveDays: 22, daysInMonth: 31, fullAmount: 19000 });
     expect(charges.subtotal).toBe(13483 + 2341);
   });
 
@@ -213,8 +236,8 @@ describe('part months (Decision C1)', () => {
 
   it('a start on 29 Feb is one day of 29', () => {
     const charges = monthlyCharges(catalog, primePlus({ startDate: '2024-02-29' }), '2024-02');
-    expect(charges.lines[0]!.prorated).toEqual({ liveDays: 1, daysInMonth: 29, fullAmount: 19000 });
-    expect(charges.lines[0]!.amount).toBe(655); // 655.17
+    expect(charges.lines[0].prorated).toEqual({ liveDays: 1, daysInMonth: 29, fullAmount: 19000 });
+    expect(charges.lines[0].amount).toBe(655); // 655.17
   });
 
   it('the cancellation month is prorated up to and including the effective date; later months are not chargeable', () => {
@@ -226,15 +249,15 @@ describe('part months (Decision C1)', () => {
   });
 
   it('a cancellation effective on the 1st leaves one day; on the last day a whole month', () => {
-    expect(monthlyCharges(catalog, primePlus({ cancellation: cancellation('2024-03-01'), startDate: '2024-01-31' }), '2024-03').lines[0]!.amount).toBe(612);
+    expect(monthlyCharges(catalog, primePlus({ cancellation: cancellation('2024-03-01'), startDate: '2024-01-31' }), '2024-03').lines[0].amount).toBe(612);
     const whole = monthlyCharges(catalog, primePlus({ cancellation: cancellation('2024-02-29'), startDate: '2024-01-31' }), '2024-02');
-    expect(whole.lines[0]!.amount).toBe(19000);
-    expect(whole.lines[0]!.prorated).toBeUndefined();
+    expect(whole.lines[0].amount).toBe(19000);
+    expect(whole.lines[0].prorated).toBeUndefined();
   });
 
   it('start and cancellation in the same month count the days between, both included', () => {
     const contract = primePlus({ startDate: '2024-02-10', cancellation: cancellation('2024-02-29') });
-    expect(monthlyCharges(catalog, contract, '2024-02').lines[0]!.prorated).toEqual({ liveDays: 20, daysInMonth: 29, fullAmount: 19000 });
+    expect(monthlyCharges(catalog, contract, '2024-02').lines[0].prorated).toEqual({ liveDays: 20, daysInMonth: 29, fullAmount: 19000 });
   });
 
   it('a month before the start is not chargeable', () => {
@@ -253,7 +276,7 @@ describe('part months (Decision C1)', () => {
 });
 
 describe('invoice fees (別紙12) and their exemptions', () => {
-  const individual = (method: 'invoice' | 'account-transfer' | 'credit-card', startDate = '2023-12-15') =>
+  const individual = (method: 'invoice' | 'account-transfer' | 'credit-card', startDate: LocalDate = '2023-12-15') =>
     aContract({
       plan: { code: 'none' },
       startDate,
@@ -266,7 +289,7 @@ describe('invoice fees (別紙12) and their exemptions', () => {
 
   it('not charged in the start month nor the next; charged from the month after', () => {
     const contract = individual('invoice');
-    for (const month of ['2023-12', '2024-01']) {
+    for (const month of ['2023-12', '2024-01'] as const) {
       const charges = monthlyCharges(catalog, contract, month);
       expect(invoiceItems(charges)).toEqual([]);
       expect(charges.exemptions).toEqual([

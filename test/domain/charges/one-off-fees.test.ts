@@ -1,3 +1,4 @@
+import type { LocalDate } from '../../../functions/domain/calendar';
 import { dataMigrationFee, mailTrainingFee, visitSupportFee, type OneOffFee, type VisitItem } from '../../../functions/domain/charges/one-off-fees';
 import type { PlanCode } from '../../../functions/domain/contract';
 import { TariffNotInForceError } from '../../../functions/domain/errors';
@@ -21,7 +22,7 @@ const everyVisitItem: VisitItem[] = [
   'visit.routerInstallation.basic',
   'visit.routerInstallation.highEnd',
 ];
-const visit = (date: string, plan: PlanCode, firstInstallation: boolean) =>
+const visit = (date: LocalDate, plan: PlanCode, firstInstallation: boolean) =>
   visitSupportFee(catalog, { date, plan, firstInstallation, items: everyVisitItem.map((item) => ({ item, quantity: 1 })) });
 const waivedItems = (fee: OneOffFee) => fee.lines.filter((l) => l.waived).map((l) => l.item);
 
@@ -73,7 +74,7 @@ describe('visit support (別紙8) and the ※1 first-installation 0-yen items', 
 
   it('refuses unknown items, bad quantities and an empty order with field paths', () => {
     const order = {
-      date: '2024-04-01',
+      date: '2024-04-01' as const,
       plan: 'none' as const,
       firstInstallation: false,
       items: [
@@ -105,11 +106,14 @@ describe('data migration (別紙9), per device by volume', () => {
     ['2023-12-01', 4_000_000, 101500],
     ['2024-04-01', 5_000_000, 101500 + 25600],
   ])('on %s, %i MB costs %i', (date, volumeMB, expected) => {
-    expect(dataMigrationFee(catalog, { date, devices: [{ volumeMB }] }).subtotal).toBe(expected);
+    expect(dataMigrationFee(catalog, { date: date as LocalDate, devices: [{ volumeMB }] }).subtotal).toBe(expected);
   });
 
   it('groups devices by price and sums the extra terabytes', () => {
-    const fee = dataMigrationFee(catalog, { date: '2024-03-31', devices: [{ volumeMB: 1_000 }, { volumeMB: 4_000 }, { volumeMB: 5_200_000 }, { volumeMB: 4_500_000 }] });
+    const fee = dataMigrationFee(catalog, {
+      date: '2024-03-31',
+      devices: [{ volumeMB: 1_000 }, { volumeMB: 4_000 }, { volumeMB: 5_200_000 }, { volumeMB: 4_500_000 }],
+    });
     expect(fee.lines.map((l) => [l.item, l.quantity, l.amount])).toEqual([
       ['dataMigration.per4_7GB', 2, 32000],
       ['dataMigration.per4TB', 2, 203000],
@@ -130,7 +134,9 @@ describe('data migration (別紙9), per device by volume', () => {
 describe('targeted-attack mail training (※7, ※11)', () => {
   it('a first-time user without a package plan gets 10 mails free', () => {
     const fee = mailTrainingFee(catalog, { date: '2024-04-01', plan: 'none', mails: 15, firstTimeUser: true });
-    expect(fee.lines).toEqual([expect.objectContaining({ item: 'mailTraining.perMail', quantity: 5, unitPrice: 100, amount: 500, includedQuantity: 10, placeholder: true })]);
+    expect(fee.lines).toEqual([
+      expect.objectContaining({ item: 'mailTraining.perMail', quantity: 5, unitPrice: 100, amount: 500, includedQuantity: 10, placeholder: true }),
+    ]);
     expect(fee.placeholders).toBe(true);
   });
 
@@ -148,7 +154,9 @@ describe('targeted-attack mail training (※7, ※11)', () => {
   it('Prime Plus: the mails left of the 10 a year are included, the rest charged', () => {
     const fee = mailTrainingFee(catalog, { date: '2024-04-01', plan: 'prime-plus', mails: 12, firstTimeUser: true, includedMailsUsedThisYear: 3 });
     expect(fee.lines).toEqual([expect.objectContaining({ quantity: 5, amount: 500, includedQuantity: 7 })]);
-    expect(amounts(mailTrainingFee(catalog, { date: '2024-04-01', plan: 'prime-plus', mails: 4, firstTimeUser: false, includedMailsUsedThisYear: 12 }))).toEqual({
+    expect(
+      amounts(mailTrainingFee(catalog, { date: '2024-04-01', plan: 'prime-plus', mails: 4, firstTimeUser: false, includedMailsUsedThisYear: 12 })),
+    ).toEqual({
       'mailTraining.perMail': 400,
     });
   });

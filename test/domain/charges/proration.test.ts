@@ -29,7 +29,9 @@ describe('prorate (Decision C1): amount × live days / days in month, rounded do
     expect(() => prorate(amount, live, days)).toThrow(RangeError);
   });
 
-  const month = fc.integer({ min: 28, max: 31 }).chain((days) => fc.tuple(fc.constant(days), fc.integer({ min: 0, max: days }), fc.integer({ min: 0, max: days })));
+  const month = fc
+    .integer({ min: 28, max: 31 })
+    .chain((days) => fc.tuple(fc.constant(days), fc.integer({ min: 0, max: days }), fc.integer({ min: 0, max: days })));
 
   it('is integer yen, never more than the full amount, and exact', () => {
     fc.assert(

@@ -1,3 +1,4 @@
+import type { LocalDate } from '../../../functions/domain/calendar';
 import fc from 'fast-check';
 import { addDays, monthOf, monthsBetween } from '../../../functions/domain/calendar';
 import { terminationFee } from '../../../functions/domain/fees/termination-fee';
@@ -6,7 +7,7 @@ import { applyOverrides } from '../../../functions/domain/tariff/versioned-tarif
 import { aContract } from '../fixtures';
 
 const notTaxable = { taxable: false };
-const shippedBasicFee = SHIPPED_CATALOG[2]!.prices['basicFee.withGateway']!.amount;
+const shippedBasicFee = SHIPPED_CATALOG[2].prices['basicFee.withGateway']!.amount;
 
 // Basic fee ① differs per revision here, so that the revision used shows in the amount (P2).
 const catalog = applyOverrides(SHIPPED_CATALOG, {
@@ -38,7 +39,7 @@ describe('terminationFee (別紙7 ※11, Decision L2)', () => {
     ['2025-05-01', 11], // month 1 of the renewed term
     ['2026-04-30', 0],
   ])('effective %s leaves %i months', (date, months) => {
-    const fee = terminationFee(catalog, contract, date, notTaxable);
+    const fee = terminationFee(catalog, contract, date as LocalDate, notTaxable);
     expect(fee.remainingMonths).toBe(months);
     expect(fee.amount).toBe(3200 * months);
   });

@@ -1,3 +1,4 @@
+import type { LocalDate } from '../../../functions/domain/calendar';
 import type { Plan, Services } from '../../../functions/domain/contract';
 import { withServices } from '../../../functions/domain/contract-lifecycle';
 import type { Reason } from '../../../functions/domain/reasons';
@@ -43,8 +44,8 @@ describe('checkApplication', () => {
     it('cites the clause and tells the agent what to do', () => {
       const [reason] = apply({ kind: 'individual' });
       expect(reason).toMatchObject({ code: 'CORPORATE_ONLY', clause: '第2条 5' });
-      expect(reason!.message).toContain('法人');
-      expect(reason!.message).toContain('2023-12-01');
+      expect(reason.message).toContain('法人');
+      expect(reason.message).toContain('2023-12-01');
     });
   });
 
@@ -62,8 +63,8 @@ describe('checkApplication', () => {
 
     it('shows the application time in JST and cites ※13', () => {
       const [reason] = apply({ appliedAt: '2023-12-28T15:00:00Z', plan: prime, services: {} });
-      expect(reason!.clause).toBe('別紙7 ※13');
-      expect(reason!.message).toContain('2023-12-29T00:00:00+09:00');
+      expect(reason.clause).toBe('別紙7 ※13');
+      expect(reason.message).toContain('2023-12-29T00:00:00+09:00');
     });
   });
 
@@ -113,9 +114,9 @@ describe('checkApplication', () => {
     it('names each product that is not yet offered, with the date it will be', () => {
       const reasons = apply({ appliedAt: '2023-11-30T10:00:00+09:00', kind: 'corporation' });
       expect(codes(reasons)).toEqual(['PRODUCT_NOT_AVAILABLE', 'PRODUCT_NOT_AVAILABLE']);
-      expect(reasons[0]!.message).toContain('EDRセキュリティ');
-      expect(reasons[1]!.message).toContain('プライムPlusプラン');
-      expect(reasons[1]!.message).toContain('2023-12-01');
+      expect(reasons[0].message).toContain('EDRセキュリティ');
+      expect(reasons[1].message).toContain('プライムPlusプラン');
+      expect(reasons[1].message).toContain('2023-12-01');
     });
   });
 
@@ -127,7 +128,12 @@ describe('checkApplication', () => {
 
   it('returns every broken rule at once', () => {
     const reasons = apply(
-      { appliedAt: '2024-01-05T09:00:00+09:00', kind: 'individual', plan: prime, services: { endpointSecurity: { terminals: 1 }, edrSecurity: { terminals: 1 } } },
+      {
+        appliedAt: '2024-01-05T09:00:00+09:00',
+        kind: 'individual',
+        plan: prime,
+        services: { endpointSecurity: { terminals: 1 }, edrSecurity: { terminals: 1 } },
+      },
       { occupied: true },
     );
     expect(codes(reasons)).toEqual(['CORPORATE_ONLY', 'PRIME_PLAN_CLOSED', 'EDR_ENDPOINT_CONFLICT', 'EDR_PRIME_CONFLICT', 'LINE_ALREADY_CONTRACTED']);
@@ -159,13 +165,16 @@ describe('checkApplication', () => {
 
     it('refuses a date before the first tariff revision (no silent fallback)', () => {
       expect(apply({ appliedAt: '2010-01-01T10:00:00+09:00', plan: none, services: endpoint })).toEqual([
-        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'appliedAt', message: expect.stringContaining('2014-04-01') })] }),
+        expect.objectContaining({
+          code: 'INVALID_REQUEST',
+          fields: [expect.objectContaining({ path: 'appliedAt', message: expect.stringContaining('2014-04-01') })],
+        }),
       ]);
     });
   });
 
   describe('startDate no earlier than the JST date of appliedAt (the rules are judged at appliedAt)', () => {
-    const starting = (appliedAt: string, startDate: string, services: Services = { edrSecurity: { terminals: 8 } }) =>
+    const starting = (appliedAt: string, startDate: LocalDate, services: Services = { edrSecurity: { terminals: 8 } }) =>
       checkApplication(SHIPPED_CATALOG, { appliedAt, customer: aCustomer(), plan: { code: 'prime-plus', tier: 10 }, services, startDate }, free);
 
     it.each([
@@ -175,18 +184,24 @@ describe('checkApplication', () => {
       ['2024-04-01T00:00:00+09:00', '2024-03-31', ['INVALID_REQUEST']],
       ['2024-03-01T09:00:00+09:00', '2024-02-29', ['INVALID_REQUEST']],
     ])('applied at %s, starting %s: %j', (appliedAt, startDate, expected) => {
-      expect(codes(starting(appliedAt, startDate))).toEqual(expected);
+      expect(codes(starting(appliedAt, startDate as LocalDate))).toEqual(expected);
     });
 
     it('names startDate and the application date, so that a backdated start cannot escape R6', () => {
       // Applied on the first day EDR and Prime Plus are offered, starting the day before they were.
       expect(starting('2023-12-01T10:00:00+09:00', '2023-11-30')).toEqual([
-        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'startDate', message: expect.stringContaining('2023-12-01') })] }),
+        expect.objectContaining({
+          code: 'INVALID_REQUEST',
+          fields: [expect.objectContaining({ path: 'startDate', message: expect.stringContaining('2023-12-01') })],
+        }),
       ]);
     });
 
     it('is reported together with every broken rule', () => {
-      expect(codes(starting('2024-05-01T10:00:00+09:00', '2024-04-01', { endpointSecurity: { terminals: 1 } }))).toEqual(['INVALID_REQUEST', 'EDR_ENDPOINT_CONFLICT']);
+      expect(codes(starting('2024-05-01T10:00:00+09:00', '2024-04-01', { endpointSecurity: { terminals: 1 } }))).toEqual([
+        'INVALID_REQUEST',
+        'EDR_ENDPOINT_CONFLICT',
+      ]);
     });
   });
 });
@@ -218,11 +233,28 @@ describe('checkServicesChange', () => {
 
   it('refuses a change once the cancellation has taken effect (JST)', () => {
     const cancelling = aContract({
-      cancellation: { orderId: 'ORD-3', requestedAt: '2024-07-15T09:00:00+09:00', effectiveDate: '2024-07-31', terminationFee: { amount: 0, basicFee: 0, remainingMonths: 0, revision: '2024-04-01', clause: '別紙7 ※11', taxable: false, amountIncludingTax: 0, placeholder: false } },
+      cancellation: {
+        orderId: 'ORD-3',
+        requestedAt: '2024-07-15T09:00:00+09:00',
+        effectiveDate: '2024-07-31',
+        terminationFee: {
+          amount: 0,
+          basicFee: 0,
+          remainingMonths: 0,
+          revision: '2024-04-01',
+          clause: '別紙7 ※11',
+          taxable: false,
+          amountIncludingTax: 0,
+          placeholder: false,
+        },
+      },
     });
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-31T23:59:00+09:00', cancelling)).toEqual([]);
     expect(codes(change({ edrSecurity: { terminals: 9 } }, '2024-07-31T15:00:00Z', cancelling))).toEqual(['CONTRACT_NOT_LIVE']);
-    expect(codes(change({ endpointSecurity: { terminals: 1 } }, '2024-08-01T00:00:00+09:00', cancelling))).toEqual(['EDR_ENDPOINT_CONFLICT', 'CONTRACT_NOT_LIVE']);
+    expect(codes(change({ endpointSecurity: { terminals: 1 } }, '2024-08-01T00:00:00+09:00', cancelling))).toEqual([
+      'EDR_ENDPOINT_CONFLICT',
+      'CONTRACT_NOT_LIVE',
+    ]);
   });
 
   it('refuses a requestedAt without offset', () => {
@@ -248,7 +280,10 @@ describe('checkServicesChange', () => {
     // primePlus was applied for on 2024-05-10 (09:00 JST).
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-05-10T00:00:00+09:00')).toEqual([]);
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-05-09T14:59:00Z')).toEqual([
-      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })] }),
+      expect.objectContaining({
+        code: 'INVALID_REQUEST',
+        fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })],
+      }),
     ]);
   });
 });

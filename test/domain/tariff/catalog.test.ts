@@ -1,7 +1,8 @@
+import type { LocalDate } from '../../../functions/domain/calendar';
 import { SHIPPED_CATALOG, PLACEHOLDER_ITEMS, type TariffItem } from '../../../functions/domain/tariff/catalog';
 import { priceOf, revisionInForceOn } from '../../../functions/domain/tariff/versioned-tariff';
 
-// rules.md §2, column by column: [item, until 2023-11-30, from 2023-12-01, from 2024-04-01] (null: not offered).
+// docs/terms.md §2, column by column: [item, until 2023-11-30, from 2023-12-01, from 2024-04-01] (null: not offered).
 const table: Array<[TariffItem, number | null, number | null, number | null]> = [
   ['endpointSecurity', 500, 500, 600],
   ['edrSecurity', null, 1100, 1100],
@@ -36,7 +37,7 @@ const days = ['2023-11-30', '2023-12-01', '2024-04-01'];
 describe('the shipped catalog holds the seed’s prices', () => {
   it.each(table)('%s', (item, ...amounts) => {
     amounts.forEach((amount, i) => {
-      const revision = revisionInForceOn(SHIPPED_CATALOG, days[i]!);
+      const revision = revisionInForceOn(SHIPPED_CATALOG, days[i] as LocalDate);
       if (amount === null) expect(revision.prices[item]).toBeUndefined();
       else {
         expect(priceOf(revision, item).amount).toBe(amount);
@@ -47,7 +48,9 @@ describe('the shipped catalog holds the seed’s prices', () => {
 
   it('marks exactly the unstated amounts as placeholders, non-zero, in every revision', () => {
     for (const revision of SHIPPED_CATALOG) {
-      const flagged = Object.entries(revision.prices).filter(([, e]) => e?.placeholder).map(([item]) => item);
+      const flagged = Object.entries(revision.prices)
+        .filter(([, e]) => e?.placeholder)
+        .map(([item]) => item);
       expect(flagged.sort()).toEqual([...PLACEHOLDER_ITEMS].sort());
       for (const item of PLACEHOLDER_ITEMS) {
         expect(priceOf(revision, item).amount).toBeGreaterThan(0);

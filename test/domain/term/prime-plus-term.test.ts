@@ -1,3 +1,4 @@
+import type { LocalDate } from '../../../functions/domain/calendar';
 import fc from 'fast-check';
 import { addDays, addMonths, lastDayOf, monthOf, monthsBetween } from '../../../functions/domain/calendar';
 import type { Term } from '../../../functions/domain/contract';
@@ -8,7 +9,7 @@ const aStartDate = fc.integer({ min: 0, max: 365 * 12 }).map((n) => addDays('202
 
 describe('initialTerm (Decision L1: month 1 is the start month, month 12 the renewal month)', () => {
   it.each([
-    ['2024-01-10', '2024-12-31', '2024-12'], // rules.md L1 example
+    ['2024-01-10', '2024-12-31', '2024-12'], // docs/terms.md L1 example
     ['2024-05-10', '2025-04-30', '2025-04'], // interface.md §2 example
     ['2024-01-01', '2024-12-31', '2024-12'], // on the 1st: still 12 calendar months
     ['2024-02-29', '2025-01-31', '2025-01'], // 29 Feb
@@ -17,12 +18,12 @@ describe('initialTerm (Decision L1: month 1 is the start month, month 12 the ren
     ['2024-03-31', '2025-02-28', '2025-02'], // ending in a non-leap February
     ['2023-03-15', '2024-02-29', '2024-02'], // ending in a leap February
   ])('starting %s ends %s, renewal month %s', (start, end, renewalMonth) => {
-    expect(initialTerm(start)).toEqual({ number: 1, start, end, renewalMonth });
+    expect(initialTerm(start as LocalDate)).toEqual({ number: 1, start, end, renewalMonth });
   });
 });
 
 describe('nextTerm', () => {
-  it('renews 2024-01-10 into 2025-01-01..2025-12-31 (rules.md L1)', () => {
+  it('renews 2024-01-10 into 2025-01-01..2025-12-31 (docs/terms.md L1)', () => {
     expect(nextTerm(initialTerm('2024-01-10'))).toEqual({ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' });
   });
 
@@ -46,7 +47,7 @@ describe('termContaining (catch-up)', () => {
     ['2026-01-01', 3],
     ['2030-06-15', 7],
   ])('%s falls in term %i', (date, number) => {
-    const term = termContaining(first, date);
+    const term = termContaining(first, date as LocalDate);
     expect(term.number).toBe(number);
     expect(term.start <= date && date <= term.end).toBe(true);
   });
@@ -72,7 +73,7 @@ describe('monthOfTerm', () => {
     ['2024-12-01', 12],
     ['2024-12-31', 12],
   ])('%s is month %i', (date, month) => {
-    expect(monthOfTerm(term, date)).toBe(month);
+    expect(monthOfTerm(term, date as LocalDate)).toBe(month);
   });
 
   it('counts a renewed term from its 1st', () => {
@@ -87,8 +88,7 @@ describe('monthOfTerm', () => {
 });
 
 describe('properties', () => {
-  const isTwelveMonths = (term: Term) =>
-    monthsBetween(monthOf(term.start), term.renewalMonth) === 11 && term.end === lastDayOf(term.renewalMonth);
+  const isTwelveMonths = (term: Term) => monthsBetween(monthOf(term.start), term.renewalMonth) === 11 && term.end === lastDayOf(term.renewalMonth);
 
   it('every term is 12 consecutive months, and each next term starts the day after', () => {
     fc.assert(

@@ -57,9 +57,11 @@ function mutated(value: unknown, depth = 0): fc.Arbitrary<unknown> {
 function withOrderId(base: Record<string, unknown>): fc.Arbitrary<unknown> {
   const { orderId, ...rest } = base;
   const id = fc.oneof({ weight: 4, arbitrary: fc.constant(orderId) }, { weight: 1, arbitrary: fc.oneof(junk, fc.constant(DROP)) });
-  return fc.tuple(mutated(rest), id).map(([detail, value]) =>
-    typeof detail === 'object' && detail !== null && !Array.isArray(detail) && value !== DROP ? { ...detail, orderId: value } : detail,
-  );
+  return fc
+    .tuple(mutated(rest), id)
+    .map(([detail, value]) =>
+      typeof detail === 'object' && detail !== null && !Array.isArray(detail) && value !== DROP ? { ...detail, orderId: value } : detail,
+    );
 }
 
 /** What EventBridge delivers: JSON, so no undefined, NaN or Infinity survives. */
@@ -80,37 +82,41 @@ async function fuzzInbound<D extends string>(detailType: D, handler: InboundHand
     { weight: 1, arbitrary: fc.constantFrom('ContractApplicationSubmitted', 'ServicesChangeRequested', 'CancellationRequested', '', 'x') },
   );
   await fc.assert(
-    fc.asyncProperty(fc.constant(null).chain(() => withOrderId(base())), envelope, async (detail, type) => {
-      tally.inputs += 1;
-      // Now and then another detail-type: a misrouted event, which the handler must not take for its own.
-      const event = delivered(inboundEvent(type, detail)) as EventBridgeEvent<D, unknown>;
-      const orderId = (event.detail as { orderId?: unknown } | null)?.orderId;
-      const before = typeof orderId === 'string' ? t.h.bus.forOrder(orderId).length : 0;
-      const letters = t.h.deadLetters.letters.length;
+    fc.asyncProperty(
+      fc.constant(null).chain(() => withOrderId(base())),
+      envelope,
+      async (detail, type) => {
+        tally.inputs += 1;
+        // Now and then another detail-type: a misrouted event, which the handler must not take for its own.
+        const event = delivered(inboundEvent(type, detail)) as EventBridgeEvent<D, unknown>;
+        const orderId = (event.detail as { orderId?: unknown } | null)?.orderId;
+        const before = typeof orderId === 'string' ? t.h.bus.forOrder(orderId).length : 0;
+        const letters = t.h.deadLetters.letters.length;
 
-      const result = await handler(event);
+        const result = await handler(event);
 
-      if ('deadLettered' in result) {
-        tally.deadLetters += 1;
-        expect(t.h.deadLetters.letters.length).toBe(letters + 1);
-        expect(result.reason.trim()).not.toBe('');
-        return;
-      }
-      const outcomes = t.h.bus.forOrder(result.orderId);
-      expect(outcomes.length).toBe(result.duplicate ? before : before + 1);
-      expect(outcomes.length).toBeGreaterThan(0);
-      if (result.duplicate) tally.duplicates += 1;
-      const outcome = outcomes.at(-1)?.detail as { reasons?: Array<{ code: string; message: string; clause: string }> };
-      if (!outcome.reasons) {
-        tally.accepted += 1;
-        return;
-      }
-      expect(outcome.reasons.length).toBeGreaterThan(0);
-      for (const reason of outcome.reasons) {
-        expect(reason).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), clause: expect.any(String) }));
-        tally.refusals[reason.code] = (tally.refusals[reason.code] ?? 0) + 1;
-      }
-    }),
+        if ('deadLettered' in result) {
+          tally.deadLetters += 1;
+          expect(t.h.deadLetters.letters.length).toBe(letters + 1);
+          expect(result.reason.trim()).not.toBe('');
+          return;
+        }
+        const outcomes = t.h.bus.forOrder(result.orderId);
+        expect(outcomes.length).toBe(result.duplicate ? before : before + 1);
+        expect(outcomes.length).toBeGreaterThan(0);
+        if (result.duplicate) tally.duplicates += 1;
+        const outcome = outcomes.at(-1)?.detail as { reasons?: Array<{ code: string; message: string; clause: string }> };
+        if (!outcome.reasons) {
+          tally.accepted += 1;
+          return;
+        }
+        expect(outcome.reasons.length).toBeGreaterThan(0);
+        for (const reason of outcome.reasons) {
+          expect(reason).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), clause: expect.any(String) }));
+          tally.refusals[reason.code] = (tally.refusals[reason.code] ?? 0) + 1;
+        }
+      },
+    ),
     { seed: SEED, numRuns: RUNS.inbound },
   );
   return tally;
@@ -134,7 +140,12 @@ describe('fuzzed bad input', () => {
         contractId,
         services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } },
       })),
-      cancellation: await fuzzInbound('CancellationRequested', t.handlers.cancel, () => ({ orderId: newOrderId('fuzz-cxl'), requestedAt, contractId, effectiveDate: '2024-07-31' })),
+      cancellation: await fuzzInbound('CancellationRequested', t.handlers.cancel, () => ({
+        orderId: newOrderId('fuzz-cxl'),
+        requestedAt,
+        contractId,
+        effectiveDate: '2024-07-31',
+      })),
     };
     printCounts('fuzz inbound', tallies);
     for (const tally of Object.values(tallies)) expect(tally.inputs).toBe(RUNS.inbound);
@@ -146,7 +157,11 @@ describe('fuzzed bad input', () => {
       fc.anything(),
       fc.record(
         {
-          scheduledTime: fc.oneof(junk, fc.constantFrom('2024-06-01T00:05:00+09:00', '2024-05-31T15:05:00Z', '2025-01-01T00:05:00+09:00'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+          scheduledTime: fc.oneof(
+            junk,
+            fc.constantFrom('2024-06-01T00:05:00+09:00', '2024-05-31T15:05:00Z', '2025-01-01T00:05:00+09:00'),
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          ),
           shards: fc.oneof(junk, fc.array(fc.integer({ min: -2, max: 6 }), { maxLength: 3 })),
         },
         { requiredKeys: [] },
@@ -182,13 +197,18 @@ describe('fuzzed bad input', () => {
       fc.string({ unit: 'binary', maxLength: 12 }),
       fc.constantFrom('', '%', '%E0%A4%A', '..', 'C-001', 'x'.repeat(201)),
     );
-    const resourcePath = fc
-      .tuple(fc.constantFrom(...LOOKUP_RESOURCES), segment)
-      .map(([resource, value]) => resource.replace(/\{[^}]+\}/g, value));
-    const path = fc.oneof({ weight: 3, arbitrary: resourcePath }, { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }).map((parts) => `/${parts.join('/')}`) });
+    const resourcePath = fc.tuple(fc.constantFrom(...LOOKUP_RESOURCES), segment).map(([resource, value]) => resource.replace(/\{[^}]+\}/g, value));
+    const path = fc.oneof(
+      { weight: 3, arbitrary: resourcePath },
+      { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }).map((parts) => `/${parts.join('/')}`) },
+    );
     const query = fc.oneof(
       fc.constant(null),
-      fc.dictionary(fc.constantFrom('date', 'month', 'x', ''), fc.oneof(fc.constantFrom('2024-07-31', '2024-06', '2023-11-30', '2023-11', '2024-02-30'), fc.string({ maxLength: 12 })), { maxKeys: 2 }),
+      fc.dictionary(
+        fc.constantFrom('date', 'month', 'x', ''),
+        fc.oneof(fc.constantFrom('2024-07-31', '2024-06', '2023-11-30', '2023-11', '2024-02-30'), fc.string({ maxLength: 12 })),
+        { maxKeys: 2 },
+      ),
     );
     const method = fc.constantFrom('GET', 'GET', 'GET', 'POST', 'DELETE', 'get');
     const statuses: Record<number, number> = {};

@@ -47,7 +47,12 @@ async function get<T>(path: string): Promise<T> {
 }
 
 async function put(details: Array<Record<string, unknown>>): Promise<void> {
-  const entries = details.map((detail) => ({ EventBusName: DEFAULT_BUS_NAME, Source: INBOUND_SOURCE, DetailType: 'ContractApplicationSubmitted', Detail: JSON.stringify(detail) }));
+  const entries = details.map((detail) => ({
+    EventBusName: DEFAULT_BUS_NAME,
+    Source: INBOUND_SOURCE,
+    DetailType: 'ContractApplicationSubmitted',
+    Detail: JSON.stringify(detail),
+  }));
   const answer = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
   if (answer.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(answer.Entries)}`);
 }
@@ -104,7 +109,15 @@ it('ends every event of a stream as an outcome or a dead letter with its reason 
     created.map(async (record) => (await fetch(`${stack.url}/contracts/${(record.event.detail.contract as { contractId: string }).contractId}`)).status),
   );
 
-  printCounts('dynamodb outage', { applications: APPLICATIONS, outageMs: OUTAGE_MS, proxy: faults, afterOutage, redriven: redriven.length, afterRedrive, contractsFound: contractsFound.filter((s) => s === 200).length });
+  printCounts('dynamodb outage', {
+    applications: APPLICATIONS,
+    outageMs: OUTAGE_MS,
+    proxy: faults,
+    afterOutage,
+    redriven: redriven.length,
+    afterRedrive,
+    contractsFound: contractsFound.filter((s) => s === 200).length,
+  });
   expect(faults.dropped + faults.failed).toBeGreaterThan(0);
   expect(afterOutage.lost).toBe(0);
   expect(afterOutage.ordersWithOutcome + afterOutage.ordersDeadLettered).toBeGreaterThanOrEqual(APPLICATIONS);

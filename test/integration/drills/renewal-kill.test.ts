@@ -49,7 +49,9 @@ it('renews every due contract exactly once across two killed runs and a rerun', 
   const buses: FakeEventBridge[] = [];
   const run = (dynamoDb: DynamoDBClient, bus: FakeEventBridge) => {
     buses.push(bus);
-    return createMonthlyRenewalHandler({ ...testDeps({ settings: table.settings, dynamoDb, eventBridge: bus.client }), tuning: TUNING })({ scheduledTime: JANUARY_RUN });
+    return createMonthlyRenewalHandler({ ...testDeps({ settings: table.settings, dynamoDb, eventBridge: bus.client }), tuning: TUNING })({
+      scheduledTime: JANUARY_RUN,
+    });
   };
 
   for (const after of KILLS) {

@@ -35,7 +35,9 @@ async function writeOutcomes(count: number): Promise<string[]> {
   const keys: string[] = [];
   for (let i = 0; i < count; i++) {
     const key = `ORDER#${++written}`;
-    await table.client.send(new PutItemCommand({ TableName: table.settings.tableName, Item: { PK: { S: key }, SK: { S: 'ORDER' }, published: { BOOL: false } } }));
+    await table.client.send(
+      new PutItemCommand({ TableName: table.settings.tableName, Item: { PK: { S: key }, SK: { S: 'ORDER' }, published: { BOOL: false } } }),
+    );
     keys.push(key);
   }
   return keys;
@@ -68,14 +70,14 @@ async function mappingWith(behaviour: Behaviour, options: Partial<StreamMappingO
   const fn: LocalFunction = {
     name: 'outcome-publisher',
     timeoutMs: options.timeoutMs ?? 1_000,
-    handler: (async (event: DynamoDBStreamEvent) => {
+    handler: async (event: DynamoDBStreamEvent) => {
       run.calls.push(event.Records);
       const answer = await behaviour(event.Records, run.calls.length);
       const failed = (answer as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined)?.batchItemFailures?.[0]?.itemIdentifier;
       const upTo = failed === undefined ? event.Records.length : event.Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
       run.processed.push(...event.Records.slice(0, upTo).map(keyOf));
       return answer;
-    }) as LocalFunction['handler'],
+    },
   };
   run.mapping = new StreamMapping({
     clients: { dynamoDb: table.client, streams },
@@ -109,7 +111,12 @@ describe('StreamMapping', () => {
     const keys = await writeOutcomes(200);
     // Neither a marked order (MODIFY) nor an item without the flag (other INSERTs) passes the filter.
     await table.client.send(
-      new UpdateItemCommand({ TableName: table.settings.tableName, Key: { PK: { S: keys[0] as string }, SK: { S: 'ORDER' } }, UpdateExpression: 'SET published = :yes', ExpressionAttributeValues: { ':yes': { BOOL: true } } }),
+      new UpdateItemCommand({
+        TableName: table.settings.tableName,
+        Key: { PK: { S: keys[0] }, SK: { S: 'ORDER' } },
+        UpdateExpression: 'SET published = :yes',
+        ExpressionAttributeValues: { ':yes': { BOOL: true } },
+      }),
     );
     await table.client.send(new PutItemCommand({ TableName: table.settings.tableName, Item: { PK: { S: 'CONTRACT#1' }, SK: { S: 'CONTRACT' } } }));
     const [last] = await writeOutcomes(1);
@@ -131,7 +138,14 @@ describe('StreamMapping', () => {
     expect(run.calls.map((records) => records.map(keyOf))).toEqual([keys, keys.slice(2)]);
     expect(run.processed).toEqual(keys);
     expect(run.logged).toEqual([
-      expect.objectContaining({ message: 'stream batch failed; retrying from the first record not processed', function: 'outcome-publisher', attempt: 1, records: 5, processed: 2, retryFrom: run.calls[0]?.[2]?.dynamodb?.SequenceNumber }),
+      expect.objectContaining({
+        message: 'stream batch failed; retrying from the first record not processed',
+        function: 'outcome-publisher',
+        attempt: 1,
+        records: 5,
+        processed: 2,
+        retryFrom: run.calls[0]?.[2]?.dynamodb?.SequenceNumber,
+      }),
     ]);
   });
 

@@ -17,7 +17,7 @@ afterAll(() => {
 
 const clients = () => ({ dynamoDb: table.client, streams });
 const put = (pk: string, extra: Record<string, unknown> = {}) =>
-  table.client.send(new PutItemCommand({ TableName: table.settings.tableName, Item: { PK: { S: pk }, SK: { S: 'ITEM' }, ...extra } as never }));
+  table.client.send(new PutItemCommand({ TableName: table.settings.tableName, Item: { PK: { S: pk }, SK: { S: 'ITEM' }, ...extra } }));
 const keysOf = (records: Awaited<ReturnType<TableStream['read']>>) => records.map((record) => record.dynamodb?.Keys?.PK?.S);
 
 describe('TableStream', () => {
@@ -28,7 +28,12 @@ describe('TableStream', () => {
     await put('first', { published: { BOOL: false }, blob: { B: new Uint8Array([1, 2, 3]) }, nested: { M: { list: { L: [{ B: new Uint8Array([255]) }] } } } });
     await put('second');
     await table.client.send(
-      new UpdateItemCommand({ TableName: table.settings.tableName, Key: { PK: { S: 'first' }, SK: { S: 'ITEM' } }, UpdateExpression: 'SET published = :yes', ExpressionAttributeValues: { ':yes': { BOOL: true } } }),
+      new UpdateItemCommand({
+        TableName: table.settings.tableName,
+        Key: { PK: { S: 'first' }, SK: { S: 'ITEM' } },
+        UpdateExpression: 'SET published = :yes',
+        ExpressionAttributeValues: { ':yes': { BOOL: true } },
+      }),
     );
 
     const records = await stream.read();

@@ -26,7 +26,7 @@ export function inboundHandlers(h: Harness) {
   const outcomeOf = (orderId: string) => {
     const events = h.bus.forOrder(orderId);
     if (events.length !== 1) throw new Error(`expected one outcome for ${orderId}, got ${events.length}`);
-    return events[0] as (typeof events)[number];
+    return events[0];
   };
   return {
     apply,
@@ -41,7 +41,9 @@ export function inboundHandlers(h: Harness) {
       if (outcome.detailType !== 'ContractCreated') throw new Error(`application refused: ${JSON.stringify(outcome.detail)}`);
       return outcome.detail.contract.contractId as string;
     },
-    changeEvent: (detail: Record<string, unknown>) => inboundEvent('ServicesChangeRequested', { orderId: newOrderId('chg'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
-    cancelEvent: (detail: Record<string, unknown>) => inboundEvent('CancellationRequested', { orderId: newOrderId('cxl'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
+    changeEvent: (detail: Record<string, unknown>) =>
+      inboundEvent('ServicesChangeRequested', { orderId: newOrderId('chg'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
+    cancelEvent: (detail: Record<string, unknown>) =>
+      inboundEvent('CancellationRequested', { orderId: newOrderId('cxl'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
   };
 }

@@ -16,7 +16,7 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }
@@ -43,5 +43,9 @@ export async function countContracts({ client, settings }: TestTable): Promise<n
 
 /** The one summary line a drill prints: its name and counts. */
 export function printCounts(drill: string, counts: Record<string, unknown>): void {
-  console.log(`${drill}: ${Object.entries(counts).map(([name, value]) => `${name} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join(', ')}`);
+  console.log(
+    `${drill}: ${Object.entries(counts)
+      .map(([name, value]) => `${name} ${JSON.stringify(value)}`)
+      .join(', ')}`,
+  );
 }
