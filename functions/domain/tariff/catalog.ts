@@ -119,36 +119,81 @@ const primePlusPrices = {
 };
 const edrPrice = { edrSecurity: price(1100, 'terminal/month', 'EDRセキュリティツール利用料', '別紙7 ※12 ※14') };
 
-const visitBefore = (clause: string) => ({
-  'visit.basicWork': price(4500, 'visit', '基本作業費', clause),
-  'visit.statusDiagnosis': price(1500, 'visit', '状況診断費', clause),
-  'visit.osRecovery': price(10500, 'device', 'OSリカバリ', clause),
-  'visit.osUpdate': price(7000, 'device', 'OSアップデート', clause),
-  'visit.internetSetup': price(3000, 'device', 'インターネット接続設定', clause),
-  'visit.wifiSetup': price(900, 'device', 'Wi-Fi機器設定', clause),
-  'visit.applicationSetup': price(3500, 'device', '各種アプリケーション設定', clause),
-  'visit.gatewayInstallation': price(8500, 'device', 'ゲートウェイセキュリティ装置設置・設定', clause),
-  'visit.routerInstallation.basic': price(18000, 'device', 'レンタルルータ装置設置・設定 (ベーシックモデル)', `${clause} ※1`),
-  'visit.routerInstallation.highEnd': price(15000, 'device', 'レンタルルータ装置設置・設定 (ハイエンドモデル)', `${clause} ※1`),
-  'dataMigration.per4_7GB': price(6000, '4.7GB/device', 'データ移行 (4.7GB)', '別紙9'),
-  'dataMigration.per4TB': price(75000, '4TB/device', 'データ移行 (4TB)', '別紙9'),
-  'dataMigration.perExtraTB': price(12000, 'TB/device', 'データ移行 (追加1TB)', '別紙9'),
-});
-const visitFrom20231201 = (clause: string) => ({
-  'visit.basicWork': price(7500, 'visit', '基本作業費', `${clause} ※1`),
-  'visit.statusDiagnosis': price(1500, 'visit', '状況診断費', `${clause} ※1`),
-  'visit.osRecovery': price(17100, 'device', 'OSリカバリ', clause),
-  'visit.osUpdate': price(12100, 'device', 'OSアップデート', clause),
-  'visit.internetSetup': price(4500, 'device', 'インターネット接続設定', clause),
-  'visit.wifiSetup': price(3100, 'device', 'Wi-Fi機器設定', clause),
-  'visit.applicationSetup': price(4400, 'device', '各種アプリケーション設定', clause),
-  'visit.gatewayInstallation': price(8500, 'device', 'ゲートウェイセキュリティ装置設置・設定', `${clause} ※1`),
-  'visit.routerInstallation.basic': price(21600, 'device', 'レンタルルータ装置設置・設定 (ベーシックモデル)', `${clause} ※1`),
-  'visit.routerInstallation.highEnd': price(18000, 'device', 'レンタルルータ装置設置・設定 (ハイエンドモデル)', `${clause} ※1`),
-  'dataMigration.per4_7GB': price(16000, '4.7GB/device', 'データ移行 (4.7GB)', '別紙9'),
-  'dataMigration.per4TB': price(101500, '4TB/device', 'データ移行 (4TB)', '別紙9'),
-  'dataMigration.perExtraTB': price(25600, 'TB/device', 'データ移行 (追加1TB)', '別紙9'),
-});
+/** 別紙8 visit support and 別紙9 data migration: each item once, with its unit and label. */
+const ONE_OFF_ITEMS = [
+  ['visit.basicWork', 'visit', '基本作業費'],
+  ['visit.statusDiagnosis', 'visit', '状況診断費'],
+  ['visit.osRecovery', 'device', 'OSリカバリ'],
+  ['visit.osUpdate', 'device', 'OSアップデート'],
+  ['visit.internetSetup', 'device', 'インターネット接続設定'],
+  ['visit.wifiSetup', 'device', 'Wi-Fi機器設定'],
+  ['visit.applicationSetup', 'device', '各種アプリケーション設定'],
+  ['visit.gatewayInstallation', 'device', 'ゲートウェイセキュリティ装置設置・設定'],
+  ['visit.routerInstallation.basic', 'device', 'レンタルルータ装置設置・設定 (ベーシックモデル)'],
+  ['visit.routerInstallation.highEnd', 'device', 'レンタルルータ装置設置・設定 (ハイエンドモデル)'],
+  ['dataMigration.per4_7GB', '4.7GB/device', 'データ移行 (4.7GB)'],
+  ['dataMigration.per4TB', '4TB/device', 'データ移行 (4TB)'],
+  ['dataMigration.perExtraTB', 'TB/device', 'データ移行 (追加1TB)'],
+] as const satisfies ReadonlyArray<readonly [OneOffItem, string, string]>;
+
+type OneOffAmounts = { [K in (typeof ONE_OFF_ITEMS)[number][0]]: number };
+
+/** A revision's one-off prices; the items of its ※1 list (first installation free) cite ※1. */
+function oneOffPrices(amounts: OneOffAmounts, firstInstallationFree: readonly OneOffItem[]): Partial<Record<TariffItem, PriceEntry>> {
+  return Object.fromEntries(
+    ONE_OFF_ITEMS.map(([item, unit, label]) => {
+      const clause = item.startsWith('dataMigration.') ? '別紙9' : firstInstallationFree.includes(item) ? '別紙8 ※1' : '別紙8';
+      return [item, price(amounts[item], unit, label, clause)];
+    }),
+  );
+}
+
+const FIRST_INSTALLATION_FREE_BEFORE: OneOffItem[] = ['visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'];
+const FIRST_INSTALLATION_FREE_FROM_2023_12_01: OneOffItem[] = [
+  'visit.basicWork',
+  'visit.statusDiagnosis',
+  'visit.gatewayInstallation',
+  'visit.routerInstallation.basic',
+  'visit.routerInstallation.highEnd',
+];
+
+const ONE_OFF_BEFORE = oneOffPrices(
+  {
+    'visit.basicWork': 4500,
+    'visit.statusDiagnosis': 1500,
+    'visit.osRecovery': 10500,
+    'visit.osUpdate': 7000,
+    'visit.internetSetup': 3000,
+    'visit.wifiSetup': 900,
+    'visit.applicationSetup': 3500,
+    'visit.gatewayInstallation': 8500,
+    'visit.routerInstallation.basic': 18000,
+    'visit.routerInstallation.highEnd': 15000,
+    'dataMigration.per4_7GB': 6000,
+    'dataMigration.per4TB': 75000,
+    'dataMigration.perExtraTB': 12000,
+  },
+  FIRST_INSTALLATION_FREE_BEFORE,
+);
+const ONE_OFF_FROM_2023_12_01 = oneOffPrices(
+  {
+    'visit.basicWork': 7500,
+    'visit.statusDiagnosis': 1500,
+    'visit.osRecovery': 17100,
+    'visit.osUpdate': 12100,
+    'visit.internetSetup': 4500,
+    'visit.wifiSetup': 3100,
+    'visit.applicationSetup': 4400,
+    'visit.gatewayInstallation': 8500,
+    'visit.routerInstallation.basic': 21600,
+    'visit.routerInstallation.highEnd': 18000,
+    'dataMigration.per4_7GB': 16000,
+    'dataMigration.per4TB': 101500,
+    'dataMigration.perExtraTB': 25600,
+  },
+  FIRST_INSTALLATION_FREE_FROM_2023_12_01,
+);
+
 const invoicePrices = {
   'invoice.issuance': price(150, 'invoice', '請求書等発行手数料', '別紙12 3(2)'),
   'invoice.collection': price(50, 'payment', '請求書払い収納手数料', '別紙12 3(2)'),
@@ -156,6 +201,24 @@ const invoicePrices = {
 
 const discount24h = (clause: string): PriceEntry => price(3000, 'device/month', '24時間機器故障対応なし割引', clause);
 const primePlusIncluded = { edrTerminals: 5, cloudProxyUsers: 2, elganaIds: 5, mailTrainingMailsPerYear: 10 };
+
+/**
+ * The price list of the revisions from 2023-12-01 on: the same items, with EDR, Prime Plus
+ * and the invoice fees; the 2024-04-01 revision changes the amounts given here.
+ */
+function pricesFrom20231201(amounts: { endpoint: number; gateway: [number, number, number]; prime: [number, number, number]; cloudSandbox: number }) {
+  return {
+    ...unstatedPrices,
+    endpointSecurity: price(amounts.endpoint, 'terminal/month', 'エンドポイントセキュリティツール利用料', '別紙7 ※2 ※10 ※12'),
+    ...edrPrice,
+    ...gatewayPrices(...amounts.gateway),
+    ...primePrices(...amounts.prime, '別紙7 ※6 ※13'),
+    ...primePlusPrices,
+    cloudSandbox: price(amounts.cloudSandbox, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
+    ...ONE_OFF_FROM_2023_12_01,
+    ...invoicePrices,
+  };
+}
 
 /**
  * The rules of the 2023-12-01 revision (EDR and Prime Plus offered, corporations only,
@@ -166,7 +229,7 @@ const RULES_FROM_2023_12_01: TariffRules = {
   gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
   mailTrainingFirstTimeFreeMails: 10,
   firstInstallationFree: {
-    items: ['visit.basicWork', 'visit.statusDiagnosis', 'visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
+    items: FIRST_INSTALLATION_FREE_FROM_2023_12_01,
     plans: ['prime', 'prime-plus'],
     clause: '別紙8 ※1',
   },
@@ -190,13 +253,13 @@ export const SHIPPED_CATALOG: Catalog = [
       ...gatewayPrices(8000, 10000, 17000),
       ...primePrices(15000, 17000, 23000, '別紙7 ※6'),
       cloudSandbox: price(1000, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
-      ...visitBefore('別紙8'),
+      ...ONE_OFF_BEFORE,
     },
     rules: {
       gatewayWithout24hDiscount: discount24h('別紙7 ※4'),
       mailTrainingFirstTimeFreeMails: 10,
       firstInstallationFree: {
-        items: ['visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'],
+        items: FIRST_INSTALLATION_FREE_BEFORE,
         plans: ['prime'],
         clause: '別紙8 ※1',
       },
@@ -211,34 +274,14 @@ export const SHIPPED_CATALOG: Catalog = [
     id: '2023-12-01',
     effectiveFrom: '2023-12-01',
     title: '2023年12月1日変更 (EDR・プライムPlus新設, 法人限定, 請求書等発行手数料)',
-    prices: {
-      ...unstatedPrices,
-      endpointSecurity: price(500, 'terminal/month', 'エンドポイントセキュリティツール利用料', '別紙7 ※2 ※10 ※12'),
-      ...edrPrice,
-      ...gatewayPrices(8000, 10000, 17000),
-      ...primePrices(15000, 17000, 23000, '別紙7 ※6 ※13'),
-      ...primePlusPrices,
-      cloudSandbox: price(1000, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
-      ...visitFrom20231201('別紙8'),
-      ...invoicePrices,
-    },
+    prices: pricesFrom20231201({ endpoint: 500, gateway: [8000, 10000, 17000], prime: [15000, 17000, 23000], cloudSandbox: 1000 }),
     rules: RULES_FROM_2023_12_01,
   },
   {
     id: '2024-04-01',
     effectiveFrom: '2024-04-01',
     title: '2024年4月1日変更 (価格改定)',
-    prices: {
-      ...unstatedPrices,
-      endpointSecurity: price(600, 'terminal/month', 'エンドポイントセキュリティツール利用料', '別紙7 ※2 ※10 ※12'),
-      ...edrPrice,
-      ...gatewayPrices(9000, 11000, 19000),
-      ...primePrices(17000, 19000, 26000, '別紙7 ※6 ※13'),
-      ...primePlusPrices,
-      cloudSandbox: price(1100, 'terminal/month', 'クラウドサンドボックス (オプション)', '別紙7'),
-      ...visitFrom20231201('別紙8'),
-      ...invoicePrices,
-    },
+    prices: pricesFrom20231201({ endpoint: 600, gateway: [9000, 11000, 19000], prime: [17000, 19000, 26000], cloudSandbox: 1100 }),
     rules: RULES_FROM_2023_12_01,
   },
 ];
