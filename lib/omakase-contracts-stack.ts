@@ -78,7 +78,7 @@ export class OmakaseContractsStack extends Stack {
       outcomes: new DeadLetterQueue(this, 'OutcomeDeadLetters', {
         holds:
           "stream batches whose outcomes could not be published within the stream's 24 hours: the orders stay unpublished in the table; " +
-          'resending those orders publishes their stored outcomes',
+          'resending those orders publishes their stored outcomes; and stream records that can never be published (sent by the function with the reason)',
       }),
     };
 
@@ -132,6 +132,8 @@ export class OmakaseContractsStack extends Stack {
     const outcomes = fn('outcome-publisher', "Publishes the unpublished outcomes stored with orders, from the table's stream", eventSizing);
     outcomes.bindTable(this.contracts, 'markPublished');
     outcomes.publishesTo(this.bus);
+    // A stream record it can never publish goes there whole, with its reason, instead of holding up the shard.
+    outcomes.sendsDeadLettersTo(deadLetters.outcomes.queue);
     outcomes.readsStream(this.contracts, {
       filter: UNPUBLISHED_OUTCOME_FILTER,
       onFailure: deadLetters.outcomes.queue,

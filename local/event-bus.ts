@@ -162,16 +162,17 @@ export class LocalEventBus {
   /**
    * Where a handler function sends an event it cannot read (the dead-letter sink port).
    * Called during a delivery, it marks that delivery dead-lettered so that the handler's
-   * normal return does not count as a successful delivery.
+   * normal return does not count as a successful delivery. A function the bus does not
+   * deliver to (the outcome publisher, fed by the table's stream) names itself.
    */
-  deadLetter(reason: string, payload: unknown): void {
+  deadLetter(reason: string, payload: unknown, from: HandlerName | null = null): void {
     const attempt = this.currentAttempt.getStore();
     if (attempt) attempt.delivery.state = 'dead-lettered';
     this.letters.push({
       seq: this.letters.length + 1,
       at: new Date().toISOString(),
       origin: 'handler',
-      target: attempt?.delivery.target ?? null,
+      target: attempt?.delivery.target ?? from,
       eventId: attempt?.record.event.id ?? null,
       reason,
       payload,

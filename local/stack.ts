@@ -116,6 +116,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The bus is the dead-letter store: it attributes each letter to the delivery that wrote it.
     const orders = orderDependencies(settings, functionsDb, { deadLetter: (reason, payload) => bus?.deadLetter(reason, payload) }, overrides);
     const publishing = publishingDependencies(settings, functionsDb, eventBridge, overrides);
+    const outcomePublishing = {
+      ...publishing,
+      deadLetters: { deadLetter: (reason: string, payload: unknown) => bus?.deadLetter(reason, payload, 'outcome-publisher') },
+    };
     bus = new LocalEventBus({
       busName: settings.eventBusName,
       functions: new Map([
@@ -130,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const mapping = new StreamMapping({
       clients: { dynamoDb: db, streams },
       tableName: settings.tableName,
-      fn: localFunction('outcome-publisher', TIMEOUT_MS.outcomePublisher, createOutcomePublisherHandler(publishing)),
+      fn: localFunction('outcome-publisher', TIMEOUT_MS.outcomePublisher, createOutcomePublisherHandler(outcomePublishing)),
       filter: isUnpublishedOutcome,
       ...(options.logger ? { logger: options.logger } : {}),
     });

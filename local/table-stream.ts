@@ -6,12 +6,11 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   TrimmedDataAccessException,
-  type _Record as SdkRecord,
-  type AttributeValue as SdkAttributeValue,
   type Shard,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { Readable } from 'node:stream';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION } from './dynamodb-local';
 
 /**
@@ -29,8 +28,48 @@ import { LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION } from './dynamodb-local';
  * a page shorter than the page limit is taken as the end of the shard for this read.
  */
 export function localStreamsClient(endpoint: string): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({ endpoint, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
+  keepWireRecords(client);
+  return client;
 }
+
+/**
+ * Lambda hands the function the stream's records as the service sent them; the SDK's
+ * deserializer does not (an empty map `{"M":{}}` comes out as `{}`, which util-dynamodb
+ * cannot unmarshall). So next to its output, every GetRecords answer also carries the
+ * records of its wire JSON (`wireRecords`), which is what TableStream hands over.
+ */
+function keepWireRecords(client: DynamoDBStreamsClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { body?: unknown };
+      if (context.commandName === 'GetRecordsCommand' && response.body instanceof Readable) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+        const body = Buffer.concat(chunks);
+        (context as WireContext).wireRecords = (JSON.parse(body.toString('utf8') || '{}') as { Records?: WireRecord[] }).Records ?? [];
+        // The SDK's deserializer reads the same bytes after us.
+        response.body = Object.assign(Readable.from([body]), { statusCode: (result.response as { statusCode?: number }).statusCode });
+      }
+      return result;
+    },
+    // Between the transport and the deserializer: the raw answer.
+    { step: 'deserialize', priority: 'low', name: 'keepWireRecords' },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const records = (context as WireContext).wireRecords;
+      if (records) (result.output as { wireRecords?: WireRecord[] }).wireRecords = records;
+      return result;
+    },
+    { step: 'initialize', name: 'attachWireRecords' },
+  );
+}
+
+type WireRecord = Omit<DynamoDBRecord, 'userIdentity'> & { userIdentity?: { Type?: string; PrincipalId?: string } };
+type WireContext = { wireRecords?: WireRecord[] };
 
 export class TableStreamNotEnabledError extends Error {
   constructor(tableName: string) {
@@ -118,7 +157,9 @@ export class TableStream {
     cursor.iterator ??= await this.iterator(cursor, 'TRIM_HORIZON');
     for (;;) {
       const page = await this.page(cursor);
-      for (const record of page.Records ?? []) {
+      const wire = (page as { wireRecords?: WireRecord[] }).wireRecords;
+      if (page.Records?.length && !wire) throw new Error('the streams client keeps no wire records: make it with localStreamsClient');
+      for (const record of wire ?? []) {
         this.unreturned.push(lambdaRecord(record, this.streamArn));
         cursor.lastSequenceNumber = record.dynamodb?.SequenceNumber ?? cursor.lastSequenceNumber;
       }
@@ -160,38 +201,44 @@ export class TableStream {
 }
 
 /**
- * A record as Lambda delivers it: the stream's record with the mapping's eventSourceARN,
- * the creation time in epoch seconds, and binary values in base64, as in Lambda's JSON.
+ * A record as Lambda delivers it: the stream's wire record (images untouched: empty maps,
+ * lists and strings, binary in base64, sets), with the mapping's eventSourceARN, the
+ * creation time in whole epoch seconds, and userIdentity's fields in lower camel case.
  */
-function lambdaRecord(record: SdkRecord, streamArn: string): DynamoDBRecord {
-  const { dynamodb, userIdentity, ...rest } = record;
-  const { ApproximateCreationDateTime, Keys, NewImage, OldImage, ...stream } = dynamodb ?? {};
+function lambdaRecord(record: WireRecord, streamArn: string): DynamoDBRecord {
+  const { userIdentity, dynamodb, ...rest } = record;
+  const { ApproximateCreationDateTime: creation, Keys, NewImage, OldImage, ...stream } = dynamodb ?? {};
   return {
     ...rest,
-    // Only on deletions by TTL; Lambda spells its fields in lower camel case.
+    // Only on deletions by TTL.
     ...(userIdentity ? { userIdentity: { type: userIdentity.Type, principalId: userIdentity.PrincipalId } } : {}),
     dynamodb: {
       ...stream,
-      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),
-      ...(Keys ? { Keys: lambdaImage(Keys) } : {}),
-      ...(NewImage ? { NewImage: lambdaImage(NewImage) } : {}),
-      ...(OldImage ? { OldImage: lambdaImage(OldImage) } : {}),
+      ...(creation !== undefined ? { ApproximateCreationDateTime: Math.floor(creation) } : {}),
+      ...(Keys ? { Keys: repairedImage(Keys) } : {}),
+      ...(NewImage ? { NewImage: repairedImage(NewImage) } : {}),
+      ...(OldImage ? { OldImage: repairedImage(OldImage) } : {}),
     },
     eventSourceARN: streamArn,
   };
 }
 
-function lambdaImage(image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> {
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, lambdaValue(value)]));
+type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
+type Value = Image[string];
+
+/**
+ * DynamoDB Local's stream writes an empty map as `{}` where DynamoDB writes `{"M":{}}`
+ * (seen on DynamoDB Local 2.x; its GetItem answers `{"M":{}}` for the same item). An
+ * attribute value has exactly one member, so `{}` can only be that empty map: it is put
+ * back, at any depth, and every other value is left as sent.
+ */
+function repairedImage(image: Image): Image {
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairedValue(value)]));
 }
 
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-
-function lambdaValue(value: SdkAttributeValue): AttributeValue {
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.M !== undefined) return { M: lambdaImage(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(lambdaValue) };
-  // S, N, SS, NS, BOOL and NULL read the same in the SDK and in Lambda's JSON.
-  return value as AttributeValue;
+function repairedValue(value: Value): Value {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M !== undefined) return { M: repairedImage(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(repairedValue) };
+  return value;
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../../functions/use-cases/deps';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import { dependenciesFrom, type PublishingHandlerDeps } from '../../functions/commons/dependencies';
+import { dependenciesFrom, type OutcomePublisherDeps, type PublishingHandlerDeps } from '../../functions/commons/dependencies';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
@@ -164,7 +164,7 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
  * table's stream as Lambda would be, metered as a whole and divided per order. (The
  * local stack's own mapping publishes them too; marking twice costs the same.)
  */
-async function measurePublishing(stream: TableStream, deps: PublishingHandlerDeps, meter: DynamoDbMeter): Promise<MeterReading> {
+async function measurePublishing(stream: TableStream, deps: OutcomePublisherDeps, meter: DynamoDbMeter): Promise<MeterReading> {
   const records: DynamoDBRecord[] = [];
   for (let page = await stream.read(); page.length > 0; page = await stream.read()) records.push(...page.filter(isUnpublishedOutcome));
   if (records.length === 0) throw new Error('the stream held no order to publish');

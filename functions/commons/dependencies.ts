@@ -40,6 +40,8 @@ export interface Overrides {
 export type LookupHandlerDeps = LookupDeps & Pick<Observability, 'logger'>;
 export type OrderHandlerDeps = OrderDeps & Observability & { deadLetters: DeadLetterSink };
 export type PublishingHandlerDeps = PublishingDeps & Observability;
+/** The outcome publisher also dead-letters the stream records it can never publish. */
+export type OutcomePublisherDeps = PublishingHandlerDeps & { deadLetters: DeadLetterSink };
 
 export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdGenerator = { next: () => randomUUID() };
@@ -82,7 +84,7 @@ export function publishingDependencies(
 export function dependenciesFrom(
   clients: { settings: Settings; dynamoDb: DynamoDBClient; eventBridge: EventBridgeClient; deadLetters: DeadLetterSink },
   overrides: Overrides = {},
-): OrderHandlerDeps & PublishingHandlerDeps {
+): OrderHandlerDeps & OutcomePublisherDeps {
   return {
     ...orderDependencies(clients.settings, clients.dynamoDb, clients.deadLetters, overrides),
     ...publishingDependencies(clients.settings, clients.dynamoDb, clients.eventBridge, overrides),
@@ -110,10 +112,23 @@ export function lookupFromEnvironment(env: NodeJS.ProcessEnv = process.env): Loo
 
 export function ordersFromEnvironment(env: NodeJS.ProcessEnv = process.env): OrderHandlerDeps {
   const settings = loadSettings(env);
-  if (!settings.deadLetterQueueUrl) throw new ConfigurationError([{ path: 'DEAD_LETTER_QUEUE_URL', message: 'required: unreadable events go there' }]);
+  return orderDependencies(
+    settings,
+    new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)),
+    deadLetterSink(settings, 'unreadable events go there'),
+  );
+}
+
+export function outcomePublisherFromEnvironment(env: NodeJS.ProcessEnv = process.env): OutcomePublisherDeps {
+  const settings = loadSettings(env);
+  const deadLetters = deadLetterSink(settings, 'stream records that can never be published go there');
+  return { ...publishingFromEnvironment(env), deadLetters };
+}
+
+function deadLetterSink(settings: Settings, why: string): DeadLetterSink {
+  if (!settings.deadLetterQueueUrl) throw new ConfigurationError([{ path: 'DEAD_LETTER_QUEUE_URL', message: `required: ${why}` }]);
   // The SDK sends to the queue URL's own endpoint (its region), whatever the client's.
-  const deadLetters = new SqsDeadLetterSink(new SQSClient(clientConfig(settings, null)), settings.deadLetterQueueUrl);
-  return orderDependencies(settings, new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)), deadLetters);
+  return new SqsDeadLetterSink(new SQSClient(clientConfig(settings, null)), settings.deadLetterQueueUrl);
 }
 
 export function publishingFromEnvironment(env: NodeJS.ProcessEnv = process.env): PublishingHandlerDeps {

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { builtOnFirstCall, publishingFromEnvironment, type PublishingHandlerDeps } from '../commons/dependencies';
+import { builtOnFirstCall, outcomePublisherFromEnvironment, type OutcomePublisherDeps } from '../commons/dependencies';
 import { flushMetrics, METRIC } from '../commons/metrics';
 import { fieldIssues } from '../schemas/fields';
 import { storedOutcomeSchema } from '../schemas/stored-outcome';
@@ -19,12 +19,16 @@ import { publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '
  * the first outcome not yet published and nothing after it is skipped. The outcomes of
  * one batch are still published together, in stream order (StreamBatch below).
  */
-export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
+export function createOutcomePublisherHandler(deps: OutcomePublisherDeps) {
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
     const logger = deps.logger.createChild();
     if (context) logger.addContext(context);
     const records = event.Records ?? [];
-    const batch = new StreamBatch(records.length, logger, (outcomes) => publishStoredOutcomes(deps, outcomes));
+    const batch = new StreamBatch(
+      records.length,
+      (outcomes) => publishStoredOutcomes(deps, outcomes),
+      (reason, record) => deadLetter(deps, logger, reason, record),
+    );
     try {
       const response = await processPartialResponse(event, (record: DynamoDBRecord) => batch.handle(record), new BatchProcessor(EventType.DynamoDBStreams), {
         ...(context ? { context } : {}),
@@ -32,7 +36,7 @@ export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
       });
       const summary = batch.summary;
       deps.metrics.addMetric(METRIC.outcomesPublished, MetricUnit.Count, summary?.published ?? 0);
-      const fields = { records: records.length, outcomes: batch.outcomes, published: summary?.published ?? 0 };
+      const fields = { records: records.length, outcomes: batch.outcomes, published: summary?.published ?? 0, deadLettered: batch.deadLettered };
       if (response.batchItemFailures.length === 0) logger.info('outcomes published', fields);
       else
         logger.error('outcomes not all published; the stream retries from the first one left', {
@@ -48,6 +52,18 @@ export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
 }
 
 /**
+ * A record that can never be published (only a defect or a store's quirk can make an
+ * unreadable order item) goes whole to the dead-letter queue with its reason, and counts
+ * as done: retrying it would fail the same way and hold up every outcome behind it. If
+ * the queue cannot take it, the record fails and the stream retries it.
+ */
+async function deadLetter(deps: OutcomePublisherDeps, logger: Logger, reason: string, record: DynamoDBRecord): Promise<void> {
+  await deps.deadLetters.deadLetter(reason, record);
+  deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, 1);
+  logger.error('stream record dead-lettered: it cannot be published', { keys: record.dynamodb?.Keys, reason });
+}
+
+/**
  * The batch processor hands records over one by one, all in the same turn and in stream
  * order; this collects the outcomes among them and, once it has seen every record,
  * publishes them in one go (PutEvents takes ten at a time), then settles each record's
@@ -56,23 +72,25 @@ export function createOutcomePublisherHandler(deps: PublishingHandlerDeps) {
 class StreamBatch {
   summary: PublishSummary | null = null;
   outcomes = 0;
+  deadLettered = 0;
   private readonly pending: Array<{ stored: StoredOutcome; settle: (error: Error | null) => void }> = [];
   private seen = 0;
 
   constructor(
     private readonly total: number,
-    private readonly logger: Logger,
     private readonly publish: (outcomes: StoredOutcome[]) => Promise<PublishSummary>,
+    private readonly deadLetter: (reason: string, record: DynamoDBRecord) => Promise<void>,
   ) {}
 
   handle(record: DynamoDBRecord): Promise<void> {
     const read = storedOutcomeOf(record);
-    // Only a defect can put an unreadable order item in the table; retrying cannot fix it.
-    if (read.kind === 'unreadable') this.logger.error('order item in the stream cannot be published', { keys: record.dynamodb?.Keys, problem: read.problem });
-    const done =
-      read.kind === 'outcome'
-        ? new Promise<void>((resolve, reject) => this.pending.push({ stored: read.stored, settle: (error) => (error ? reject(error) : resolve()) }))
-        : Promise.resolve();
+    let done: Promise<void> = Promise.resolve();
+    if (read.kind === 'outcome') {
+      done = new Promise<void>((resolve, reject) => this.pending.push({ stored: read.stored, settle: (error) => (error ? reject(error) : resolve()) }));
+    } else if (read.kind === 'unreadable') {
+      this.deadLettered += 1;
+      done = this.deadLetter(`order item in the stream cannot be published: ${read.problem}`, record);
+    }
     if (++this.seen === this.total) void this.flush();
     return done;
   }
@@ -114,4 +132,4 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
   return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome, position } };
 }
 
-export const handler = builtOnFirstCall(() => createOutcomePublisherHandler(publishingFromEnvironment()));
+export const handler = builtOnFirstCall(() => createOutcomePublisherHandler(outcomePublisherFromEnvironment()));

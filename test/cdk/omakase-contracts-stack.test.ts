@@ -299,6 +299,10 @@ describe('least privilege', () => {
         ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((a) => `sqs:${a} on ${on(queueOfOutput('OutcomeDeadLetters'))}`),
       ].sort(),
     );
+    // It sends the stream records it can never publish to the queue its failed batches go to.
+    expect(synth().resources[logicalId('outcome-publisher')].Properties.Environment.Variables.DEAD_LETTER_QUEUE_URL).toEqual({
+      Ref: queueOfOutput('OutcomeDeadLetters'),
+    });
   });
 
   it('functions may publish only outcome events (source omakase.contracts)', () => {

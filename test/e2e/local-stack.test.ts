@@ -137,6 +137,21 @@ describe('local stack, driven from outside', () => {
     expect(badMonth.body.error).toMatchObject({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'month' })] });
   });
 
+  it('publishes the outcome of every order on a contract whose services are empty (an empty map in the stream)', async () => {
+    const detail = application({ services: {} });
+    const contractId = await createdContract(detail);
+
+    const change = { orderId: newOrderId('empty-change'), requestedAt: '2024-06-01T09:00:00+09:00', contractId, services: {} };
+    const [changed] = await outcomes(change.orderId, await put(entry('ServicesChangeRequested', change)));
+    expect(changed?.event['detail-type']).toBe('ContractServicesChanged');
+    expect((changed?.event.detail.contract as Json).services).toEqual({});
+
+    const cancel = { orderId: newOrderId('empty-cancel'), requestedAt: '2024-06-02T09:00:00+09:00', contractId };
+    const [cancelled] = await outcomes(cancel.orderId, await put(entry('CancellationRequested', cancel)));
+    expect(cancelled?.event['detail-type']).toBe('ContractCancelled');
+    expect((await get('/_local/dead-letters')).body.deadLetters.filter((letter: Json) => letter.target === 'outcome-publisher')).toEqual([]);
+  });
+
   it('refuses an application breaking several rules with every reason at once', async () => {
     const detail = application({
       customer: { customerId: 'C-E2E-IND', name: '山田太郎', kind: 'individual' },

@@ -5,7 +5,7 @@ import { ORDER_SLOT, type NewOrder } from '../../functions/store/contract-store'
 import { type DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 import { testDeps } from '../support/handler-deps';
-import { RecordingLogger } from '../support/observability';
+import { InMemoryDeadLetterSink, RecordingLogger } from '../support/observability';
 import { freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, newOrderId } from './support/fixtures';
 import { storeOn } from './support/suite';
@@ -27,10 +27,18 @@ const errors = () => logger.lines.filter((line) => line.level === 'ERROR').map((
 
 function setup() {
   const bus = new FakeEventBridge();
+  const deadLetters = new InMemoryDeadLetterSink();
   const handler = createOutcomePublisherHandler(
-    testDeps({ dynamoDb: table.client, settings: table.settings, eventBridge: bus.client, clock: fixedClock('2024-06-01T10:00:00+09:00'), logger }),
+    testDeps({
+      dynamoDb: table.client,
+      settings: table.settings,
+      eventBridge: bus.client,
+      deadLetters,
+      clock: fixedClock('2024-06-01T10:00:00+09:00'),
+      logger,
+    }),
   );
-  return { bus, handler };
+  return { bus, handler, deadLetters };
 }
 
 let sequence = 0;
@@ -133,18 +141,28 @@ describe('outcome publisher (fed by the table stream)', () => {
     expect(await store.getOrder({ orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
   });
 
-  it('logs an unreadable order item as an error and publishes the others', async () => {
-    const { bus, handler } = setup();
+  it('dead-letters an unreadable order item whole, with its reason, logs it, and publishes the others', async () => {
+    const { bus, handler, deadLetters } = setup();
     const good = await storedOrder();
     const broken = streamRecord('INSERT', { PK: 'ORDER#x', SK: ORDER_SLOT, orderId: 'x', published: false, outcome: { detail: {} } });
 
     expect(await handler(event([broken, good.record]))).toEqual({ batchItemFailures: [] });
     expect(bus.published.map((e) => e.detail.orderId)).toEqual([good.orderId]);
+    expect(deadLetters.letters).toEqual([{ at: expect.any(String), reason: expect.stringContaining('outcome.detailType'), payload: broken }]);
     expect(errors()).toEqual([
       {
-        message: 'order item in the stream cannot be published',
-        fields: { keys: broken.dynamodb?.Keys, problem: expect.stringContaining('outcome.detailType') },
+        message: 'stream record dead-lettered: it cannot be published',
+        fields: { keys: broken.dynamodb?.Keys, reason: expect.stringContaining('outcome.detailType') },
       },
     ]);
+  });
+
+  it('fails the record, for the stream to retry it, when the dead-letter queue cannot take it: nothing is dropped', async () => {
+    const { handler, deadLetters } = setup();
+    const broken = streamRecord('INSERT', { PK: 'ORDER#y', SK: ORDER_SLOT, orderId: 'y', published: false, outcome: { detail: {} } });
+    deadLetters.deadLetter = () => {
+      throw new Error('queue unavailable');
+    };
+    expect(await handler(event([broken]))).toEqual({ batchItemFailures: [{ itemIdentifier: broken.dynamodb?.SequenceNumber }] });
   });
 });

@@ -60,6 +60,42 @@ describe('TableStream', () => {
     expect(await stream.read()).toEqual([]);
   });
 
+  it('hands over every attribute value exactly as the stream sent it: empty maps, lists and strings, binary, sets, NULL', async () => {
+    const stream = await TableStream.open(clients(), table.settings.tableName);
+    const values = {
+      emptyMap: { M: {} },
+      emptyList: { L: [] },
+      emptyString: { S: '' },
+      nestedEmpty: { M: { services: { M: {} }, reasons: { L: [{ M: {} }, { L: [] }] } } },
+      binary: { B: new Uint8Array([0, 1, 254, 255]) },
+      emptyBinary: { B: new Uint8Array([]) },
+      strings: { SS: ['a', 'b'] },
+      numbers: { NS: ['0.000000000000000000000000000000000001', '1', '99999999999999999999999999999999999999'] },
+      binaries: { BS: [new Uint8Array([1]), new Uint8Array([2, 3])] },
+      nothing: { NULL: true },
+      number: { N: '-0.5' },
+      flag: { BOOL: false },
+    };
+    await put('every-value', values);
+
+    const [record] = await stream.read();
+    // DynamoDB answers sets in an order of its own.
+    const image = record?.dynamodb?.NewImage ?? {};
+    for (const set of ['strings', 'numbers', 'binaries'] as const) {
+      const value = image[set] as unknown as Record<string, string[]>;
+      for (const member of Object.keys(value)) value[member]?.sort();
+    }
+    expect(image).toEqual({
+      PK: { S: 'every-value' },
+      SK: { S: 'ITEM' },
+      ...values,
+      // Lambda's JSON carries binary as base64.
+      binary: { B: 'AAH+/w==' },
+      emptyBinary: { B: '' },
+      binaries: { BS: ['AQ==', 'AgM='] },
+    });
+  });
+
   it('takes a new iterator after the last record it read when its iterator has expired: nothing lost, nothing twice', async () => {
     const expireNext = { getRecords: 0 };
     const iteratorRequests: GetShardIteratorCommandInput[] = [];
