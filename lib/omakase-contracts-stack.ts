@@ -49,6 +49,9 @@ export interface OmakaseContractsStackProps extends StackProps {
 }
 
 /** The whole system on AWS: table and its stream, bus and rules, six functions, the renewal schedule, the lookup API. */
+/** Requests a second, and in a burst, that the lookup API's stage lets through (429 beyond). */
+export const LOOKUP_API_THROTTLE = { ratePerSecond: 50, burst: 100 };
+
 export class OmakaseContractsStack extends Stack {
   readonly functions: Record<HandlerName, ContractsFunction>;
   readonly contracts: ContractsTable;
@@ -105,7 +108,7 @@ export class OmakaseContractsStack extends Stack {
       if (!handler) {
         handler = fn(route.handler, `Handles ${route.detailType} events`, eventSizing, deadLetters.inbound);
         // No publishesTo: the outcomes it stores are published from the table's stream.
-        handler.bindTable(this.contracts, 'readWrite');
+        handler.bindTable(this.contracts, 'orders');
         handler.sendsDeadLettersTo(deadLetters.inbound.queue);
         inbound.set(route.handler, handler);
       }
@@ -123,7 +126,7 @@ export class OmakaseContractsStack extends Stack {
       { timeout: Duration.minutes(15), memorySize: 1024 },
       deadLetters.renewal,
     );
-    renewal.bindTable(this.contracts, 'readWrite');
+    renewal.bindTable(this.contracts, 'renewal');
     renewal.publishesTo(this.bus);
     this.scheduleMonthlyRenewal(renewal, deadLetters.renewal);
 
@@ -238,6 +241,9 @@ export class OmakaseContractsStack extends Stack {
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
+        // Customer service looks up one contract at a time: a runaway caller is held at the stage, not at the table.
+        throttlingRateLimit: LOOKUP_API_THROTTLE.ratePerSecond,
+        throttlingBurstLimit: LOOKUP_API_THROTTLE.burst,
       },
     });
     Validations.of(api).acknowledge(

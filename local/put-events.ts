@@ -54,6 +54,30 @@ function busNameOf(value: unknown): string {
   return arn ? arn[1] : value;
 }
 
+/**
+ * No event of the interface nests more than a few levels; one nested thousands deep would
+ * overflow every recursive reader after the bus (the functions' fingerprint, the
+ * /_local listings), so the local bus refuses it at the door.
+ */
+export const MAX_DETAIL_DEPTH = 100;
+
+/** How deep the JSON text nests, counted without parsing it (no recursion, whatever its depth). */
+export function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
 function toBusEntry(entry: unknown, localBus: string, now: Date): BusEntry | EntryRejection {
   if (!isObject(entry)) return new EntryRejection('InvalidArgument', 'Parameter Entries is not valid. Reason: an entry must be an object.');
   const eventBusName = busNameOf(entry.EventBusName);
@@ -65,6 +89,9 @@ function toBusEntry(entry: unknown, localBus: string, now: Date): BusEntry | Ent
   if (!nonEmptyString(entry.Detail)) return required('Detail');
   if (entry.Source.startsWith('aws.')) {
     return new EntryRejection('NotAuthorizedForSourceException', 'Not authorized for the source.');
+  }
+  if (nestingDepth(entry.Detail) > MAX_DETAIL_DEPTH) {
+    return new EntryRejection('MalformedDetail', `Detail is malformed: it nests deeper than ${MAX_DETAIL_DEPTH} levels (a limit of the local bus).`);
   }
   let detail: unknown;
   try {

@@ -21,6 +21,8 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   lookup: LocalFunction;
   renewal: LocalFunction;
+  /** The parts /health asks, each answering null when well, else what is wrong. */
+  health?: Record<string, () => Promise<string | null>>;
 }
 
 export interface LocalServer {
@@ -107,10 +109,26 @@ async function monthlyRenewal(runtime: LocalRuntime, request: IncomingRequest): 
   }
 }
 
+/**
+ * A listing of what the bus holds, each item serialized on its own: one that cannot be
+ * (it should never get in: see MAX_DETAIL_DEPTH) is listed with why, instead of failing
+ * the listing for the rest of the stack's life.
+ */
+function listing(name: string, items: ReadonlyArray<{ seq: number }>): Answer {
+  const parts = items.map((item) => {
+    try {
+      return JSON.stringify(item);
+    } catch (error) {
+      return JSON.stringify({ seq: item.seq, unlistable: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  return { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: `{${JSON.stringify(name)}:[${parts.join(',')}]}` };
+}
+
 const LOCAL_ROUTES: LocalRoute[] = [
   { method: 'POST', path: '/', run: eventBridgeApi },
-  { method: 'GET', path: '/_local/events', run: (runtime) => jsonResponse(200, { events: runtime.bus.events() }) },
-  { method: 'GET', path: '/_local/dead-letters', run: (runtime) => jsonResponse(200, { deadLetters: runtime.bus.deadLetters() }) },
+  { method: 'GET', path: '/_local/events', run: (runtime) => listing('events', runtime.bus.events()) },
+  { method: 'GET', path: '/_local/dead-letters', run: (runtime) => listing('deadLetters', runtime.bus.deadLetters()) },
   { method: 'POST', path: '/_local/schedules/monthly-renewal', run: monthlyRenewal },
 ];
 
@@ -157,6 +175,39 @@ async function route(runtime: LocalRuntime, request: IncomingRequest): Promise<A
   return lookupApi(runtime, request);
 }
 
+/** The request target as a URL on this server, or null when it is not one (e.g. `http://[::1`). */
+function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', `http://${HOST}`);
+  } catch {
+    return null;
+  }
+}
+
+const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+/** 200 once every part answers well; 503 naming each part that does not, and why. */
+async function health(runtime: LocalRuntime | null, closing: boolean): Promise<Answer> {
+  if (closing) return jsonResponse(503, { status: 'stopping' });
+  if (!runtime) return jsonResponse(503, { status: 'starting' });
+  const checks = Object.entries(runtime.health ?? {});
+  const problems = await Promise.all(
+    checks.map(async ([part, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`no answer within ${HEALTH_CHECK_TIMEOUT_MS} ms`), HEALTH_CHECK_TIMEOUT_MS);
+      });
+      try {
+        return [part, await Promise.race([check().catch((error: unknown) => (error instanceof Error ? error.message : String(error))), late])] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  const failing = Object.fromEntries(problems.filter(([, problem]) => problem !== null));
+  return Object.keys(failing).length === 0 ? jsonResponse(200, { status: 'ok' }) : jsonResponse(503, { status: 'unhealthy', parts: failing });
+}
+
 class BodyTooLargeError extends Error {
   constructor() {
     super(`request body over ${MAX_BODY_BYTES} bytes`);
@@ -188,25 +239,33 @@ export function startLocalServer(options: { port: number }): Promise<LocalServer
   let closing = false;
 
   const server: Server = createServer((message, response) => {
-    const url = new URL(message.url ?? '/', `http://${HOST}`);
     const method = message.method ?? 'GET';
+    let url: URL | null = null;
     const answer = (async (): Promise<Answer> => {
-      if (url.pathname === '/health') {
-        const status = closing ? 'stopping' : runtime ? 'ok' : 'starting';
-        return jsonResponse(status === 'ok' ? 200 : 503, { status });
-      }
+      url = requestUrl(message.url);
+      if (!url) return errorAnswer(400, 'BAD_REQUEST', `The request target is not a path or URL: ${JSON.stringify(message.url).slice(0, 200)}`);
+      if (url.pathname === '/health') return health(runtime, closing);
       if (!runtime || closing) return errorAnswer(503, 'NOT_READY', 'The local stack is not ready: GET /health says when it is.');
       const body = await readBody(message);
       return route(runtime, { method, url, message, body });
     })();
     answer
       .catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) return errorAnswer(413, 'PAYLOAD_TOO_LARGE', error.message);
-        console.error(`local server failed on ${method} ${url.pathname}:`, error);
+        if (error instanceof BodyTooLargeError) {
+          // The rest of the body is never read: the connection cannot carry another request.
+          response.shouldKeepAlive = false;
+          return withHeader(errorAnswer(413, 'PAYLOAD_TOO_LARGE', error.message), 'connection', 'close');
+        }
+        console.error(`local server failed on ${method} ${url?.pathname ?? String(message.url)}:`, error);
         return errorAnswer(500, 'INTERNAL_ERROR', 'The local server failed; see its console.');
       })
       .then((result) => send(response, result))
       .catch((error: unknown) => console.error('could not answer:', error));
+  });
+  // A request Node cannot even parse gets its 400 from Node, and the stack goes on.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy(error);
   });
 
   return new Promise((resolve, reject) => {

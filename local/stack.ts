@@ -14,7 +14,15 @@ import { createServicesChangeHandler } from '../functions/handlers/services-chan
 import { isUnpublishedOutcome } from '../functions/topology/outcome-stream';
 import type { HandlerName } from '../functions/topology/routing';
 import type { Clock } from '../functions/use-cases/deps';
-import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import {
+  answering,
+  createTables,
+  LOCAL_CREDENTIALS,
+  LOCAL_DYNAMODB_REGION,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from './dynamodb-local';
 import { LocalEventBus, type RetryPolicy } from './event-bus';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime';
 import { startLocalServer, type LocalServer } from './server';
@@ -94,10 +102,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     server = await startLocalServer({ port: options.port ?? DEFAULT_PORT });
     progress(`HTTP server listening on ${server.url}`);
     database = external
-      ? { endpoint: external, stop: () => Promise.resolve() }
+      ? { endpoint: external, stop: () => Promise.resolve(), problem: () => answering(external) }
       : await step(progress, `DynamoDB Local started (${dataDir ? `data folder ${dataDir}` : 'in memory'})`, () =>
-          startDynamoDbLocal(dataDir ? { dataDir } : {}),
+          startDynamoDbLocal({ ...(dataDir ? { dataDir } : {}), corsOrigin: server?.url ?? 'http://127.0.0.1' }),
         );
+    const running = database;
     const db = localDynamoDbClient(database.endpoint);
     dynamoDb = db;
     await step(progress, `table ${options.settings.tableName} ready`, () => createTables(db, options.settings.tableName));
@@ -145,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bus,
       lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(lookupDependencies(settings, functionsDb, overrides))),
       renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(publishing)),
+      health: { dynamodb: () => running.problem(), streamMapping: () => Promise.resolve(mapping.problem()) },
     });
     progress(`local bus ${settings.eventBusName} routing to the handler functions`);
 

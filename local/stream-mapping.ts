@@ -80,6 +80,8 @@ export class StreamMapping {
   /** Aborts the waits between retries once close has given up. */
   private readonly abandon = new AbortController();
   private streamArn = '';
+  /** Why the last read of the stream failed, while reads keep failing; null once one succeeds. */
+  private readProblem: string | null = null;
 
   constructor(private readonly options: StreamMappingOptions) {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -147,6 +149,13 @@ export class StreamMapping {
     return { unprocessed };
   }
 
+  /** For /health: null while the mapping reads its stream, else what is wrong. */
+  problem(): string | null {
+    if (this.stopping) return 'stopped';
+    if (!this.loop) return 'not started';
+    return this.readProblem;
+  }
+
   private async run(stream: TableStream): Promise<void> {
     let readFailures = 0;
     while (!this.stopping) {
@@ -155,8 +164,10 @@ export class StreamMapping {
       try {
         records = await stream.read();
         readFailures = 0;
+        this.readProblem = null;
       } catch (error) {
         readFailures += 1;
+        this.readProblem = `reading the table's stream failed ${readFailures} time(s) in a row: ${describeError(error)}`;
         const retryInMs = this.delay(readFailures);
         this.logger.error('table stream read failed; retrying', {
           function: this.options.fn.name,

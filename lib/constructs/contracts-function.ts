@@ -64,17 +64,24 @@ export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 
 /** Under the stream's 24-hour retention; the order's 24-hour publishing lease (functions/use-cases/order-idempotency.ts) outlasts it. */
 export const STREAM_GIVE_UP_AFTER = Duration.hours(23);
 
-export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** What the order functions write: orders, contracts and lines (PutItem, in transactions too) and an order's lease (UpdateItem). */
+export const ORDER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** The renewal also deletes the outbox items of the renewals it published. */
+export const RENEWAL_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 /** The outcome publisher's one request: `markPublished`, an UpdateItem on an order item. */
 const TABLE_MARK_ACTIONS = ['dynamodb:UpdateItem'];
 
-/** Per access: whether the function reads (table and GSIs), and what it writes on the table. */
+/**
+ * Per access: whether the function reads (table and GSIs), what it writes on the table,
+ * and the partition keys it may write (dynamodb:LeadingKeys), where they are few.
+ */
 const TABLE_ACCESS = {
-  read: { reads: true, writes: [] },
-  readWrite: { reads: true, writes: TABLE_WRITE_ACTIONS },
+  read: { reads: true, writes: [], leadingKeys: null },
+  orders: { reads: true, writes: ORDER_WRITE_ACTIONS, leadingKeys: null },
+  renewal: { reads: true, writes: RENEWAL_WRITE_ACTIONS, leadingKeys: null },
   // Marks order items published and reads nothing: the stream brings it the items.
-  markPublished: { reads: false, writes: TABLE_MARK_ACTIONS },
-} satisfies Record<string, { reads: boolean; writes: string[] }>;
+  markPublished: { reads: false, writes: TABLE_MARK_ACTIONS, leadingKeys: ['ORDER#*'] },
+} satisfies Record<string, { reads: boolean; writes: string[]; leadingKeys: string[] | null }>;
 
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
@@ -167,13 +174,19 @@ export class ContractsFunction extends Construct {
 
   /** TABLE_NAME and exactly the table access this function needs: reads on the table and its GSIs, writes on the table. */
   bindTable(contracts: ContractsTable, access: TableAccess): void {
-    const { reads, writes } = TABLE_ACCESS[access];
+    const { reads, writes, leadingKeys } = TABLE_ACCESS[access];
     this.fn.addEnvironment('TABLE_NAME', contracts.table.tableName);
     if (reads) {
       this.fn.addToRolePolicy(new PolicyStatement({ actions: TABLE_READ_ACTIONS, resources: [contracts.table.tableArn, ...contracts.indexArns] }));
     }
     if (writes.length > 0) {
-      this.fn.addToRolePolicy(new PolicyStatement({ actions: writes, resources: [contracts.table.tableArn] }));
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: writes,
+          resources: [contracts.table.tableArn],
+          ...(leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } } } : {}),
+        }),
+      );
     }
   }
 

@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { CONTRACTS_TABLE } from '../../functions/topology/table-definition';
 import { createContractsApp } from '../../lib/app';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/contracts-function';
+import { ORDER_WRITE_ACTIONS, RENEWAL_WRITE_ACTIONS, TABLE_READ_ACTIONS } from '../../lib/constructs/contracts-function';
 import type { OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
 import { CDK_JSON_CONTEXT } from './cdk-json';
 
@@ -272,12 +272,30 @@ describe('least privilege', () => {
     expect(new Set(actions)).toEqual(new Set([...TABLE_READ_ACTIONS, 'logs:CreateLogStream', 'logs:PutLogEvents']));
   });
 
-  it('the writers have the store write actions, none of them wildcards', () => {
-    for (const handler of ['contract-application', 'monthly-renewal'] as const) {
+  it('the writers have the store write actions they issue, none of them wildcards; only the renewal deletes', () => {
+    for (const handler of ['contract-application', 'services-change', 'cancellation'] as const) {
       const actions = actionsOf(handler);
-      expect(actions).toEqual(expect.arrayContaining(TABLE_WRITE_ACTIONS));
+      expect(actions.filter((a) => a.startsWith('dynamodb:') && WRITE.test(a)).sort()).toEqual([...ORDER_WRITE_ACTIONS].sort());
       expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     }
+    expect(
+      actionsOf('monthly-renewal')
+        .filter((a) => a.startsWith('dynamodb:') && WRITE.test(a))
+        .sort(),
+    ).toEqual([...RENEWAL_WRITE_ACTIONS].sort());
+  });
+
+  it('the outcome publisher may update order items only (dynamodb:LeadingKeys ORDER#*)', () => {
+    const update = statementsOf('outcome-publisher').find((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(update?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } });
+  });
+
+  it('throttles the lookup API at its stage', () => {
+    const stages = ofType('AWS::ApiGateway::Stage');
+    expect(stages).toHaveLength(1);
+    expect(stages[0]?.[1].Properties.MethodSettings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    );
   });
 
   it('the outcome publisher marks order items (UpdateItem only), reads the stream, publishes, sends to its queue: nothing else', () => {

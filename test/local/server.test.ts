@@ -5,6 +5,7 @@ import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/topolo
 import { RenewalIncompleteError, type RenewalSummary } from '../../functions/use-cases/monthly-renewal';
 import { LocalEventBus, type BusEvent } from '../../local/event-bus';
 import type { LocalFunction } from '../../local/lambda-runtime';
+import { connect } from 'node:net';
 import { PortInUseError, startLocalServer, type LocalServer } from '../../local/server';
 
 /**
@@ -267,6 +268,81 @@ describe('local server', () => {
     });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ error: { code: 'RENEWAL_FAILED', message: expect.stringContaining('ran out of time') }, summary: incomplete });
+  });
+
+  describe('hostile input', () => {
+    /** Sends raw bytes on one connection and returns everything the server wrote back until it closed or went quiet. */
+    function raw(bytes: string | Buffer, quietMs = 500): Promise<{ text: string; closed: boolean }> {
+      const { port } = new URL(server.url);
+      return new Promise((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        let timer: NodeJS.Timeout | undefined;
+        const done = (closed: boolean) => {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve({ text, closed });
+        };
+        socket.on('data', (chunk) => {
+          text += chunk.toString('latin1');
+          clearTimeout(timer);
+          timer = setTimeout(() => done(false), quietMs);
+        });
+        socket.on('end', () => done(true));
+        socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? done(true) : reject(error)));
+        socket.write(bytes);
+        timer = setTimeout(() => done(false), quietMs * 4);
+      });
+    }
+
+    it('answers a request target that is no URL with 400, and goes on serving', async () => {
+      const { text } = await raw('GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(text).toMatch(/^HTTP\/1\.1 400/);
+      expect(text).toContain('BAD_REQUEST');
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    });
+
+    it('answers bytes that are no HTTP at all with 400, and goes on serving', async () => {
+      const { text } = await raw(Buffer.from([0, 1, 2, 255, 13, 10, 13, 10]));
+      expect(text).toMatch(/^HTTP\/1\.1 400/);
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    });
+
+    it('closes the connection after a 413, so that nothing left of the body is read as the next request', async () => {
+      const size = 2 * 1024 * 1024;
+      const head = `POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSEvents.PutEvents\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: ${size}\r\n\r\n`;
+      const { text, closed } = await raw(Buffer.concat([Buffer.from(head), Buffer.alloc(size, 'x')]));
+      expect(text).toMatch(/^HTTP\/1\.1 413/);
+      expect(text.toLowerCase()).toContain('connection: close');
+      expect(closed).toBe(true);
+      expect((await fetch(`${server.url}/_local/events`)).status).toBe(200);
+    });
+
+    it('refuses a detail nested deeper than the bus takes, and keeps listing events and dead letters', async () => {
+      const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+      const result = await client.send(new PutEventsCommand({ Entries: [application(`{"orderId":"ORD-DEEP","x":${deep}}`)] }));
+      expect(result.Entries).toEqual([expect.objectContaining({ ErrorCode: 'MalformedDetail', ErrorMessage: expect.stringContaining('deeper than 100') })]);
+      const nested99 = `${'['.repeat(98)}1${']'.repeat(98)}`;
+      expect((await client.send(new PutEventsCommand({ Entries: [application(`{"orderId":"ORD-98","x":${nested99},"s":"[[[{"}`)] }))).FailedEntryCount).toBe(0);
+      for (const path of ['/_local/events', '/_local/dead-letters']) expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+    });
+  });
+
+  it('says on /health which part is unwell, and why', async () => {
+    const other = await startLocalServer({ port: 0 });
+    try {
+      other.ready({
+        bus,
+        lookup: fn('lookup-api', () => Promise.resolve(null)),
+        renewal: fn('monthly-renewal', () => Promise.resolve(null)),
+        health: { dynamodb: () => Promise.resolve('DynamoDB Local exited with SIGKILL'), streamMapping: () => Promise.resolve(null) },
+      });
+      const health = await fetch(`${other.url}/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'unhealthy', parts: { dynamodb: 'DynamoDB Local exited with SIGKILL' } });
+    } finally {
+      await other.close();
+    }
   });
 
   it('says clearly when the port is taken', async () => {

@@ -47,7 +47,8 @@ class FakeStream {
       const { records, closed } = this.shardOf(shardId);
       const page = records.slice(Number(at), Number(at) + ((input as GetRecordsCommandInput).Limit ?? 1000));
       const next = Number(at) + page.length;
-      return { Records: page, ...(closed && next === records.length ? {} : { NextShardIterator: `${shardId}|${next}` }) };
+      // As the wire answer too: the reader hands over the wire records (localStreamsClient keeps them).
+      return { Records: page, wireRecords: page, ...(closed && next === records.length ? {} : { NextShardIterator: `${shardId}|${next}` }) };
     }
     throw new Error(`unexpected ${command}`);
   }

@@ -90,8 +90,13 @@ function tally(orderIds: string[], { events, deadLetters }: { events: EventRecor
 
 it('ends every event of a stream as an outcome or a dead letter with its reason while DynamoDB is down, and a redrive completes them', async () => {
   const details = Array.from({ length: APPLICATIONS }, () => application());
+  let healthDuringOutage: { status: number; body: unknown } | null = null;
   for (let call = 0; call * PER_CALL < APPLICATIONS; call++) {
-    if (call === OUTAGE_AFTER_CALLS) proxy.outage(OUTAGE_MS);
+    if (call === OUTAGE_AFTER_CALLS) {
+      proxy.outage(OUTAGE_MS);
+      const health = await fetch(`${stack.url}/health`);
+      healthDuringOutage = { status: health.status, body: await health.json() };
+    }
     await put(details.slice(call * PER_CALL, (call + 1) * PER_CALL));
     await sleep(EVERY_MS);
   }
@@ -119,6 +124,9 @@ it('ends every event of a stream as an outcome or a dead letter with its reason 
     contractsFound: contractsFound.filter((s) => s === 200).length,
   });
   expect(faults.dropped + faults.failed).toBeGreaterThan(0);
+  // While DynamoDB does not answer, /health says so; once it does again, it is well.
+  expect(healthDuringOutage).toEqual({ status: 503, body: { status: 'unhealthy', parts: { dynamodb: expect.stringContaining('does not answer') } } });
+  expect((await fetch(`${stack.url}/health`)).status).toBe(200);
   expect(afterOutage.lost).toBe(0);
   expect(afterOutage.ordersWithOutcome + afterOutage.ordersDeadLettered).toBeGreaterThanOrEqual(APPLICATIONS);
   expect(afterOutage.lettersWithoutReason).toBe(0);
