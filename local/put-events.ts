@@ -1,3 +1,4 @@
+import { entrySize, MAX_REQUEST_BYTES } from '../functions/events/put-events-limits';
 import type { BusEntry, LocalEventBus } from './event-bus';
 
 /**
@@ -8,7 +9,6 @@ import type { BusEntry, LocalEventBus } from './event-bus';
  */
 export const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
 const MAX_ENTRIES = 10;
-const MAX_REQUEST_BYTES = 256 * 1024;
 /** The bus every account has; it exists on AWS, so entries naming it succeed, and match no rule here. */
 const DEFAULT_BUS = 'default';
 
@@ -109,14 +109,6 @@ function toBusEntry(entry: unknown, localBus: string, now: Date): BusEntry | Ent
   return { eventBusName, source: entry.Source, detailType: entry.DetailType, detail, resources, time };
 }
 
-/** The entry size as the service counts it against the request limit. */
-function entrySize(entry: unknown): number {
-  if (!isObject(entry)) return 0;
-  const strings = [entry.Source, entry.DetailType, entry.Detail, ...(Array.isArray(entry.Resources) ? (entry.Resources as unknown[]) : [])];
-  const timeBytes = entry.Time === undefined ? 0 : 14;
-  return strings.reduce<number>((sum, s) => sum + (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0), timeBytes);
-}
-
 export function putEvents(bus: LocalEventBus, request: unknown): AwsJsonAnswer {
   const entries = isObject(request) ? request.Entries : undefined;
   if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {
@@ -127,7 +119,7 @@ export function putEvents(bus: LocalEventBus, request: unknown): AwsJsonAnswer {
       `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES} (got ${count})`,
     );
   }
-  if (entries.reduce<number>((sum, entry) => sum + entrySize(entry), 0) > MAX_REQUEST_BYTES) {
+  if (entries.reduce<number>((sum, entry) => sum + (isObject(entry) ? entrySize(entry) : 0), 0) > MAX_REQUEST_BYTES) {
     return awsError(400, 'ValidationException', 'Total size of the entries in the request is over the limit.');
   }
   const now = new Date();

@@ -25,14 +25,27 @@ export interface Reason {
   message: string;
   clause: string;
   fields?: FieldIssue[];
+  /** How many failing fields INVALID_REQUEST left out of `fields` (docs/terms.md K2). */
+  moreFields?: number;
+}
+
+/** docs/terms.md K2: a refusal lists at most this many fields, and says how many more there were. */
+export const MAX_LISTED_FIELDS = 20;
+
+/** The fields a refusal lists, and how many it leaves out. */
+export function listedFields(fields: FieldIssue[]): { fields: FieldIssue[]; moreFields?: number } {
+  if (fields.length <= MAX_LISTED_FIELDS) return { fields };
+  return { fields: fields.slice(0, MAX_LISTED_FIELDS), moreFields: fields.length - MAX_LISTED_FIELDS };
 }
 
 export function invalidRequest(fields: FieldIssue[]): Reason {
+  const listed = listedFields(fields);
+  const more = listed.moreFields ? ` (ほか${listed.moreFields}件)` : '';
   return {
     code: 'INVALID_REQUEST',
-    message: `リクエストの形式が正しくありません: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
+    message: `リクエストの形式が正しくありません: ${listed.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}${more}`,
     clause: 'interface.md §1.1',
-    fields,
+    ...listed,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ContractNotFoundError, InvalidRequestError, LineContractNotFoundError, type FieldIssue } from '../domain/errors';
+import { listedFields } from '../domain/reasons';
 
 /** Errors of the HTTP edge itself. */
 export class RouteNotFoundError extends Error {
@@ -26,7 +27,7 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
-const errorBody = (code: string, message: string, fields?: FieldIssue[]) => ({ error: { code, message, ...(fields ? { fields } : {}) } });
+const errorBody = (code: string, message: string, fields?: FieldIssue[]) => ({ error: { code, message, ...(fields ? listedFields(fields) : {}) } });
 
 /**
  * The one mapping from errors to HTTP answers (interface §3). Anything unexpected is a

@@ -24,7 +24,21 @@ export const yearMonth = z.pipe(
   z.string().check(z.refine(isYearMonth, { error: `must be a billing month YYYY-MM, in ${LAST_YEAR} at the latest` })),
   z.transform((value) => value as YearMonth),
 );
-export const identifier = z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(200, { error: 'must be at most 200 characters' }));
+/** docs/terms.md K2: the longest text each kind of field may hold. */
+export const MAX_LENGTH = { id: 64, name: 200, phone: 32 } as const;
+
+const text = (max: number) =>
+  z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `must be at most ${max} characters` }));
+export const identifier = text(MAX_LENGTH.id);
+export const customerName = text(MAX_LENGTH.name);
+export const phone = z.string().check(z.maxLength(MAX_LENGTH.phone, { error: `must be at most ${MAX_LENGTH.phone} characters` }));
+
+/**
+ * An orderId long enough to refuse, yet short enough to carry in the refusal: up to this
+ * length an order gets its outcome (INVALID_REQUEST on orderId when over K2's 64);
+ * beyond it, the event is unreadable and dead-lettered.
+ */
+export const readableOrderId = text(1024);
 
 /** Zod issues as interface §1.2's `fields`: dotted paths, one entry per unknown key. */
 export function fieldIssues(error: z.core.$ZodError): FieldIssue[] {

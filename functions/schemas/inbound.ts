@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../domain/calendar';
 import { invalidRequest, type Reason } from '../domain/reasons';
-import { fieldIssues, identifier, instant, localDate, type Schema } from './fields';
+import { customerName, fieldIssues, identifier, instant, localDate, phone, readableOrderId, type Schema } from './fields';
 
 /**
  * The inbound details of interface §1.1. Business rules (R1–R7, the cancellation date,
@@ -27,9 +27,9 @@ export const applicationSchema = z.pipe(
     appliedAt: instant,
     customer: z.object({
       customerId: identifier,
-      name: z.string().check(z.minLength(1, { error: 'must not be empty' })),
+      name: customerName,
       kind: z.enum(['corporation', 'individual']),
-      phone: z.optional(z.string()),
+      phone: z.optional(phone),
     }),
     lineId: identifier,
     startDate: z.optional(localDate),
@@ -78,7 +78,7 @@ export type ReadableInbound<T> = Exclude<Inbound<T>, { kind: 'unreadable' }>;
 
 export function parseInbound<T>(schema: Schema<T>, detail: unknown): Inbound<T> {
   const record = typeof detail === 'object' && detail !== null && !Array.isArray(detail) ? (detail as Record<string, unknown>) : null;
-  const orderId = identifier.safeParse(record?.orderId);
+  const orderId = readableOrderId.safeParse(record?.orderId);
   if (!orderId.success) {
     const why = fieldIssues(orderId.error)[0]?.message ?? 'missing';
     return { kind: 'unreadable', reason: `no readable orderId (detail.orderId: ${why}), so no outcome can be published for this event` };

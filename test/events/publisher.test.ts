@@ -41,7 +41,33 @@ describe('EventBridgePublisher', () => {
     expect(error).toBeInstanceOf(PublishError);
     expect(bus.calls).toEqual([3, 1, 1]);
     expect((error as PublishError).published).toBe(2);
-    expect((error as PublishError).failed).toEqual([{ event: events(3)[0], errorCode: 'InternalFailure', errorMessage: 'injected failure' }]);
+    expect((error as PublishError).failed).toEqual([{ event: events(3)[0], errorCode: 'InternalFailure', errorMessage: 'injected failure', permanent: false }]);
+  });
+
+  it('also splits calls by size: at most 256 KB of entries a call, in order', async () => {
+    const big = (i: number): OutboundEvent => ({ detailType: 'ContractCreated', detail: { orderId: `o-${i}`, padding: 'x'.repeat(100_000) } });
+    await publisher.publish([big(0), big(1), big(2), big(3), big(4)]);
+    expect(bus.calls).toEqual([2, 2, 1]);
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual(['o-0', 'o-1', 'o-2', 'o-3', 'o-4']);
+  });
+
+  it('sends no event too large for any call, and reports it as permanent; the others go out', async () => {
+    const huge: OutboundEvent = { detailType: 'ContractCreated', detail: { orderId: 'huge', padding: 'x'.repeat(300_000) } };
+    const error = await publisher.publish([events(1)[0], huge, events(2)[1]]).catch((e: unknown) => e);
+    expect((error as PublishError).failed).toEqual([
+      { event: huge, errorCode: 'EntryTooLarge', errorMessage: expect.stringContaining('bytes'), permanent: true },
+    ]);
+    expect(bus.published.map((e) => e.detail.contract?.contractId)).toEqual(['c-0', 'c-1']);
+  });
+
+  it('sends nothing after a call it could not get accepted, so that a retry of the whole delivers nothing twice', async () => {
+    bus.failNext('refuse-entries', 'refuse-entries', 'refuse-entries');
+    bus.refusePositions([3]);
+    const error = await publisher.publish(events(25)).catch((e: unknown) => e);
+    expect(bus.calls).toEqual([10, 1, 1]);
+    const failed = (error as PublishError).failed;
+    expect(failed.map((f) => f.errorCode)).toEqual(['InternalFailure', ...Array.from({ length: 15 }, () => 'NotAttempted')]);
+    expect((error as PublishError).published).toBe(9);
   });
 
   it('lets a failed call surface as an error', async () => {

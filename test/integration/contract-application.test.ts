@@ -186,6 +186,53 @@ describe('ContractApplicationSubmitted', () => {
     ]);
   });
 
+  describe('sizes (docs/terms.md K2)', () => {
+    it('refuses ids over 64 characters, a name over 200 and a phone over 32, naming each field', async () => {
+      const detail = application({
+        orderId: `ORD-${'x'.repeat(61)}`,
+        lineId: 'L'.repeat(65),
+        customer: { customerId: 'C'.repeat(65), name: '株'.repeat(201), kind: 'corporation', phone: '0'.repeat(33) },
+      });
+      await t.handlers.apply(submitted(detail));
+
+      const [event] = t.h.bus.forOrder(detail.orderId);
+      const [reason] = event?.detail.reasons ?? [];
+      expect(reason).toMatchObject({ code: 'INVALID_REQUEST' });
+      expect(reason.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+        'customer.customerId',
+        'customer.name',
+        'customer.phone',
+        'lineId',
+        'orderId',
+      ]);
+      expect(reason.moreFields).toBeUndefined();
+      // Exactly at the limits, nothing is refused for its size.
+      const fits = application({
+        customer: { customerId: 'C'.repeat(64), name: '株'.repeat(200), kind: 'corporation', phone: '0'.repeat(32) },
+        lineId: 'L'.repeat(64),
+      });
+      expect(await t.handlers.apply(submitted(fits))).toMatchObject({ outcome: 'ContractCreated' });
+    });
+
+    it('lists at most 20 failing fields and counts the rest in moreFields: 4,000 unknown services make a small refusal', async () => {
+      const services = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`unknown${i}`, { terminals: 1 }]));
+      const detail = application({ services });
+      await t.handlers.apply(submitted(detail));
+
+      const [event] = t.h.bus.forOrder(detail.orderId);
+      const [reason] = event?.detail.reasons ?? [];
+      expect(reason.fields).toHaveLength(20);
+      expect(reason.moreFields).toBe(3_980);
+      expect(reason.message).toContain('ほか3980件');
+      expect(Buffer.byteLength(JSON.stringify(event?.detail))).toBeLessThan(16 * 1024);
+    });
+
+    it('dead-letters an orderId too long to carry in an outcome (over 1,024 characters)', async () => {
+      const detail = application({ orderId: 'O'.repeat(1_025) });
+      expect(await t.handlers.apply(submitted(detail))).toMatchObject({ deadLettered: true, reason: expect.stringContaining('1024') });
+    });
+  });
+
   it('sends an event without a readable orderId to the dead-letter sink and returns', async () => {
     const { orderId: _missing, ...detail } = application();
     const result = await t.handlers.apply(submitted(detail));

@@ -2,6 +2,7 @@ import { EventBridgePublisher } from '../../functions/events/publisher';
 import type { ContractStore, OrderKey } from '../../functions/store/contract-store';
 import { publishStoredOutcomes, type StoredOutcome } from '../../functions/use-cases/publish-outcomes';
 import { FakeEventBridge } from '../support/fake-event-bridge';
+import { InMemoryDeadLetterSink } from '../support/observability';
 
 const stored = (n: number): StoredOutcome[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -25,14 +26,16 @@ function markingStore(failOn: string[] = []) {
 describe('publishStoredOutcomes', () => {
   let bus: FakeEventBridge;
   let publisher: EventBridgePublisher;
+  let deadLetters: InMemoryDeadLetterSink;
   beforeEach(() => {
+    deadLetters = new InMemoryDeadLetterSink();
     bus = new FakeEventBridge();
     publisher = new EventBridgePublisher({ client: bus.client, eventBusName: 'omakase-contracts', retryDelayMs: 1 });
   });
 
   it('publishes every outcome in stream order, ten a call, and marks each order published', async () => {
     const { store, marked } = markingStore();
-    const summary = await publishStoredOutcomes({ publisher, store }, stored(23));
+    const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, stored(23));
 
     expect(summary).toEqual({ published: 23, retryFrom: null, error: null });
     expect(bus.calls).toEqual([10, 10, 3]);
@@ -48,7 +51,7 @@ describe('publishStoredOutcomes', () => {
     const { store, marked } = markingStore();
     bus.failNext('refuse-entries', 'refuse-entries', 'refuse-entries');
     bus.refusePositions([3]);
-    const summary = await publishStoredOutcomes({ publisher, store }, stored(15));
+    const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, stored(15));
 
     expect(summary).toMatchObject({ published: 3, retryFrom: 'seq-003', error: expect.stringContaining('PublishError') });
     // Outcomes after the refused one may be out already, but stay unmarked: the retry from seq-003 publishes them again.
@@ -59,7 +62,7 @@ describe('publishStoredOutcomes', () => {
   it('marks nothing and retries from the first outcome when PutEvents itself fails', async () => {
     const { store, marked } = markingStore();
     bus.failNext('throw');
-    const summary = await publishStoredOutcomes({ publisher, store }, stored(4));
+    const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, stored(4));
 
     expect(summary).toMatchObject({ published: 0, retryFrom: 'seq-000', error: expect.stringContaining('ECONNREFUSED') });
     expect(marked).toEqual([]);
@@ -67,7 +70,7 @@ describe('publishStoredOutcomes', () => {
 
   it('retries from the first outcome it could not mark, even though it was published', async () => {
     const { store, marked } = markingStore(['ORD-12']);
-    const summary = await publishStoredOutcomes({ publisher, store }, stored(15));
+    const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, stored(15));
 
     expect(summary).toMatchObject({ published: 12, retryFrom: 'seq-012', error: expect.stringContaining('Service unavailable') });
     expect(marked).toHaveLength(14);
@@ -76,7 +79,29 @@ describe('publishStoredOutcomes', () => {
 
   it('has nothing to do for an empty batch', async () => {
     const { store } = markingStore();
-    expect(await publishStoredOutcomes({ publisher, store }, [])).toEqual({ published: 0, retryFrom: null, error: null });
+    expect(await publishStoredOutcomes({ publisher, store, deadLetters }, [])).toEqual({ published: 0, retryFrom: null, error: null });
     expect(bus.calls).toEqual([]);
+  });
+  it('puts an outcome too large for EventBridge in the dead-letter queue, with its reason, and publishes and marks the others', async () => {
+    const { store, marked } = markingStore();
+    const outcomes = stored(3);
+    outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
+    const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, outcomes);
+
+    expect(summary).toEqual({ published: 2, retryFrom: null, error: null });
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual(['ORD-0', 'ORD-2']);
+    expect(marked.sort()).toEqual(['ORD-0', 'ORD-2']);
+    expect(deadLetters.letters).toEqual([{ at: expect.any(String), reason: expect.stringContaining('EntryTooLarge'), payload: outcomes[1] }]);
+  });
+
+  it('retries from an outcome too large for EventBridge when the dead-letter queue cannot take it either', async () => {
+    const { store } = markingStore();
+    const outcomes = stored(3);
+    outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
+    deadLetters.deadLetter = () => {
+      throw new Error('queue unavailable');
+    };
+    const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, outcomes);
+    expect(summary).toMatchObject({ published: 1, retryFrom: outcomes[1].position, error: expect.stringContaining('queue unavailable') });
   });
 });
