@@ -26,6 +26,7 @@ import {
 import { LocalEventBus, type RetryPolicy } from './event-bus';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime';
 import { startLocalServer, type LocalServer } from './server';
+import { pendingOutcomeRecords } from './pending-outcomes';
 import { StreamMapping } from './stream-mapping';
 import { localStreamsClient } from './table-stream';
 
@@ -147,7 +148,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       filter: isUnpublishedOutcome,
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    await mapping.start();
+    // What a previous run stored and did not publish goes first (a restart over --data-dir).
+    await mapping.start((streamArn) => pendingOutcomeRecords(db, settings.tableName, streamArn));
     outcomes = mapping;
     progress(`stream of table ${settings.tableName} mapped to the outcome publisher`);
     server.ready({

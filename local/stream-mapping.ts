@@ -90,11 +90,16 @@ export class StreamMapping {
     this.logger = options.logger ?? jsonLogger;
   }
 
-  /** Opens the stream at its end (what is written from now on is delivered) and starts polling. */
-  async start(): Promise<void> {
+  /**
+   * Opens the stream at its end (what is written from now on is delivered) and starts
+   * polling; `catchUp` gives the records to hand over first, before what the stream
+   * brings (see local/pending-outcomes.ts).
+   */
+  async start(catchUp: (streamArn: string) => Promise<DynamoDBRecord[]> = () => Promise.resolve([])): Promise<void> {
     if (this.loop) throw new Error('the stream mapping is started already');
     const stream = await TableStream.open(this.options.clients, this.options.tableName);
     this.streamArn = stream.streamArn;
+    this.pending.push(...(await catchUp(stream.streamArn)).filter(this.options.filter));
     this.loop = this.run(stream);
   }
 
