@@ -20,6 +20,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The functions the bench runs in this process would print EMF lines (the local stack turns them off the same way).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Ctrl-C: exit through process.exit, so that DynamoDB Local's exit hook stops Java.
   process.once('SIGINT', () => process.exit(130));
   const results = await runBench(options, { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT?.trim() || null, report: (line) => console.error(line) });
