@@ -1,4 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -198,8 +205,18 @@ export class DynamoDbContractStore implements ContractStore {
     };
   }
 
+  /**
+   * docs/terms.md L4: when the answer to a committed write is lost, the SDK sends it again
+   * and the condition fails against our own result. The failed check returns the item
+   * (ReturnValuesOnConditionCheckFailure), and a contract exactly as we wrote it is ours:
+   * written, not stale.
+   */
   async saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'> {
-    const written = await this.conditional(new PutCommand({ TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion) }));
+    const item = this.contractItem(contract);
+    const written = await this.conditional(
+      new PutCommand({ TableName: this.table, Item: item, ...this.atVersion(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      (existing) => existing !== undefined && sameJson(unmarshall(existing).contract, contract),
+    );
     return written ? 'written' : 'stale';
   }
 
@@ -307,18 +324,38 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   /** A conditional write: false when its condition failed; conflicts with a transaction are retried. */
-  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+  /** `ours` tells, from the item a failed condition returned, that the write had landed already (a resend after a lost answer). */
+  private async conditional(
+    command: PutCommand | UpdateCommand,
+    ours: (existing: Record<string, AttributeValue> | undefined) => boolean = () => false,
+  ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.doc.send(command as PutCommand);
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (error instanceof ConditionalCheckFailedException) return ours(error.Item);
         if (!(error instanceof TransactionConflictException) || attempt >= MAX_RETRY_ROUNDS) throw error;
         await backoff(attempt);
       }
     }
   }
+}
+
+/** Deep equality of stored values, which DynamoDB returns with map keys in an order of its own. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, v]) => v !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function contractIdOf(pk: string): string {

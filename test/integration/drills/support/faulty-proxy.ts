@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
  * get a 500 InternalServerError, the two ways a real outage shows itself to the SDK.
  */
 export class FaultyProxy {
-  readonly counts = { passed: 0, dropped: 0, failed: 0 };
+  readonly counts = { passed: 0, dropped: 0, failed: 0, answersLost: 0 };
   private outageUntil = 0;
+  private answersToLose: { count: number; matches: (target: string, body: string) => boolean } | null = null;
   private readonly agent = new Agent({ keepAlive: true });
 
   private constructor(
@@ -32,6 +33,15 @@ export class FaultyProxy {
   /** DynamoDB is unavailable from now for `ms`. */
   outage(ms: number): void {
     this.outageUntil = Date.now() + ms;
+  }
+
+  /**
+   * The next `count` requests that `matches` (by X-Amz-Target and body) reach DynamoDB and
+   * are carried out, but their answer never arrives: the connection is cut once DynamoDB
+   * has answered. The SDK sends them again, as after any lost answer.
+   */
+  loseAnswers(count: number, matches: (target: string, body: string) => boolean): void {
+    this.answersToLose = { count, matches };
   }
 
   get unavailable(): boolean {
@@ -58,14 +68,32 @@ export class FaultyProxy {
       return;
     }
     this.counts.passed += 1;
-    const forward = request(
-      { host: this.upstream.hostname, port: this.upstream.port, path: req.url, method: req.method, headers: req.headers, agent: this.agent },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const lose = this.answersToLose;
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const losing = lose !== null && lose.count > 0 && lose.matches(target, body.toString('utf8'));
+      if (losing) lose.count -= 1;
+      const forward = request(
+        { host: this.upstream.hostname, port: this.upstream.port, path: req.url, method: req.method, headers: req.headers, agent: this.agent },
+        (answer) => {
+          if (losing) {
+            // Carried out by DynamoDB; the caller never hears of it.
+            answer.resume();
+            answer.on('end', () => {
+              this.counts.answersLost += 1;
+              req.socket.destroy();
+            });
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => res.destroy());
+      forward.end(body);
+    });
   }
 }
