@@ -4,7 +4,7 @@ import { statusOn } from './contract';
 import { terminationFee } from './fees/termination-fee';
 import type { Catalog } from './tariff/catalog';
 import { revisionInForceOn } from './tariff/versioned-tariff';
-import { initialTerm, nextTerm } from './term/prime-plus-term';
+import { initialTerm, nextTerm, termContaining } from './term/prime-plus-term';
 import { yenLabel } from './yen';
 
 /**
@@ -73,10 +73,28 @@ export function withCancellation(
   settings: { taxable: boolean },
 ): Contract {
   const fee = terminationFee(catalog, contract, request.effectiveDate, settings);
-  const cancellation: Cancellation = { orderId: request.orderId, requestedAt: request.requestedAt, effectiveDate: request.effectiveDate, terminationFee: fee };
+  // Decision L3: a cancellation taking effect in a term the monthly run has already renewed
+  // past (asked for in time, processed late) withdraws that renewal: the contract ends in
+  // the term of its effective date, and the outcome names the term billing must void.
+  const withdrawn = contract.term !== null && request.effectiveDate < contract.term.start;
+  const term = withdrawn ? termContaining(initialTerm(contract.startDate), request.effectiveDate) : contract.term;
+  const cancellation: Cancellation = {
+    orderId: request.orderId,
+    requestedAt: request.requestedAt,
+    effectiveDate: request.effectiveDate,
+    terminationFee: fee,
+    withdrawnTerm: withdrawn ? contract.term : null,
+  };
   const feeLabel = `${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})`;
-  return advance(contract, { cancellation }, [
-    entry('ContractCancelled', request.requestedAt, request.orderId, `解約受付: 解約日 ${request.effectiveDate}, 解約金 ${feeLabel}`, contract.services),
+  const withdrawal = withdrawn && contract.term ? `; 第${contract.term.number}期への自動更新を取消` : '';
+  return advance(contract, { cancellation, term }, [
+    entry(
+      'ContractCancelled',
+      request.requestedAt,
+      request.orderId,
+      `解約受付: 解約日 ${request.effectiveDate}, 解約金 ${feeLabel}${withdrawal}`,
+      contract.services,
+    ),
   ]);
 }
 

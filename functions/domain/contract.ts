@@ -54,6 +54,8 @@ export interface Cancellation {
   requestedAt: string;
   effectiveDate: LocalDate;
   terminationFee: TerminationFee;
+  /** Decision L3: the renewed term this (late) cancellation withdrew, for billing to void; null when none. Absent on contracts stored before L3. */
+  withdrawnTerm?: Term | null;
 }
 
 export type HistoryType = 'ContractCreated' | 'ContractServicesChanged' | 'ContractCancelled' | 'ContractRenewed';

@@ -29,7 +29,12 @@ export const outcomes = {
   }),
   contractCancelled: (orderId: string, contract: Contract, today: LocalDate): OutboundEvent => ({
     detailType: 'ContractCancelled',
-    detail: { orderId, contract: contractView(contract, today), terminationFee: contract.cancellation?.terminationFee ?? null },
+    detail: {
+      orderId,
+      contract: contractView(contract, today),
+      terminationFee: contract.cancellation?.terminationFee ?? null,
+      withdrawnTerm: contract.cancellation?.withdrawnTerm ?? null,
+    },
   }),
   cancellationRejected: (orderId: string, contractId: string | null, reasons: Reason[]): OutboundEvent => ({
     detailType: 'CancellationRejected',

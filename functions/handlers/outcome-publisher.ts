@@ -9,7 +9,7 @@ import { fieldIssues } from '../schemas/fields';
 import { storedOutcomeSchema } from '../schemas/stored-outcome';
 import { isUnpublishedOutcome } from '../topology/outcome-stream';
 import type { Logger } from '../use-cases/deps';
-import { publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '../use-cases/publish-outcomes';
+import { PublishedOutcomes, publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '../use-cases/publish-outcomes';
 
 /**
  * Fed by the table's stream (order items with an unpublished outcome, new or handed back
@@ -20,13 +20,15 @@ import { publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '
  * one batch are still published together, in stream order (StreamBatch below).
  */
 export function createOutcomePublisherHandler(deps: OutcomePublisherDeps) {
+  // Per function instance: what it published, so that a retried batch is marked, not published again.
+  const published = new PublishedOutcomes();
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
     const logger = deps.logger.createChild();
     if (context) logger.addContext(context);
     const records = event.Records ?? [];
     const batch = new StreamBatch(
       records.length,
-      (outcomes) => publishStoredOutcomes(deps, outcomes),
+      (outcomes) => publishStoredOutcomes({ ...deps, published }, outcomes),
       (reason, record) => deadLetter(deps, logger, reason, record),
     );
     try {

@@ -31,11 +31,12 @@ export interface PublishSummary {
  * unpublished in the table.
  */
 export async function publishStoredOutcomes(
-  deps: Pick<PublishingDeps, 'publisher' | 'store'> & { deadLetters: DeadLetterSink },
+  deps: Pick<PublishingDeps, 'publisher' | 'store'> & { deadLetters: DeadLetterSink; published?: PublishedOutcomes },
   outcomes: StoredOutcome[],
 ): Promise<PublishSummary> {
   if (outcomes.length === 0) return { published: 0, retryFrom: null, error: null };
   const { settled, error } = await publishInOrder(deps, outcomes);
+  for (const step of settled) if (step.kind === 'accepted') deps.published?.add(step.stored);
   const results = await Promise.allSettled(
     settled.map((step) => (step.kind === 'accepted' ? deps.store.markPublished(step.stored.key) : deadLetter(deps, step))),
   );
@@ -53,10 +54,39 @@ async function deadLetter(deps: { deadLetters: DeadLetterSink }, step: Extract<S
   await deps.deadLetters.deadLetter(`outcome of order ${step.stored.key.orderId} can never be published: ${step.reason}`, step.stored);
 }
 
+/**
+ * The outcomes this function instance has had EventBridge accept, so that the stream's
+ * retry of a batch whose marks failed (DynamoDB refusing writes) marks them again without
+ * publishing them again: a further delivery only when another instance takes the retry.
+ * Bounded: the oldest are forgotten first.
+ */
+export class PublishedOutcomes {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  has(stored: StoredOutcome): boolean {
+    return this.keys.has(keyOf(stored));
+  }
+
+  add(stored: StoredOutcome): void {
+    const key = keyOf(stored);
+    this.keys.delete(key);
+    this.keys.add(key);
+    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value as string);
+  }
+}
+
+const keyOf = (stored: StoredOutcome): string => `${stored.key.orderId}\u0000${stored.key.slot}\u0000${stored.outcome.detailType}`;
+
 /** In stream order up to the first outcome EventBridge refused for now: those it accepted, and those it can never take. */
-async function publishInOrder(deps: Pick<PublishingDeps, 'publisher'>, outcomes: StoredOutcome[]): Promise<{ settled: Step[]; error: string | null }> {
+async function publishInOrder(
+  deps: Pick<PublishingDeps, 'publisher'> & { published?: PublishedOutcomes },
+  outcomes: StoredOutcome[],
+): Promise<{ settled: Step[]; error: string | null }> {
+  const toSend = outcomes.filter((stored) => !deps.published?.has(stored));
   try {
-    await deps.publisher.publish(outcomes.map((stored) => stored.outcome));
+    await deps.publisher.publish(toSend.map((stored) => stored.outcome));
     return { settled: outcomes.map((stored) => ({ kind: 'accepted', stored })), error: null };
   } catch (error) {
     if (!(error instanceof PublishError)) return { settled: [], error: describeError(error) };

@@ -99,6 +99,7 @@ describe('cancelContract', () => {
     expect(result.cancellation).toEqual({
       ...request,
       terminationFee: expect.objectContaining({ amount: basicFee * 9, remainingMonths: 9, basicFee, clause: '別紙7 ※11' }),
+      withdrawnTerm: null,
     });
     expect(result.version).toBe(2);
     expect(result.history.at(-1)).toMatchObject({ type: 'ContractCancelled', orderId: request.orderId, at: request.requestedAt, services: contract.services });
@@ -138,6 +139,47 @@ describe('cancelContract', () => {
     expect(
       withCancellation(contract, { ...early, requestedAt: '2024-05-09T15:00:00Z', effectiveDate: '2024-05-10' }, SHIPPED_CATALOG, notTaxable).cancellation,
     ).not.toBeNull();
+  });
+});
+
+describe('a late cancellation from the renewal month (docs/terms.md L3)', () => {
+  // Term 1: 2024-01-10 .. 2024-12-31, renewal month 2024-12; the run of 2025-01 renews it into term 2.
+  const renewed = renewThrough(aContract({ startDate: '2024-01-10' }), '2025-01', RUN_AT).contract;
+
+  it.each<[string, string, LocalDate, number]>([
+    ['effective on the last day of the renewal month (0 months left)', '2024-12-03T09:00:00+09:00', '2024-12-31', 0],
+    ['effective on the first day of the renewal month', '2024-12-01T00:00:00+09:00', '2024-12-01', 0],
+    ['requested 23:59 JST on the last day, effective that day', '2024-12-31T14:59:00Z', '2024-12-31', 0],
+  ])('withdraws the renewal when %s', (_case, requestedAt, effectiveDate, months) => {
+    expect(renewed.term?.number).toBe(2);
+    const request = { orderId: 'ORD-LATE', requestedAt, effectiveDate };
+    expect(checkCancellation(renewed, request)).toEqual([]);
+    const cancelled = withCancellation(renewed, request, SHIPPED_CATALOG, notTaxable);
+
+    expect(cancelled.term).toEqual({ number: 1, start: '2024-01-10', end: '2024-12-31', renewalMonth: '2024-12' });
+    expect(cancelled.cancellation?.withdrawnTerm).toEqual(renewed.term);
+    expect(cancelled.cancellation?.terminationFee.remainingMonths).toBe(months);
+    expect(cancelled.history.at(-1)?.summary).toContain('第2期への自動更新を取消');
+    // Later runs leave it alone: it no longer renews.
+    expect(renewalDueMonth(cancelled)).toBeNull();
+    expect(renewThrough(cancelled, '2026-01', RUN_AT).renewed).toEqual([]);
+  });
+
+  it('withdraws nothing for a cancellation that takes effect in the renewed term: its fee is for that term', () => {
+    const cancelled = withCancellation(
+      renewed,
+      { orderId: 'ORD-T2', requestedAt: '2025-01-02T00:00:00+09:00', effectiveDate: '2025-01-02' },
+      SHIPPED_CATALOG,
+      notTaxable,
+    );
+    expect(cancelled.term?.number).toBe(2);
+    expect(cancelled.cancellation?.withdrawnTerm).toBeNull();
+    expect(cancelled.cancellation?.terminationFee.remainingMonths).toBe(11);
+  });
+
+  it('refuses, as any cancellation, an effective date before the JST date it was asked on: a request after the renewal month cannot reach back', () => {
+    const reasons = checkCancellation(renewed, { requestedAt: '2025-01-01T00:00:00+09:00', effectiveDate: '2024-12-31' });
+    expect(reasons.map((r) => r.code)).toEqual(['INVALID_REQUEST']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { EventBridgePublisher } from '../../functions/events/publisher';
 import type { ContractStore, OrderKey } from '../../functions/store/contract-store';
-import { publishStoredOutcomes, type StoredOutcome } from '../../functions/use-cases/publish-outcomes';
+import { PublishedOutcomes, publishStoredOutcomes, type StoredOutcome } from '../../functions/use-cases/publish-outcomes';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 import { InMemoryDeadLetterSink } from '../support/observability';
 
@@ -103,5 +103,28 @@ describe('publishStoredOutcomes', () => {
     };
     const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, outcomes);
     expect(summary).toMatchObject({ published: 1, retryFrom: outcomes[1].position, error: expect.stringContaining('queue unavailable') });
+  });
+  it('on the retry of a batch whose marks failed, marks again what this instance published, without publishing it again', async () => {
+    const published = new PublishedOutcomes();
+    const failing = markingStore(['ORD-1', 'ORD-2']);
+    const first = await publishStoredOutcomes({ publisher, store: failing.store, deadLetters, published }, stored(4));
+    expect(first).toMatchObject({ published: 1, retryFrom: 'seq-001' });
+    expect(bus.published).toHaveLength(4);
+
+    // The stream hands over the batch again from the first unmarked outcome.
+    const healthy = markingStore();
+    const retry = await publishStoredOutcomes({ publisher, store: healthy.store, deadLetters, published }, stored(4).slice(1));
+    expect(retry).toEqual({ published: 3, retryFrom: null, error: null });
+    expect(bus.published).toHaveLength(4);
+    expect(healthy.marked.sort()).toEqual(['ORD-1', 'ORD-2', 'ORD-3']);
+  });
+
+  it('forgets the oldest outcomes past its capacity', () => {
+    const published = new PublishedOutcomes(2);
+    const [a, b, c] = stored(3) as [StoredOutcome, StoredOutcome, StoredOutcome];
+    published.add(a);
+    published.add(b);
+    published.add(c);
+    expect([published.has(a), published.has(b), published.has(c)]).toEqual([false, true, true]);
   });
 });

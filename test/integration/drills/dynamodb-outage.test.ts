@@ -79,8 +79,11 @@ function tally(orderIds: string[], { events, deadLetters }: { events: EventRecor
   const outcomes = events.filter((record) => record.event.source === OUTBOUND_SOURCE);
   const withOutcome = new Set(outcomes.map((record) => orderIdOf(record.event)));
   const withLetter = new Set(deadLetters.map((letter) => orderIdOf(letter.payload)));
+  const ofOurs = outcomes.filter((record) => orderIds.includes(orderIdOf(record.event) ?? ''));
   return {
     outcomes: outcomes.length,
+    // Deliveries beyond the first of an order's outcome (at-least-once: bounded by the failed marks).
+    duplicates: ofOurs.length - new Set(ofOurs.map((record) => orderIdOf(record.event))).size,
     ordersWithOutcome: orderIds.filter((id) => withOutcome.has(id)).length,
     ordersDeadLettered: orderIds.filter((id) => withLetter.has(id)).length,
     lost: orderIds.filter((id) => !withOutcome.has(id) && !withLetter.has(id)).length,
@@ -128,6 +131,9 @@ it('ends every event of a stream as an outcome or a dead letter with its reason 
   expect(healthDuringOutage).toEqual({ status: 503, body: { status: 'unhealthy', parts: { dynamodb: expect.stringContaining('does not answer') } } });
   expect((await fetch(`${stack.url}/health`)).status).toBe(200);
   expect(afterOutage.lost).toBe(0);
+  // A batch whose marks failed is marked on its retry, not published again (one instance here).
+  expect(afterRedrive.duplicates).toBeLessThanOrEqual(faults.dropped + faults.failed);
+  expect(afterRedrive.duplicates).toBeLessThanOrEqual(APPLICATIONS / 10);
   expect(afterOutage.ordersWithOutcome + afterOutage.ordersDeadLettered).toBeGreaterThanOrEqual(APPLICATIONS);
   expect(afterOutage.lettersWithoutReason).toBe(0);
   expect(afterRedrive).toMatchObject({ ordersWithOutcome: APPLICATIONS, lost: 0 });

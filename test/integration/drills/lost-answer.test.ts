@@ -40,7 +40,10 @@ it('publishes every renewal once when the answers to committed renewal writes ar
   const store = storeOn(table);
   const seeded = await seedContracts({ client: table.client, settings: table.settings, count: DUE, contract: (n) => dueContract('LOST', n) });
   const bus = new FakeEventBridge();
-  const run = createMonthlyRenewalHandler({ ...testDeps({ settings: table.settings, dynamoDb: client, eventBridge: bus.client }), tuning: { pageSize: 20, writeConcurrency: 4 } });
+  const run = createMonthlyRenewalHandler({
+    ...testDeps({ settings: table.settings, dynamoDb: client, eventBridge: bus.client }),
+    tuning: { pageSize: 20, writeConcurrency: 4 },
+  });
 
   proxy.loseAnswers(LOST, conditionalPut);
   const first = await run({ scheduledTime: JANUARY_RUN });
