@@ -152,6 +152,19 @@ describe('local stack, driven from outside', () => {
     expect((await get('/_local/dead-letters')).body.deadLetters.filter((letter: Json) => letter.target === 'outcome-publisher')).toEqual([]);
   });
 
+  it('answers a detail of almost 256 KB with a small refusal, and an ordinary application after it still gets its outcome', async () => {
+    const huge = application({ customer: { customerId: 'C-HUGE', name: '株'.repeat(80_000), kind: 'corporation' } });
+    const [refused] = await outcomes(huge.orderId, await put(entry('ContractApplicationSubmitted', huge)));
+    expect(refused?.event['detail-type']).toBe('ContractApplicationRejected');
+    expect((refused?.event.detail.reasons as Json[])[0]).toMatchObject({
+      code: 'INVALID_REQUEST',
+      fields: [expect.objectContaining({ path: 'customer.name' })],
+    });
+    expect(Buffer.byteLength(JSON.stringify(refused?.event.detail))).toBeLessThan(8 * 1024);
+    await createdContract(application());
+    expect((await get('/health')).status).toBe(200);
+  });
+
   it('refuses an application breaking several rules with every reason at once', async () => {
     const detail = application({
       customer: { customerId: 'C-E2E-IND', name: '山田太郎', kind: 'individual' },

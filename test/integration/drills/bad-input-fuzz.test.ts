@@ -23,11 +23,22 @@ import { testDeps } from '../../support/handler-deps';
 const t = useTable('drill-fuzz');
 
 const SEED = 20231229;
-const RUNS = { inbound: 100, renewal: 60, lookup: 300 };
+const RUNS = { inbound: 150, renewal: 60, lookup: 300 };
+
+/** JSON nested `depth` deep: what a recursive reader overflows on. */
+const nested = (depth: number): unknown => {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = i % 2 === 0 ? { a: value } : [value];
+  return value;
+};
 
 const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.string({ minLength: 199, maxLength: 202 }),
+  // Around every length limit (ids 64, names 200, phone 32, the readable orderId 1,024), and far past them.
+  fc.integer({ min: 0, max: 3 }).chain((k) => fc.string({ minLength: [31, 63, 199, 1023][k] ?? 0, maxLength: ([31, 63, 199, 1023][k] ?? 0) + 3 })),
+  fc.string({ minLength: 20_000, maxLength: 60_000 }),
+  fc.integer({ min: 10, max: 1_000 }).map(nested),
+  fc.constantFrom({}, [], '', { services: {} }, { M: {} }),
   fc.constantFrom('', ' ', '2024-02-30', '2024-05-01T10:00:00', '2023-12-28T23:59:59+09:00', 'prime-plus', '0', '-1', 'null'),
   fc.integer(),
   fc.double(),
@@ -41,7 +52,7 @@ const DROP = '\u0000drop';
 
 /** `value` with each field (recursively) kept, replaced by junk or dropped, and maybe an unknown field added; sometimes junk itself. */
 function mutated(value: unknown, depth = 0): fc.Arbitrary<unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > 2) return fc.oneof(fc.constant(value), junk);
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > 4) return fc.oneof(fc.constant(value), junk);
   const fields = Object.entries(value).map(([key, child]) => fc.oneof(mutated(child, depth + 1), fc.constant(DROP)).map((v) => [key, v] as const));
   const object = fc.tuple(fc.tuple(...fields), fc.option(fc.tuple(fc.string({ maxLength: 8 }), junk), { nil: null })).map(([entries, extra]) => ({
     ...Object.fromEntries(entries.filter(([, v]) => v !== DROP)),
