@@ -48,7 +48,7 @@ export interface OmakaseContractsStackProps extends StackProps {
   functionCode?: Code;
 }
 
-/** The whole system on AWS: table and its stream, bus and rules, six functions, the renewal schedule, the lookup API. */
+/** The whole system on AWS: table and its stream, bus and rules, eight functions, the renewal schedule, the lookup API. */
 /** Requests a second, and in a burst, that the lookup API's stage lets through (429 beyond). */
 export const LOOKUP_API_THROTTLE = { ratePerSecond: 50, burst: 100 };
 
@@ -151,6 +151,8 @@ export class OmakaseContractsStack extends Stack {
       'contract-application': required(inbound, 'contract-application'),
       'services-change': required(inbound, 'services-change'),
       cancellation: required(inbound, 'cancellation'),
+      'plan-change': required(inbound, 'plan-change'),
+      'one-off-service': required(inbound, 'one-off-service'),
       'outcome-publisher': outcomes,
       'monthly-renewal': renewal,
       'lookup-api': lookup,

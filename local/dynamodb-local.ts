@@ -126,7 +126,7 @@ export async function answering(endpoint: string): Promise<string | null> {
 /**
  * Creates the table of `definition` under `tableName` as the CDK stack deploys it
  * (on-demand, with its stream); a table that already exists is left as it is but for a
- * missing stream, so a restart over a data folder, or a second test file, can call this again.
+ * missing stream or index, so a restart over a data folder, or a second test file, can call this again.
  */
 export async function createTables(client: DynamoDBClient, tableName: string, definition: TableDefinition = CONTRACTS_TABLE): Promise<void> {
   const indexes: GlobalSecondaryIndex[] = definition.globalSecondaryIndexes.map((index) => ({
@@ -154,6 +154,22 @@ export async function createTables(client: DynamoDBClient, tableName: string, de
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await enableStream(client, tableName, definition);
+    await addMissingIndexes(client, tableName, definition, indexes);
+  }
+}
+
+/** A table kept in a data folder from before an index existed (GSI4, say) gets it now, one index per update as DynamoDB requires. */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, definition: TableDefinition, indexes: GlobalSecondaryIndex[]): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of indexes.filter((i) => !present.has(i.IndexName))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: keyAttributes(definition).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
   }
 }
 

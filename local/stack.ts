@@ -11,6 +11,8 @@ import { createLookupApiHandler } from '../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../functions/handlers/outcome-publisher';
 import { createServicesChangeHandler } from '../functions/handlers/services-change';
+import { createPlanChangeHandler } from '../functions/handlers/plan-change';
+import { createOneOffServiceHandler } from '../functions/handlers/one-off-service';
 import { isUnpublishedOutcome } from '../functions/topology/outcome-stream';
 import type { HandlerName } from '../functions/topology/routing';
 import type { Clock } from '../functions/use-cases/deps';
@@ -136,6 +138,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ['contract-application', localFunction('contract-application', TIMEOUT_MS.inbound, createContractApplicationHandler(orders))],
         ['services-change', localFunction('services-change', TIMEOUT_MS.inbound, createServicesChangeHandler(orders))],
         ['cancellation', localFunction('cancellation', TIMEOUT_MS.inbound, createCancellationHandler(orders))],
+        ['plan-change', localFunction('plan-change', TIMEOUT_MS.inbound, createPlanChangeHandler(orders))],
+        ['one-off-service', localFunction('one-off-service', TIMEOUT_MS.inbound, createOneOffServiceHandler(orders))],
       ]),
       ...(options.retry ? { retry: options.retry } : {}),
     });

@@ -47,6 +47,8 @@ const HANDLERS = {
   'contract-application': 'dynamodb-sqs',
   'services-change': 'dynamodb-sqs',
   cancellation: 'dynamodb-sqs',
+  'plan-change': 'dynamodb-sqs',
+  'one-off-service': 'dynamodb-sqs',
   'monthly-renewal': 'dynamodb-eventbridge',
   'lookup-api': 'dynamodb',
   'outcome-publisher': 'dynamodb-eventbridge',
@@ -274,7 +276,7 @@ async function prepareInvocations(ctx: BenchContext, busUrl: string, runs: numbe
     DEAD_LETTER_QUEUE_URL: `${busUrl}/000000000000/bench-dead-letters`,
   });
   const env = baseEnv(table, data.settings.renewalShards);
-  const seeded = await seedContracts({ client: data.client, settings: data.settings, count: 3 * runs, contract: (n) => dueContract('COLD', n) });
+  const seeded = await seedContracts({ client: data.client, settings: data.settings, count: 5 * runs, contract: (n) => dueContract('COLD', n) });
   const store = new DynamoDbContractStore({ client: data.client, tableName: table, renewalShards: data.settings.renewalShards });
   const contractKey = (contractId: string): Record<string, AttributeValue> => ({ PK: { S: `CONTRACT#${contractId}` }, SK: { S: 'CONTRACT' } });
   const getContract = (contractId: string): MinimalCall => ({ op: 'GetItem', input: { TableName: table, Key: contractKey(contractId), ConsistentRead: true } });
@@ -291,6 +293,8 @@ async function prepareInvocations(ctx: BenchContext, busUrl: string, runs: numbe
     'contract-application': [],
     'services-change': [],
     cancellation: [],
+    'plan-change': [],
+    'one-off-service': [],
     'monthly-renewal': [],
     'lookup-api': [],
     'outcome-publisher': [],
@@ -320,6 +324,34 @@ async function prepareInvocations(ctx: BenchContext, busUrl: string, runs: numbe
       calls: [getContract(cancelled), transact()],
       env,
       check: outcomeOf('ContractCancelled'),
+    });
+    const moved = (seeded[3 * runs + run] as { contractId: string }).contractId;
+    invocations['plan-change'].push({
+      event: inboundEnvelope(
+        'PlanChangeRequested',
+        {
+          orderId: orderId('PC'),
+          requestedAt: '2024-06-01T09:00:00+09:00',
+          contractId: moved,
+          plan: { code: 'prime-plus', tier: 50 },
+          services: { edrSecurity: { terminals: 8 } },
+        },
+        randomUUID(),
+      ),
+      calls: [getContract(moved), transact()],
+      env,
+      check: outcomeOf('ContractPlanChanged'),
+    });
+    const visited = (seeded[4 * runs + run] as { contractId: string }).contractId;
+    invocations['one-off-service'].push({
+      event: inboundEnvelope(
+        'OneOffServiceOrdered',
+        { orderId: orderId('O'), requestedAt: '2024-06-01T09:00:00+09:00', contractId: visited, visitSupport: { items: [{ item: 'basicWork', quantity: 1 }] } },
+        randomUUID(),
+      ),
+      calls: [getContract(visited), transact()],
+      env,
+      check: outcomeOf('OneOffFeeCharged'),
     });
     const looked = (seeded[2 * runs + run] as { contractId: string }).contractId;
     invocations['lookup-api'].push({

@@ -10,6 +10,8 @@ import { dependenciesFrom, type OutcomePublisherDeps, type PublishingHandlerDeps
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
+import { createOneOffServiceHandler } from '../../functions/handlers/one-off-service';
+import { createPlanChangeHandler } from '../../functions/handlers/plan-change';
 import { createServicesChangeHandler } from '../../functions/handlers/services-change';
 import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
 import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
@@ -42,9 +44,12 @@ const ONE_READ: Target = { text: '≤ 1 read', met: (r) => r.reads <= 1 && r.wri
 const DESIGN_MINIMUM: Target = { text: '1 write + page share', met: (r, design) => requestTotal(r) <= sum(design.requests) + 1e-9 };
 
 const OPERATIONS = {
-  application: { design: { requests: { TransactWriteItems: 1 }, readUnits: 0, writeUnits: 13 }, target: ONE_WRITE_NO_READ },
-  'services change': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 14 }, target: null },
-  cancellation: { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 15 }, target: null },
+  application: { design: { requests: { TransactWriteItems: 1 }, readUnits: 0, writeUnits: 15 }, target: ONE_WRITE_NO_READ },
+  'services change': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 17 }, target: null },
+  // docs/terms.md §6, §7: the same shape as a services change (1 read + 1 transaction).
+  'plan change': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 17 }, target: DESIGN_MINIMUM },
+  'one-off order': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 17 }, target: DESIGN_MINIMUM },
+  cancellation: { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 18 }, target: null },
   // Every order's outcome, off the order's path: the stream's outcome publisher marks it published.
   'outcome publishing, per order': { design: { requests: { UpdateItem: 1 }, readUnits: 0, writeUnits: 1 }, target: null },
   'GET /contracts/{id}': { design: { requests: { GetItem: 1 }, readUnits: 1, writeUnits: 0 }, target: ONE_READ },
@@ -52,6 +57,9 @@ const OPERATIONS = {
   'GET …/charges': { design: { requests: { GetItem: 1 }, readUnits: 1, writeUnits: 0 }, target: ONE_READ },
   'GET /customers/{id}/contracts': { design: { requests: { Query: 1 }, readUnits: 0.5, writeUnits: 0 }, target: ONE_READ },
   'GET /lines/{id}/contract': { design: { requests: { Query: 1 }, readUnits: 0.5, writeUnits: 0 }, target: ONE_READ },
+  'GET /orders/{id}': { design: { requests: { GetItem: 1 }, readUnits: 1, writeUnits: 0 }, target: ONE_READ },
+  // One page of the renewal-month index (GSI4 carries the contract): 1 Query.
+  'GET /renewals (a page)': { design: { requests: { Query: 1 }, readUnits: 0.5, writeUnits: 0 }, target: ONE_READ },
   'GET /tariff': { design: { requests: {}, readUnits: 0, writeUnits: 0 }, target: ONE_READ },
 } satisfies Record<string, { design: DesignCost; target: Target | null }>;
 
@@ -78,6 +86,8 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
   const handlers = {
     apply: createContractApplicationHandler(deps),
     change: createServicesChangeHandler(deps),
+    changePlan: createPlanChangeHandler(deps),
+    orderOneOff: createOneOffServiceHandler(deps),
     cancel: createCancellationHandler(deps),
     lookup: createLookupApiHandler(deps),
   };
@@ -124,6 +134,23 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
     await measure('GET /customers/{id}/contracts', get(`/customers/${customerId}/contracts`));
     await measure('GET /lines/{id}/contract', get(`/lines/${lineId}/contract`));
     await measure('GET /tariff', get('/tariff', { date: '2024-06-01' }));
+    await measure('GET /orders/{id}', get(`/orders/${padded('ORD-CAP-A', n)}`));
+    await measure('GET /renewals (a page)', get('/renewals', { month: '2025-04', limit: '50' }));
+    const oneOff = {
+      orderId: padded('ORD-CAP-O', n),
+      requestedAt: '2024-06-05T09:00:00+09:00',
+      contractId,
+      visitSupport: { items: [{ item: 'basicWork', quantity: 1 }] },
+    };
+    await measure('one-off order', async () => expectOutcome('OneOffFeeCharged')(await handlers.orderOneOff(envelope('OneOffServiceOrdered', oneOff))));
+    const planChange = {
+      orderId: padded('ORD-CAP-P', n),
+      requestedAt: '2024-07-01T09:00:00+09:00',
+      contractId,
+      plan: { code: 'prime-plus', tier: 50 },
+      services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } },
+    };
+    await measure('plan change', async () => expectOutcome('ContractPlanChanged')(await handlers.changePlan(envelope('PlanChangeRequested', planChange))));
     const cancellation = { orderId: padded('ORD-CAP-C', n), requestedAt: '2024-07-15T09:00:00+09:00', contractId, effectiveDate: '2024-07-31' };
     await measure('cancellation', async () => expectOutcome('ContractCancelled')(await handlers.cancel(envelope('CancellationRequested', cancellation))));
     readings.set('outcome publishing, per order', [...(readings.get('outcome publishing, per order') ?? []), await measurePublishing(stream, deps, meter)]);
@@ -225,11 +252,12 @@ async function measureRenewal(
   }
   const pageSize = DEFAULT_RENEWAL_TUNING.pageSize;
   const pages = perShard.reduce((total, k) => total + Math.ceil(k / pageSize), 0);
-  const queries = perShard.reduce((total, k) => total + 1 + Math.floor(k / pageSize) + 1, 0);
+  // Per shard the outbox and index queries; once per run the page of the renewal-month index for the notices (N1).
+  const queries = perShard.reduce((total, k) => total + 1 + Math.floor(k / pageSize) + 1, 0) + 1;
   const design: DesignCost = {
     requests: { BatchGetItem: pages / count, DeleteItem: pages / count, PutItem: (count + pages) / count, Query: queries / count },
     readUnits: 1,
-    writeUnits: 11.3,
+    writeUnits: 13.3,
   };
   return { renewed: summary.renewed, total, perContract: perItem(total, count), design };
 }

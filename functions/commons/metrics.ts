@@ -14,7 +14,13 @@ export const METRIC = {
   servicesChangesRejected: 'ServicesChangesRejected',
   cancellations: 'Cancellations',
   cancellationsRejected: 'CancellationsRejected',
+  planChanges: 'PlanChanges',
+  planChangesRejected: 'PlanChangesRejected',
+  oneOffOrders: 'OneOffOrders',
+  oneOffOrdersRejected: 'OneOffOrdersRejected',
+  oneOffFeesYen: 'OneOffFeesYen',
   terminationFeesYen: 'TerminationFeesYen',
+  renewalNotices: 'RenewalNotices',
   contractsRenewed: 'ContractsRenewed',
   termsRenewed: 'TermsRenewed',
   renewalFailures: 'RenewalFailures',
@@ -28,11 +34,15 @@ const ACCEPTED: Record<string, string> = {
   ContractCreated: METRIC.applicationsAccepted,
   ContractServicesChanged: METRIC.servicesChanged,
   ContractCancelled: METRIC.cancellations,
+  ContractPlanChanged: METRIC.planChanges,
+  OneOffFeeCharged: METRIC.oneOffOrders,
 };
 const REJECTED: Record<string, string> = {
   ContractApplicationRejected: METRIC.applicationsRejected,
   ServicesChangeRejected: METRIC.servicesChangesRejected,
   CancellationRejected: METRIC.cancellationsRejected,
+  PlanChangeRejected: METRIC.planChangesRejected,
+  OneOffServiceRejected: METRIC.oneOffOrdersRejected,
 };
 
 /** Counts a new order's outcome; a redelivery's stored outcome was counted when it was new. */
@@ -41,6 +51,8 @@ export function countOutcome(metrics: Metrics, outcome: OutboundEvent): void {
   if (accepted) metrics.addMetric(accepted, MetricUnit.Count, 1);
   const fee = (outcome.detail.terminationFee as { amount?: unknown } | null | undefined)?.amount;
   if (typeof fee === 'number') metrics.addMetric(METRIC.terminationFeesYen, MetricUnit.NoUnit, fee);
+  const oneOff = (outcome.detail.fee as { subtotal?: unknown } | undefined)?.subtotal;
+  if (typeof oneOff === 'number') metrics.addMetric(METRIC.oneOffFeesYen, MetricUnit.NoUnit, oneOff);
   const rejected = REJECTED[outcome.detailType];
   if (!rejected) return;
   const codes = new Set(((outcome.detail.reasons as Reason[] | undefined) ?? []).map((reason) => reason.code));

@@ -1,6 +1,18 @@
 import { jstDateOf, type LocalDate, type YearMonth } from './calendar';
-import type { BillingMethod, Cancellation, Contract, ContractStatus, Customer, HistoryEntry, HistoryType, Plan, Services, Term } from './contract';
-import { statusOn } from './contract';
+import type {
+  BillingMethod,
+  Cancellation,
+  Contract,
+  ContractStatus,
+  Customer,
+  HistoryEntry,
+  HistoryType,
+  OneOffCharge,
+  Plan,
+  Services,
+  Term,
+} from './contract';
+import { primePlusSince, statusOn, type TerminationFee } from './contract';
 import { terminationFee } from './fees/termination-fee';
 import type { Catalog } from './tariff/catalog';
 import { revisionInForceOn } from './tariff/versioned-tariff';
@@ -77,7 +89,7 @@ export function withCancellation(
   // past (asked for in time, processed late) withdraws that renewal: the contract ends in
   // the term of its effective date, and the outcome names the term billing must void.
   const withdrawn = contract.term !== null && request.effectiveDate < contract.term.start;
-  const term = withdrawn ? termContaining(initialTerm(contract.startDate), request.effectiveDate) : contract.term;
+  const term = withdrawn ? termContaining(initialTerm(primePlusSince(contract)), request.effectiveDate) : contract.term;
   const cancellation: Cancellation = {
     orderId: request.orderId,
     requestedAt: request.requestedAt,
@@ -95,6 +107,48 @@ export function withCancellation(
       `解約受付: 解約日 ${request.effectiveDate}, 解約金 ${feeLabel}${withdrawal}`,
       contract.services,
     ),
+  ]);
+}
+
+/**
+ * A plan change (docs/terms.md §6), checked by checkPlanChange: the plan and services from
+ * `effectiveDate` on. Into Prime Plus starts term 1 on that date (PC3); within Prime Plus
+ * keeps the term (PC5); out of Prime Plus ends the term, charging the L2 fee as for a
+ * cancellation taking effect that day (PC4); the month's charges split at the date (PC6).
+ */
+export function withPlanChange(
+  contract: Contract,
+  change: { orderId: string; requestedAt: string; effectiveDate: LocalDate; plan: Plan; services: Services },
+  catalog: Catalog,
+  settings: { taxable: boolean },
+): { contract: Contract; terminationFee: TerminationFee | null } {
+  const wasPrimePlus = contract.plan.code === 'prime-plus';
+  const toPrimePlus = change.plan.code === 'prime-plus';
+  const fee = wasPrimePlus && !toPrimePlus ? terminationFee(catalog, contract, change.effectiveDate, settings) : null;
+  const term = toPrimePlus ? (wasPrimePlus ? contract.term : initialTerm(change.effectiveDate)) : null;
+  const feeLabel = fee ? `, 解約金 ${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})` : '';
+  const next = advance(contract, { plan: change.plan, services: change.services, term }, [
+    {
+      ...entry(
+        'ContractPlanChanged',
+        change.requestedAt,
+        change.orderId,
+        `プラン変更: ${planLabel(contract.plan)} → ${planLabel(change.plan)}, 適用日 ${change.effectiveDate}${feeLabel}; ${servicesLabel(change.services)}`,
+        change.services,
+      ),
+      plan: change.plan,
+      previousPlan: contract.plan,
+      effectiveDate: change.effectiveDate,
+      terminationFee: fee,
+    },
+  ]);
+  return { contract: next, terminationFee: fee };
+}
+
+/** A one-off fee charged to the contract (docs/terms.md §7): kept for its month's bill (T2) and for V1/V2's "first". */
+export function withOneOffFee(contract: Contract, charge: OneOffCharge, requestedAt: string): Contract {
+  return advance(contract, { oneOffFees: [...(contract.oneOffFees ?? []), charge] }, [
+    entry('OneOffFeeCharged', requestedAt, charge.orderId, `単発サービス: ${charge.date}, ${yenLabel(charge.subtotal)} (税抜)`, contract.services),
   ]);
 }
 

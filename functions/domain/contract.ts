@@ -1,4 +1,5 @@
 import type { LocalDate, YearMonth } from './calendar';
+import type { ChargeLine } from './charges/charge-line';
 
 /** Shapes of docs/interface.md §1.1 and §2: names here are fixed by other systems. */
 export type CustomerKind = 'corporation' | 'individual';
@@ -58,7 +59,7 @@ export interface Cancellation {
   withdrawnTerm?: Term | null;
 }
 
-export type HistoryType = 'ContractCreated' | 'ContractServicesChanged' | 'ContractCancelled' | 'ContractRenewed';
+export type HistoryType = 'ContractCreated' | 'ContractServicesChanged' | 'ContractCancelled' | 'ContractRenewed' | 'ContractPlanChanged' | 'OneOffFeeCharged';
 
 export interface HistoryEntry {
   at: string;
@@ -67,6 +68,21 @@ export interface HistoryEntry {
   summary: string;
   /** The services in force from this entry on: the charges of a month read them (Decision C2). */
   services: Services;
+  /** A plan change (docs/terms.md PC1, PC6): the plan in force from `effectiveDate` on, with `services`. */
+  plan?: Plan;
+  previousPlan?: Plan;
+  effectiveDate?: LocalDate;
+  /** PC4: the fee of leaving Prime Plus with this change; a line of the bill of its effective month. */
+  terminationFee?: TerminationFee | null;
+}
+
+/** A one-off fee charged to the contract (docs/terms.md §7): a line group of the bill of its date's month (T2). */
+export interface OneOffCharge {
+  orderId: string;
+  date: LocalDate;
+  revision: string;
+  lines: ChargeLine[];
+  subtotal: number;
 }
 
 export interface Contract {
@@ -83,6 +99,8 @@ export interface Contract {
   cancellation: Cancellation | null;
   /** Decision S1: the terms revision the customer accepted when applying. */
   acceptedTermsRevision: string;
+  /** The one-off fees charged so far, in order (§7); absent on contracts stored before one-off orders. */
+  oneOffFees?: OneOffCharge[];
   version: number;
   history: HistoryEntry[];
 }
@@ -92,4 +110,42 @@ export type ContractStatus = 'live' | 'cancelled';
 /** 'cancelled' once the effective date (the last live day) has passed in JST (interface §2). */
 export function statusOn(contract: Contract, today: LocalDate): ContractStatus {
   return contract.cancellation && today > contract.cancellation.effectiveDate ? 'cancelled' : 'live';
+}
+
+/** The plan changes of the contract, in the order they were made (each effective no earlier than the one before). */
+function planChanges(contract: Contract): Array<HistoryEntry & { plan: Plan; previousPlan: Plan; effectiveDate: LocalDate }> {
+  return contract.history.filter(
+    (e): e is HistoryEntry & { plan: Plan; previousPlan: Plan; effectiveDate: LocalDate } =>
+      e.type === 'ContractPlanChanged' && e.plan !== undefined && e.previousPlan !== undefined && e.effectiveDate !== undefined,
+  );
+}
+
+/**
+ * The plan in force on `date` (docs/terms.md PC1): that of the last plan change effective
+ * by then, else the plan the contract was created with.
+ */
+export function planOn(contract: Contract, date: LocalDate): Plan {
+  const changes = planChanges(contract);
+  if (changes.length === 0) return contract.plan;
+  return changes.filter((e) => e.effectiveDate <= date).at(-1)?.plan ?? changes[0].previousPlan;
+}
+
+/** Every plan the contract has been on, from its start up to and including `date`. */
+export function plansUntil(contract: Contract, date: LocalDate): Plan[] {
+  const changes = planChanges(contract);
+  if (changes.length === 0) return [contract.plan];
+  return [changes[0].previousPlan, ...changes.filter((e) => e.effectiveDate <= date).map((e) => e.plan)];
+}
+
+/** The effective date of the latest plan change, if any: later changes may not take effect before it. */
+export function lastPlanChangeDate(contract: Contract): LocalDate | null {
+  return planChanges(contract).at(-1)?.effectiveDate ?? null;
+}
+
+/** The reckoning date of the current Prime Plus term series (※15(2)): the start date, or the day the contract moved into Prime Plus (PC3). */
+export function primePlusSince(contract: Contract): LocalDate {
+  const into = planChanges(contract)
+    .filter((e) => e.plan.code === 'prime-plus' && e.previousPlan.code !== 'prime-plus')
+    .at(-1);
+  return into?.effectiveDate ?? contract.startDate;
 }

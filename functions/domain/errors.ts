@@ -30,6 +30,13 @@ export class LineContractNotFoundError extends Error {
   }
 }
 
+export class OrderNotFoundError extends Error {
+  constructor(readonly orderId: string) {
+    super(`注文 ${orderId} は受け付けていません (order not found)`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
 /** A date before the first tariff revision: an error, never a silent fallback (Decision P1). */
 export class TariffNotInForceError extends Error {
   constructor(

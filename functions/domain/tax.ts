@@ -1,13 +1,13 @@
 /**
  * Consumption tax (docs/terms.md Decisions T2, T3). Amounts are tax-exclusive integer yen;
- * the tax of a line is 10% rounded down, computed in integers so that no float ever
- * touches money.
+ * the tax is 10% rounded down, computed in integers so that no float ever touches money.
  */
 export const CONSUMPTION_TAX_RATE_PERCENT = 10;
 
 /**
- * Decision T2: the tax of one line, rounded down to the yen. A negative line (a
- * credit) is rounded toward zero so that its tax mirrors the charge it offsets.
+ * Decision T2: the tax on a bill's taxable subtotal, rounded down to the yen; called once
+ * per bill (charges/bill.ts), never per line. A negative amount (a credit) is rounded
+ * toward zero so that its tax mirrors the charge it offsets.
  */
 export function consumptionTax(amount: number): number {
   const scaled = amount * CONSUMPTION_TAX_RATE_PERCENT;

@@ -4,7 +4,7 @@ import { builtOnFirstCall, lookupFromEnvironment, type LookupHandlerDeps } from 
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { matchResource, type LookupResource } from '../http/routes';
-import { fieldIssues, identifier, localDate, yearMonth, type Schema } from '../schemas/fields';
+import { fieldIssues, identifier, localDate, readableOrderId, yearMonth, type Schema } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
 
@@ -12,6 +12,23 @@ import * as lookups from '../use-cases/lookups';
 const noQuery = z.strictObject({});
 const dateQuery = z.strictObject({ date: z.optional(localDate) });
 const monthQuery = z.strictObject({ month: z.optional(yearMonth) });
+const pageLimit = z.pipe(
+  z.string().check(z.regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${lookups.RENEWALS_PAGE.max}` })),
+  z.pipe(
+    z.transform(Number),
+    z
+      .int()
+      .check(
+        z.minimum(1, { error: `must be from 1 to ${lookups.RENEWALS_PAGE.max}` }),
+        z.maximum(lookups.RENEWALS_PAGE.max, { error: `must be from 1 to ${lookups.RENEWALS_PAGE.max}` }),
+      ),
+  ),
+);
+const renewalsQuery = z.strictObject({
+  month: z.optional(yearMonth),
+  limit: z.optional(pageLimit),
+  nextToken: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'must be at most 4096 characters' }))),
+});
 
 type Params = Record<string, string>;
 interface Route {
@@ -28,6 +45,8 @@ const ROUTES: Record<LookupResource, Route> = {
   '/contracts/{contractId}/charges': route(monthQuery, (deps, p, q) => lookups.charges(deps, p.contractId, q.month)),
   '/customers/{customerId}/contracts': route(noQuery, (deps, p) => lookups.contractsOfCustomer(deps, p.customerId)),
   '/lines/{lineId}/contract': route(noQuery, (deps, p) => lookups.lineContract(deps, p.lineId)),
+  '/orders/{orderId}': route(noQuery, (deps, p) => lookups.order(deps, p.orderId)),
+  '/renewals': route(renewalsQuery, (deps, _p, q) => lookups.renewals(deps, q)),
   '/tariff': route(dateQuery, (deps, _p, q) => lookups.tariff(deps, q.date)),
 };
 
@@ -39,7 +58,8 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
       if (!matched) throw new RouteNotFoundError(event.httpMethod, event.path);
       if (event.httpMethod !== 'GET') throw new MethodNotAllowedError(event.httpMethod, event.path);
       const route = ROUTES[matched.resource];
-      const params = parsed(z.record(z.string(), identifier), matched.params);
+      // An order refused for an orderId over K2's 64 characters is still stored under it, and can be looked up.
+      const params = parsed(z.record(z.string(), matched.resource === '/orders/{orderId}' ? readableOrderId : identifier), matched.params);
       return jsonResponse(200, await route.run(deps, params, event.queryStringParameters ?? {}));
     } catch (error) {
       const response = errorResponse(error);

@@ -44,6 +44,7 @@ export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuni
     deps.metrics.addMetric(METRIC.contractsRenewed, MetricUnit.Count, summary.renewed);
     deps.metrics.addMetric(METRIC.termsRenewed, MetricUnit.Count, summary.termsRenewed);
     deps.metrics.addMetric(METRIC.renewalFailures, MetricUnit.Count, summary.failed.length);
+    deps.metrics.addMetric(METRIC.renewalNotices, MetricUnit.Count, summary.notices);
     flushMetrics(deps.metrics);
     logger.info('monthly renewal', {
       ...summary,

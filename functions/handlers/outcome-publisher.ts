@@ -131,7 +131,9 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
         .join('; '),
     };
   const { orderId, SK, outcome } = parsed.data;
-  return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome, position } };
+  // Outcomes stored before docs/terms.md K1 carry no eventKey: an order's outcome is keyed by its orderId.
+  const eventKey = typeof outcome.detail.eventKey === 'string' ? outcome.detail.eventKey : orderId;
+  return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome: { ...outcome, detail: { ...outcome.detail, eventKey } }, position } };
 }
 
 export const handler = builtOnFirstCall(() => createOutcomePublisherHandler(outcomePublisherFromEnvironment()));

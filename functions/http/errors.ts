@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ContractNotFoundError, InvalidRequestError, LineContractNotFoundError, type FieldIssue } from '../domain/errors';
+import { ContractNotFoundError, InvalidRequestError, LineContractNotFoundError, OrderNotFoundError, type FieldIssue } from '../domain/errors';
 import { listedFields } from '../domain/reasons';
 
 /** Errors of the HTTP edge itself. */
@@ -37,6 +37,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ContractNotFoundError || error instanceof LineContractNotFoundError) {
     return jsonResponse(404, errorBody('CONTRACT_NOT_FOUND', error.message));
   }
+  if (error instanceof OrderNotFoundError) return jsonResponse(404, errorBody('ORDER_NOT_FOUND', error.message));
   if (error instanceof InvalidRequestError) return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
   if (error instanceof RouteNotFoundError) return jsonResponse(404, errorBody('NOT_FOUND', error.message));
   if (error instanceof MethodNotAllowedError) return jsonResponse(405, errorBody('METHOD_NOT_ALLOWED', error.message));

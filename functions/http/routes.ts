@@ -10,6 +10,8 @@ export const LOOKUP_RESOURCES = [
   '/contracts/{contractId}/charges',
   '/customers/{customerId}/contracts',
   '/lines/{lineId}/contract',
+  '/orders/{orderId}',
+  '/renewals',
   '/tariff',
 ] as const;
 

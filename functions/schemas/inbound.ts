@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../domain/calendar';
+import { VISIT_ITEM_NAMES } from '../domain/charges/one-off-order';
 import { invalidRequest, type Reason } from '../domain/reasons';
 import { customerName, fieldIssues, identifier, instant, localDate, phone, readableOrderId, type Schema } from './fields';
 
@@ -21,6 +22,8 @@ const services = z.strictObject({
   elgana: z.optional(z.strictObject({ ids: count })),
 });
 
+const plan = z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: z.optional(tier) });
+
 export const applicationSchema = z.pipe(
   z.object({
     orderId: identifier,
@@ -33,7 +36,7 @@ export const applicationSchema = z.pipe(
     }),
     lineId: identifier,
     startDate: z.optional(localDate),
-    plan: z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: z.optional(tier) }),
+    plan,
     services,
     billing: z.object({ method: z.enum(['invoice', 'account-transfer', 'credit-card']) }),
   }),
@@ -59,9 +62,61 @@ export const cancellationSchema = z.pipe(
   z.transform((detail) => ({ ...detail, effectiveDate: detail.effectiveDate ?? jstDateOf(detail.requestedAt) })),
 );
 
+/** docs/terms.md PC1: effectiveDate defaults to the JST date of requestedAt. */
+export const planChangeSchema = z.pipe(
+  z.object({
+    orderId: identifier,
+    requestedAt: instant,
+    contractId: identifier,
+    effectiveDate: z.optional(localDate),
+    plan,
+    services,
+  }),
+  z.transform((detail) => ({ ...detail, effectiveDate: detail.effectiveDate ?? jstDateOf(detail.requestedAt) })),
+);
+
+/** A whole number of 1 or more (interface §1.1: quantities, volumes, mail counts). */
+const positive = z.int({ error: 'must be a whole number' }).check(z.minimum(1, { error: 'must be 1 or more' }));
+/** Enough for any real order, few enough that a refusal stays small (docs/terms.md K2). */
+const MAX_ORDER_ENTRIES = 100;
+const list = <T extends z.ZodMiniType>(entry: T) =>
+  z
+    .array(entry)
+    .check(
+      z.minLength(1, { error: 'must hold at least one entry' }),
+      z.maxLength(MAX_ORDER_ENTRIES, { error: `must hold at most ${MAX_ORDER_ENTRIES} entries` }),
+    );
+
+export const oneOffServiceSchema = z.pipe(
+  z
+    .object({
+      orderId: identifier,
+      requestedAt: instant,
+      contractId: identifier,
+      date: z.optional(localDate),
+      visitSupport: z.optional(
+        z.strictObject({
+          items: list(z.strictObject({ item: z.enum(VISIT_ITEM_NAMES, { error: `must be one of ${VISIT_ITEM_NAMES.join(', ')}` }), quantity: positive })),
+        }),
+      ),
+      dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB: positive })) })),
+      mailTraining: z.optional(z.strictObject({ mails: positive })),
+    })
+    .check(
+      z.refine((detail) => detail.visitSupport !== undefined || detail.dataMigration !== undefined || detail.mailTraining !== undefined, {
+        error: 'at least one of visitSupport, dataMigration, mailTraining is required',
+        path: ['visitSupport'],
+      }),
+    ),
+  // interface §1.1: date defaults to the JST date of requestedAt.
+  z.transform((detail) => ({ ...detail, date: detail.date ?? jstDateOf(detail.requestedAt) })),
+);
+
 export type ApplicationRequest = z.output<typeof applicationSchema>;
 export type ServicesChangeRequest = z.output<typeof servicesChangeSchema>;
 export type CancellationRequest = z.output<typeof cancellationSchema>;
+export type PlanChangeRequest = z.output<typeof planChangeSchema>;
+export type OneOffServiceRequest = z.output<typeof oneOffServiceSchema>;
 
 /**
  * An inbound detail as the use cases receive it. Only a detail without a readable

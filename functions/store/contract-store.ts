@@ -70,6 +70,15 @@ export interface DuePage {
   cursor: string | null;
 }
 
+export interface ContractPage {
+  contracts: Contract[];
+  /** Opaque; null when there are no more. */
+  cursor: string | null;
+}
+
+/** What a renewal-month notice's marker says (docs/terms.md N1): new, written before but not published, or published. */
+export type NoticeClaim = 'new' | 'unpublished' | 'published';
+
 export interface ContractStore {
   readonly renewalShards: number;
 
@@ -104,6 +113,15 @@ export interface ContractStore {
    */
   requeueOutcome(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean>;
   markPublished(key: OrderKey): Promise<void>;
+
+  /** The Prime Plus contracts whose current term's renewal month is `month`, still live in it; one index Query per page, eventually consistent. */
+  contractsInRenewalMonth(month: YearMonth, cursor: string | null, limit: number): Promise<ContractPage>;
+  /**
+   * The marker of a renewal-month notice (one per contract and term): written if new, else
+   * what it says. A retried write that finds its own marker sees it unpublished, and publishes.
+   */
+  claimNotice(contractId: string, term: number, month: YearMonth): Promise<NoticeClaim>;
+  markNoticePublished(contractId: string, term: number): Promise<void>;
 
   /** Contracts of a shard whose renewal month is before `month` (index reads: eventually consistent). */
   dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage>;

@@ -21,8 +21,21 @@ import {
 import { jitteredBackoff } from '../commons/backoff';
 import type { YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
+import { firstDayOf } from '../domain/calendar';
+import { InvalidRequestError } from '../domain/errors';
 import { renewalDueMonth } from '../domain/contract-lifecycle';
-import type { ContractStore, DuePage, LineRecord, NewOrder, OrderKey, OrderRecord, RenewalOutbox, WriteResult } from './contract-store';
+import type {
+  ContractPage,
+  ContractStore,
+  DuePage,
+  LineRecord,
+  NewOrder,
+  NoticeClaim,
+  OrderKey,
+  OrderRecord,
+  RenewalOutbox,
+  WriteResult,
+} from './contract-store';
 
 /**
  * The single-table design of docs/design.md:
@@ -31,8 +44,9 @@ import type { ContractStore, DuePage, LineRecord, NewOrder, OrderKey, OrderRecor
  *   ORDER#<orderId> / REUSED#<fp>   the refusal of another request that reused the orderId
  *   LINE#<lineId> / LINE            the line's contracts, versioned: serializes applications (R7)
  *   RENEWAL-OUTBOX#<shard> / <month>#<id>   renewals written, events not yet published
- * GSI1 (customer) and GSI2 (line) carry the `contract` attribute, so one Query answers a
- * lookup; GSI3 (renewal month, sharded) holds keys only.
+ *   NOTICE#<contractId> / TERM#<n>  a renewal-month notice of term n, and whether it is published (N1)
+ * GSI1 (customer), GSI2 (line) and GSI4 (renewal month) carry the `contract` attribute, so
+ * one Query answers a lookup; GSI3 (renewals due, sharded) holds keys only.
  */
 const CONTRACT_SK = 'CONTRACT';
 const LINE_SK = 'LINE';
@@ -43,6 +57,8 @@ const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const outboxPk = (shard: number) => `RENEWAL-OUTBOX#${shard}`;
 const renewalPk = (shard: number) => `RENEWAL#${shard}`;
 const outboxSk = (outbox: RenewalOutbox) => `${outbox.month}#${outbox.id}`;
+const renewalMonthPk = (month: YearMonth) => `RENEWAL-MONTH#${month}`;
+const noticeKey = (contractId: string, term: number) => ({ PK: `NOTICE#${contractId}`, SK: `TERM#${term}` });
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What a failed condition on one item of a transaction means to the caller. */
@@ -187,6 +203,48 @@ export class DynamoDbContractStore implements ContractStore {
     await this.doc.send(this.updateOrder(key, 'SET published = :yes, leaseUntil = :none', 'attribute_exists(PK)', { ':yes': true, ':none': 0 }));
   }
 
+  async contractsInRenewalMonth(month: YearMonth, cursor: string | null, limit: number): Promise<ContractPage> {
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk',
+        ExpressionAttributeValues: { ':pk': renewalMonthPk(month) },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, ['GSI4PK', 'GSI4SK', 'PK', 'SK'], { GSI4PK: renewalMonthPk(month) }) } : {}),
+      }),
+    );
+    return { contracts: (Items ?? []).map((item) => item.contract as Contract), cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : null };
+  }
+
+  async claimNotice(contractId: string, term: number, month: YearMonth): Promise<NoticeClaim> {
+    let found: NoticeClaim = 'new';
+    const written = await this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...noticeKey(contractId, term), contractId, term, month, published: false },
+        ConditionExpression: NOT_EXISTS,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+      (existing) => {
+        found = existing && unmarshall(existing).published === true ? 'published' : 'unpublished';
+        return false;
+      },
+    );
+    return written ? 'new' : found;
+  }
+
+  async markNoticePublished(contractId: string, term: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: noticeKey(contractId, term),
+        UpdateExpression: 'SET published = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
+  }
+
   async dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
     const { Items, LastEvaluatedKey } = await this.doc.send(
       new QueryCommand({
@@ -196,13 +254,10 @@ export class DynamoDbContractStore implements ContractStore {
         KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
         ExpressionAttributeValues: { ':pk': renewalPk(shard), ':month': month },
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown> } : {}),
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
       }),
     );
-    return {
-      contractIds: (Items ?? []).map((item) => contractIdOf(item.PK as string)),
-      cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
-    };
+    return { contractIds: (Items ?? []).map((item) => contractIdOf(item.PK as string)), cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : null };
   }
 
   /**
@@ -251,6 +306,9 @@ export class DynamoDbContractStore implements ContractStore {
   /** The stored item of a contract, index keys included; public so that bench/ seeds contracts in bulk exactly as they are stored. */
   contractItem(contract: Contract): Record<string, unknown> {
     const dueMonth = renewalDueMonth(contract);
+    const term = contract.term;
+    // GSI4: live in its renewal month (a cancellation taking effect before it ends the listing).
+    const listed = term !== null && (contract.cancellation === null || contract.cancellation.effectiveDate >= firstDayOf(term.renewalMonth));
     const byStart = `${contract.startDate}#${contract.contractId}`;
     return {
       PK: contractPk(contract.contractId),
@@ -263,6 +321,7 @@ export class DynamoDbContractStore implements ContractStore {
       GSI2SK: byStart,
       // Sparse: a contract that will not renew leaves the renewal index.
       ...(dueMonth ? { GSI3PK: renewalPk(this.shardOf(contract.contractId)), GSI3SK: `${dueMonth}#${contract.contractId}` } : {}),
+      ...(listed ? { GSI4PK: renewalMonthPk(term.renewalMonth), GSI4SK: contract.contractId } : {}),
     };
   }
 
@@ -356,6 +415,31 @@ function sameJson(a: unknown, b: unknown): boolean {
           )
         : value;
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** A page's LastEvaluatedKey as an opaque token, and back; a token that is not one of ours is a bad request. */
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, names?: string[], expected: Record<string, string> = {}): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    // A key of another query (another month, say) would make DynamoDB refuse the request.
+    if (
+      typeof key === 'object' &&
+      key !== null &&
+      !Array.isArray(key) &&
+      Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024) &&
+      (names === undefined || Object.keys(key).sort().join() === names.join()) &&
+      Object.entries(expected).every(([name, value]) => (key as Record<string, unknown>)[name] === value)
+    ) {
+      return key as Record<string, unknown>;
+    }
+  } catch {
+    // falls through to the refusal
+  }
+  throw new InvalidRequestError('nextToken is not a token this API gave', [{ path: 'nextToken', message: 'is not a token from a previous page' }]);
 }
 
 function contractIdOf(pk: string): string {

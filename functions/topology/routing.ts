@@ -7,7 +7,8 @@ export const INBOUND_SOURCE = 'omakase.orders';
 export const OUTBOUND_SOURCE = 'omakase.contracts';
 
 /** File names under functions/handlers/, one Lambda each. */
-export type HandlerName = 'contract-application' | 'services-change' | 'cancellation' | 'outcome-publisher' | 'monthly-renewal' | 'lookup-api';
+export type HandlerName =
+  'contract-application' | 'services-change' | 'cancellation' | 'plan-change' | 'one-off-service' | 'outcome-publisher' | 'monthly-renewal' | 'lookup-api';
 
 export interface EventPattern {
   source: string[];
@@ -30,6 +31,8 @@ export const ROUTES: readonly Route[] = [
   inbound('ContractApplicationSubmitted', 'contract-application'),
   inbound('ServicesChangeRequested', 'services-change'),
   inbound('CancellationRequested', 'cancellation'),
+  inbound('PlanChangeRequested', 'plan-change'),
+  inbound('OneOffServiceOrdered', 'one-off-service'),
 ];
 
 /** EventBridge matching for the subset of pattern syntax ROUTES uses (exact values). */

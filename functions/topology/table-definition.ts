@@ -48,6 +48,9 @@ export const CONTRACTS_TABLE: TableDefinition = {
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: WITH_CONTRACT },
     // Prime Plus contracts due for renewal: partition RENEWAL#<shard>, sort <renewalMonth>#<contractId>.
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: { ProjectionType: 'KEYS_ONLY' } },
+    // Prime Plus contracts by renewal month, renewing or not (GET /renewals, the N1 notices):
+    // partition RENEWAL-MONTH#<month>, sort <contractId>; one Query answers a page.
+    { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', projection: WITH_CONTRACT },
   ],
 };
 

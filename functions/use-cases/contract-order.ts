@@ -65,3 +65,18 @@ async function saveDecision(
 function contractIdOf<T extends { contractId: string }>(inbound: ReadableInbound<T>): string | null {
   return inbound.kind === 'valid' ? inbound.request.contractId : inbound.contractId;
 }
+
+/**
+ * A use case on an existing contract, named by its refusal and its decision: the shape
+ * every such order shares (services change, cancellation, plan change, one-off order).
+ */
+export function contractOrderUseCase<T extends { contractId: string }>(
+  refusal: (orderId: string, contractId: string | null, reasons: Reason[]) => OutboundEvent,
+  decide: (deps: OrderDeps, orderId: string, contract: Contract, request: T) => ContractDecision,
+): (deps: OrderDeps, inbound: ReadableInbound<T>, order: InboundOrder) => Promise<OrderResult> {
+  return (deps, inbound, order) =>
+    processContractOrder(deps, inbound, order, {
+      refuse: (contractId, reasons) => refusal(order.orderId, contractId, reasons),
+      decide: (contract, request) => decide(deps, order.orderId, contract, request),
+    });
+}

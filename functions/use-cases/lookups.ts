@@ -1,8 +1,10 @@
 import { jstDateOf, monthOf, type LocalDate, type YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { statusOn } from '../domain/contract';
-import { contractView } from '../domain/contract-lifecycle';
-import { ContractNotFoundError, LineContractNotFoundError } from '../domain/errors';
+import { contractView, renewalDueMonth } from '../domain/contract-lifecycle';
+import { INBOUND_OF_OUTCOME } from '../domain/outbound-events';
+import { ORDER_SLOT } from '../store/contract-store';
+import { ContractNotFoundError, LineContractNotFoundError, OrderNotFoundError } from '../domain/errors';
 import { terminationFee } from '../domain/fees/termination-fee';
 import { monthlyCharges } from '../domain/charges/monthly-charges';
 import { revisionInForceOn } from '../domain/tariff/versioned-tariff';
@@ -58,4 +60,35 @@ export async function charges(deps: LookupDeps, contractId: string, month: YearM
 
 export function tariff(deps: LookupDeps, date: LocalDate | undefined) {
   return asFieldError('date', () => revisionInForceOn(deps.catalog, date ?? today(deps)));
+}
+
+/** What became of an order (interface §3): the order as received, its outcome, and whether that is published. */
+export async function order(deps: LookupDeps, orderId: string) {
+  const record = await deps.store.getOrder({ orderId, slot: ORDER_SLOT });
+  if (!record) throw new OrderNotFoundError(orderId);
+  return {
+    orderId,
+    detailType: INBOUND_OF_OUTCOME[record.outcome.detailType] ?? null,
+    receivedAt: record.at,
+    outcome: record.outcome,
+    published: record.published,
+  };
+}
+
+export const RENEWALS_PAGE = { default: 50, max: 200 } as const;
+
+/**
+ * The live Prime Plus contracts whose renewal month is `month` (docs/terms.md N1), one index
+ * Query per page: `willRenew` is false when a cancellation takes effect by the term's end.
+ * The index is eventually consistent: a contract renewed a moment ago may still be listed
+ * under its old month, and is left out here.
+ */
+export async function renewals(deps: LookupDeps, query: { month?: YearMonth; limit?: number; nextToken?: string }) {
+  const month = query.month ?? monthOf(today(deps));
+  const page = await deps.store.contractsInRenewalMonth(month, query.nextToken ?? null, query.limit ?? RENEWALS_PAGE.default);
+  const on = today(deps);
+  const contracts = page.contracts
+    .filter((contract) => contract.term?.renewalMonth === month)
+    .map((contract) => ({ ...contractView(contract, on), willRenew: renewalDueMonth(contract) === month }));
+  return { month, contracts, nextToken: page.cursor };
 }

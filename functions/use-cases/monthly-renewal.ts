@@ -51,6 +51,8 @@ export interface RenewalSummary {
   termsRenewed: number;
   /** Renewals of a killed run whose events this run published from its outbox. */
   recovered: number;
+  /** ContractRenewalMonthStarted published by this run (N1): contracts whose renewal month is the run's month. */
+  notices: number;
   skipped: Array<{ contractId: string; reason: string }>;
   failed: Array<{ contractId: string; error: string }>;
 }
@@ -79,6 +81,7 @@ export async function runMonthlyRenewal(deps: PublishingDeps, run: RenewalRun, t
     renewed: 0,
     termsRenewed: 0,
     recovered: 0,
+    notices: 0,
     skipped: [],
     failed: [],
   };
@@ -98,7 +101,48 @@ export async function runMonthlyRenewal(deps: PublishingDeps, run: RenewalRun, t
       cursor = page.cursor;
     } while (cursor);
   });
+  // N1 once the shards are through; a fan-out run leaves it to the invocation that has shard 0.
+  if (summary.complete && shards.includes(0)) await sendRenewalNotices(context, outOfTime);
   return summary;
+}
+
+/**
+ * N1: one ContractRenewalMonthStarted per contract and term whose renewal month is the
+ * run's month and which will renew. Per page of the renewal-month index: read the
+ * contracts again (consistently: the index may lag a cancellation), claim each notice's
+ * marker, publish the new and the still unpublished ones, mark them. A rerun finds the
+ * markers published and sends nothing; a run killed between claim and publish leaves them
+ * unpublished, and the rerun sends them (consumers dedupe on eventKey, K1).
+ */
+async function sendRenewalNotices({ deps, tuning, month, summary }: RunContext, outOfTime: () => boolean): Promise<void> {
+  const today = jstDateOf(deps.clock.now());
+  let cursor: string | null = null;
+  do {
+    if (outOfTime()) {
+      summary.complete = false;
+      return;
+    }
+    const page = await deps.store.contractsInRenewalMonth(month, cursor, tuning.pageSize);
+    const ids = page.contracts.map((c) => c.contractId);
+    const renewing = (await deps.store.getContracts(ids)).filter((c) => c.term !== null && c.term.renewalMonth === month && renewalDueMonth(c) === month);
+    const claimed = await mapLimit(renewing, tuning.writeConcurrency, async (contract) => {
+      const term = contract.term as NonNullable<Contract['term']>;
+      return (await deps.store.claimNotice(contract.contractId, term.number, month)) === 'published' ? null : { contract, term };
+    });
+    const toSend = claimed.filter((c): c is { contract: Contract; term: NonNullable<Contract['term']> } => c !== null);
+    try {
+      if (toSend.length > 0) await deps.publisher.publish(toSend.map(({ contract, term }) => outcomes.renewalMonthStarted(contract, term, today)));
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      const unsent = new Set(error.failed.map(({ event }) => contractIdOf(event)));
+      for (const contractId of unsent)
+        summary.failed.push({ contractId, error: `renewal-month notice not published (${describeError(error)}); a rerun sends it` });
+      toSend.splice(0, toSend.length, ...toSend.filter(({ contract }) => !unsent.has(contract.contractId)));
+    }
+    await mapLimit(toSend, tuning.writeConcurrency, ({ contract, term }) => deps.store.markNoticePublished(contract.contractId, term.number));
+    summary.notices += toSend.length;
+    cursor = page.cursor;
+  } while (cursor);
 }
 
 type RunContext = { deps: PublishingDeps; tuning: RenewalTuning; month: YearMonth; summary: RenewalSummary };

@@ -96,7 +96,9 @@ export async function settleOrder(deps: OrderDeps, order: InboundOrder, saved: S
   if (first.fingerprint === order.fingerprint) return deliverStoredOutcome(deps, first);
 
   const slot = reusedSlot(order.fingerprint);
-  const outcome = refuse([orderIdReused(order.orderId)]);
+  // Another fact than the order's own outcome: a key of its own, or consumers would dedupe it away (docs/terms.md K1).
+  const refusal = refuse([orderIdReused(order.orderId)]);
+  const outcome = { ...refusal, detail: { ...refusal.detail, eventKey: `${order.orderId}#${slot}` } };
   const { status } = await deps.store.recordOrder(orderItem(deps, order, outcome, slot));
   if (status === 'written') return { orderId: order.orderId, outcome, duplicate: false };
   return deliverStoredOutcome(deps, await requireOrder(deps, { orderId: order.orderId, slot }));

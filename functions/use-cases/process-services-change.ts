@@ -3,18 +3,12 @@ import type { Contract } from '../domain/contract';
 import { withServices } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
 import { checkServicesChange } from '../domain/rules/contract-rules';
-import type { ReadableInbound, ServicesChangeRequest } from '../schemas/inbound';
-import { processContractOrder, type ContractDecision } from './contract-order';
+import type { ServicesChangeRequest } from '../schemas/inbound';
+import { contractOrderUseCase, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
-import type { InboundOrder, OrderResult } from './order-idempotency';
 
 /** ServicesChangeRequested -> ContractServicesChanged | ServicesChangeRejected. */
-export function processServicesChange(deps: OrderDeps, inbound: ReadableInbound<ServicesChangeRequest>, order: InboundOrder): Promise<OrderResult> {
-  return processContractOrder(deps, inbound, order, {
-    refuse: (contractId, reasons) => outcomes.servicesChangeRejected(order.orderId, contractId, reasons),
-    decide: (contract, change) => decideServicesChange(deps, order.orderId, contract, change),
-  });
-}
+export const processServicesChange = contractOrderUseCase<ServicesChangeRequest>(outcomes.servicesChangeRejected, decideServicesChange);
 
 function decideServicesChange(deps: OrderDeps, orderId: string, contract: Contract, change: ServicesChangeRequest): ContractDecision {
   const reasons = checkServicesChange(deps.catalog, contract, change);

@@ -44,6 +44,8 @@ export class ContractsDashboard extends Construct {
             sum(METRIC.applicationsAccepted, 'applications'),
             sum(METRIC.servicesChanged, 'services changes'),
             sum(METRIC.cancellations, 'cancellations'),
+            sum(METRIC.planChanges, 'plan changes'),
+            sum(METRIC.oneOffOrders, 'one-off orders'),
           ]),
           graph('Applications rejected, by reason', [byReason(METRIC.applicationsRejected, 'applications rejected')]),
         ],
@@ -51,14 +53,17 @@ export class ContractsDashboard extends Construct {
           graph('Changes and cancellations rejected, by reason', [
             byReason(METRIC.servicesChangesRejected, 'services changes'),
             byReason(METRIC.cancellationsRejected, 'cancellations'),
+            byReason(METRIC.planChangesRejected, 'plan changes'),
+            byReason(METRIC.oneOffOrdersRejected, 'one-off orders'),
           ]),
-          graph('Termination fees (yen, 税抜)', [sum(METRIC.terminationFeesYen, 'termination fees')]),
+          graph('Termination and one-off fees (yen, 税抜)', [sum(METRIC.terminationFeesYen, 'termination fees'), sum(METRIC.oneOffFeesYen, 'one-off fees')]),
         ],
         [
           graph('Renewals', [
             sum(METRIC.contractsRenewed, 'contracts renewed'),
             sum(METRIC.termsRenewed, 'terms renewed'),
             sum(METRIC.renewalFailures, 'failed'),
+            sum(METRIC.renewalNotices, 'renewal-month notices'),
           ]),
           graph('Outcomes published and dead letters', [sum(METRIC.outcomesPublished, 'outcomes published'), sum(METRIC.deadLetters, 'dead letters')]),
         ],

@@ -93,7 +93,7 @@ describe('DynamoDB table', () => {
     });
   });
 
-  it('answers the customer and line lookups from indexes that carry the contract (GSI1, GSI2); the renewal index holds keys', () => {
+  it('answers the customer, line and renewal-month lookups from indexes that carry the contract (GSI1, GSI2, GSI4); the renewal index holds keys', () => {
     const withContract = { ProjectionType: 'INCLUDE', NonKeyAttributes: ['contract'] };
     synth().template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes: [
@@ -108,6 +108,11 @@ describe('DynamoDB table', () => {
           Projection: withContract,
         }),
         Match.objectLike({ IndexName: 'GSI3', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({
+          IndexName: 'GSI4',
+          KeySchema: [Match.objectLike({ AttributeName: 'GSI4PK' }), Match.objectLike({ AttributeName: 'GSI4SK' })],
+          Projection: withContract,
+        }),
       ],
     });
   });
@@ -428,6 +433,8 @@ describe('lookup API', () => {
         'GET /lines/{lineId}/contract',
         'GET /contracts/{contractId}/termination-quote',
         'GET /contracts/{contractId}/charges',
+        'GET /orders/{orderId}',
+        'GET /renewals',
         'GET /tariff',
       ].sort(),
     );

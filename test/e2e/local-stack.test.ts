@@ -237,6 +237,82 @@ describe('local stack, driven from outside', () => {
     ).toHaveLength(1);
   });
 
+  it('changes a plan and charges a one-off order through the bus; the order lookup and the bill show them', async () => {
+    const contractId = await createdContract(application());
+    const planChange = {
+      orderId: newOrderId('e2e-plan'),
+      requestedAt: '2024-06-20T09:00:00+09:00',
+      contractId,
+      effectiveDate: '2024-07-01',
+      plan: { code: 'prime-plus', tier: 50 },
+      services: { edrSecurity: { terminals: 8 } },
+    };
+    const [changed] = await outcomes(planChange.orderId, await put(entry('PlanChangeRequested', planChange)));
+    expect(changed?.event['detail-type']).toBe('ContractPlanChanged');
+    expect(changed?.event.detail).toMatchObject({ eventKey: planChange.orderId, previousPlan: { code: 'prime-plus', tier: 10 }, terminationFee: null });
+
+    const oneOff = {
+      orderId: newOrderId('e2e-one'),
+      requestedAt: '2024-06-03T09:00:00+09:00',
+      contractId,
+      date: '2024-06-05',
+      visitSupport: { items: [{ item: 'basicWork', quantity: 1 }] },
+      mailTraining: { mails: 12 },
+    };
+    const [charged] = await outcomes(oneOff.orderId, await put(entry('OneOffServiceOrdered', oneOff)));
+    expect(charged?.event['detail-type']).toBe('OneOffFeeCharged');
+    expect(charged?.event.detail.fee).toMatchObject({ date: '2024-06-05', revision: '2024-04-01', subtotal: 200 });
+
+    let order = await get(`/orders/${oneOff.orderId}`);
+    for (let waited = 0; !order.body.published && waited < 5_000; waited += 50) {
+      await sleep(50);
+      order = await get(`/orders/${oneOff.orderId}`);
+    }
+    expect(order).toEqual({
+      status: 200,
+      body: {
+        orderId: oneOff.orderId,
+        detailType: 'OneOffServiceOrdered',
+        receivedAt: expect.any(String),
+        outcome: { detailType: 'OneOffFeeCharged', detail: expect.any(Object) },
+        published: true,
+      },
+    });
+    expect((await get('/orders/ORD-unknown-e2e')).status).toBe(404);
+
+    const june = await get(`/contracts/${contractId}/charges?month=2024-06`);
+    expect(june.status).toBe(200);
+    expect(june.body.lines.filter((l: Json) => l.kind === 'one-off').map((l: Json) => [l.item, l.amount, l.orderId])).toEqual([
+      ['visit.basicWork', 0, oneOff.orderId],
+      ['mailTraining.perMail', 200, oneOff.orderId],
+    ]);
+    expect(june.body.tax).toEqual({
+      ratePercent: 10,
+      taxableSubtotal: june.body.subtotal,
+      consumptionTax: Math.floor(june.body.subtotal / 10),
+      total: june.body.subtotal + Math.floor(june.body.subtotal / 10),
+    });
+    const july = await get(`/contracts/${contractId}/charges?month=2024-07`);
+    expect(july.body.lines[0]).toMatchObject({ item: 'primePlus.50', amount: 21000 });
+  });
+
+  it("sends the renewal-month notice once from the schedule, and lists the month's contracts", async () => {
+    const contractId = await createdContract(application());
+    const scheduledTime = '2025-04-01T00:05:00+09:00';
+    const run = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime }));
+    expect(run.status).toBe(200);
+    expect(run.body.notices).toBeGreaterThanOrEqual(1);
+    await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime }));
+    const notices = (await events()).filter(
+      (r) => r.event['detail-type'] === 'ContractRenewalMonthStarted' && (r.event.detail.contract as Json).contractId === contractId,
+    );
+    expect(notices.map((r) => r.event.detail.eventKey)).toEqual([`${contractId}#notice-1`]);
+    expect(notices[0]?.event.detail).toMatchObject({ renewalMonth: '2025-04', renewsOn: '2025-05-01' });
+    const listed = await get('/renewals?month=2025-04&limit=200');
+    expect(listed.status).toBe(200);
+    expect(listed.body.contracts).toContainEqual(expect.objectContaining({ contractId, willRenew: true }));
+  });
+
   it('answers a renewal request without a scheduledTime with 400 naming the field', async () => {
     const response = await post('/_local/schedules/monthly-renewal', '{}');
     expect(response.status).toBe(400);

@@ -3,7 +3,7 @@ import type { OutboundEvent } from '../../functions/domain/outbound-events';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 
 const events = (n: number): OutboundEvent[] =>
-  Array.from({ length: n }, (_, i) => ({ detailType: 'ContractRenewed', detail: { contract: { contractId: `c-${i}` } } }));
+  Array.from({ length: n }, (_, i) => ({ detailType: 'ContractRenewed', detail: { eventKey: `c-${i}#term-2`, contract: { contractId: `c-${i}` } } }));
 
 describe('EventBridgePublisher', () => {
   let bus: FakeEventBridge;
@@ -45,14 +45,17 @@ describe('EventBridgePublisher', () => {
   });
 
   it('also splits calls by size: at most 256 KB of entries a call, in order', async () => {
-    const big = (i: number): OutboundEvent => ({ detailType: 'ContractCreated', detail: { orderId: `o-${i}`, padding: 'x'.repeat(100_000) } });
+    const big = (i: number): OutboundEvent => ({
+      detailType: 'ContractCreated',
+      detail: { eventKey: `o-${i}`, orderId: `o-${i}`, padding: 'x'.repeat(100_000) },
+    });
     await publisher.publish([big(0), big(1), big(2), big(3), big(4)]);
     expect(bus.calls).toEqual([2, 2, 1]);
     expect(bus.published.map((e) => e.detail.orderId)).toEqual(['o-0', 'o-1', 'o-2', 'o-3', 'o-4']);
   });
 
   it('sends no event too large for any call, and reports it as permanent; the others go out', async () => {
-    const huge: OutboundEvent = { detailType: 'ContractCreated', detail: { orderId: 'huge', padding: 'x'.repeat(300_000) } };
+    const huge: OutboundEvent = { detailType: 'ContractCreated', detail: { eventKey: 'huge', orderId: 'huge', padding: 'x'.repeat(300_000) } };
     const error = await publisher.publish([events(1)[0], huge, events(2)[1]]).catch((e: unknown) => e);
     expect((error as PublishError).failed).toEqual([
       { event: huge, errorCode: 'EntryTooLarge', errorMessage: expect.stringContaining('bytes'), permanent: true },

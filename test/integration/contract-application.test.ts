@@ -76,6 +76,9 @@ describe('ContractApplicationSubmitted', () => {
     const events = t.h.bus.forOrder(detail.orderId);
     expect(events.map((e) => e.detailType)).toEqual(['ContractCreated', 'ContractApplicationRejected']);
     expect(events[1]?.detail.reasons).toEqual([expect.objectContaining({ code: 'ORDER_ID_REUSED', clause: expect.any(String), message: expect.any(String) })]);
+    // K1: the order's own outcome is keyed by the orderId; the refusal of another request reusing it is another fact.
+    expect(events[0]?.detail.eventKey).toBe(detail.orderId);
+    expect(events[1]?.detail.eventKey).toMatch(new RegExp(`^${detail.orderId}#REUSED#.+`));
     expect(await t.store.getLine(reuse.lineId)).toBeNull();
   });
 

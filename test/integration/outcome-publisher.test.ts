@@ -49,7 +49,7 @@ async function storedOrder(): Promise<{ orderId: string; record: DynamoDBRecord 
     orderId,
     slot: ORDER_SLOT,
     fingerprint: 'fp',
-    outcome: { detailType: 'ContractApplicationRejected', detail: { orderId, reasons: [] } },
+    outcome: { detailType: 'ContractApplicationRejected', detail: { eventKey: orderId, orderId, reasons: [] } },
     leaseUntil: Date.now() + 60_000,
     at: '2024-06-01T10:00:00+09:00',
   };

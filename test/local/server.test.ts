@@ -77,6 +77,7 @@ const incomplete: RenewalSummary = {
   renewed: 1,
   termsRenewed: 1,
   recovered: 0,
+  notices: 0,
   skipped: [],
   failed: [],
 };

@@ -7,7 +7,7 @@ import { InMemoryDeadLetterSink } from '../support/observability';
 const stored = (n: number): StoredOutcome[] =>
   Array.from({ length: n }, (_, i) => ({
     key: { orderId: `ORD-${i}`, slot: 'ORDER' },
-    outcome: { detailType: 'ContractCreated', detail: { orderId: `ORD-${i}` } },
+    outcome: { detailType: 'ContractCreated', detail: { eventKey: `ORD-${i}`, orderId: `ORD-${i}` } },
     position: `seq-${String(i).padStart(3, '0')}`,
   }));
 
@@ -85,7 +85,7 @@ describe('publishStoredOutcomes', () => {
   it('puts an outcome too large for EventBridge in the dead-letter queue, with its reason, and publishes and marks the others', async () => {
     const { store, marked } = markingStore();
     const outcomes = stored(3);
-    outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
+    outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { eventKey: 'ORD-1', orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
     const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, outcomes);
 
     expect(summary).toEqual({ published: 2, retryFrom: null, error: null });
@@ -97,7 +97,7 @@ describe('publishStoredOutcomes', () => {
   it('retries from an outcome too large for EventBridge when the dead-letter queue cannot take it either', async () => {
     const { store } = markingStore();
     const outcomes = stored(3);
-    outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
+    outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { eventKey: 'ORD-1', orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
     deadLetters.deadLetter = () => {
       throw new Error('queue unavailable');
     };

@@ -1,8 +1,10 @@
-import { CONSUMPTION_TAX_RATE_PERCENT, consumptionTax } from '../tax';
 import type { TariffItem, TariffRevision } from '../tariff/catalog';
 import { priceOf } from '../tariff/versioned-tariff';
 
-/** One line of a bill or a one-off fee (docs/interface.md §3), integer yen, tax-exclusive (Decision T2). */
+/**
+ * One line of a bill (docs/interface.md §3), integer yen, tax-exclusive. Lines carry no
+ * tax of their own: the tax is worked out once per bill (Decision T2, charges/bill.ts).
+ */
 export interface ChargeLine {
   item: TariffItem;
   label: string;
@@ -20,15 +22,10 @@ export interface ChargeLine {
   discount?: { perUnit: number; clause: string };
   /** 別紙8 ※1: the tariff price the 0-yen first installation waives. */
   waived?: { unitPrice: number; clause: string };
-  /** Decision T2: 10% of `amount`, rounded down. */
-  consumptionTax: number;
 }
 
-/** A line before tax: tax is worked out once, on the final amount (after proration). */
-export type UntaxedLine = Omit<ChargeLine, 'consumptionTax'>;
-
 /** The line of `quantity` units of an item at the revision's price, placeholders flagged. */
-export function priceLine(revision: TariffRevision, item: TariffItem, quantity: number): UntaxedLine {
+export function priceLine(revision: TariffRevision, item: TariffItem, quantity: number): ChargeLine {
   const entry = priceOf(revision, item);
   return {
     item,
@@ -41,32 +38,6 @@ export function priceLine(revision: TariffRevision, item: TariffItem, quantity: 
   };
 }
 
-export interface Totals {
-  lines: ChargeLine[];
-  subtotal: number;
-  /** True where any line uses an operator placeholder: the total is not a final price. */
-  placeholders: boolean;
-  /** Decision T2: tax per line rounded down, labelled as such. */
-  taxIncluded: { label: string; ratePercent: number; consumptionTax: number; total: number };
-}
-
-export function totals(untaxed: UntaxedLine[]): Totals {
-  const lines = untaxed.map((l) => ({ ...l, consumptionTax: consumptionTax(l.amount) }));
-  const subtotal = sum(lines.map((l) => l.amount));
-  const tax = sum(lines.map((l) => l.consumptionTax));
-  return {
-    lines,
-    subtotal,
-    placeholders: lines.some((l) => l.placeholder === true),
-    taxIncluded: {
-      label: `税込 (消費税${CONSUMPTION_TAX_RATE_PERCENT}%、行ごとに1円未満切り捨て)`,
-      ratePercent: CONSUMPTION_TAX_RATE_PERCENT,
-      consumptionTax: tax,
-      total: subtotal + tax,
-    },
-  };
-}
-
-function sum(amounts: number[]): number {
-  return amounts.reduce((a, b) => a + b, 0);
+export function sumOf(lines: ReadonlyArray<{ amount: number }>): number {
+  return lines.reduce((total, line) => total + line.amount, 0);
 }

@@ -1,4 +1,5 @@
 import {
+  addDays,
   addMonths,
   daysInclusive,
   daysInMonth,
@@ -11,14 +12,15 @@ import {
   type LocalDate,
   type YearMonth,
 } from '../calendar';
-import type { Contract, Plan, Services, Tier } from '../contract';
+import { planOn, type Contract, type HistoryEntry, type Plan, type Services, type Tier } from '../contract';
 import { InvalidRequestError, NotChargeableError } from '../errors';
 import type { Catalog, MonthlyItem, TariffItem, TariffRevision } from '../tariff/catalog';
 import { revisionForBillingMonth } from '../tariff/versioned-tariff';
-import { priceLine, totals, type Totals, type UntaxedLine } from './charge-line';
+import { billTotals, terminationFeeLine, type BillLine, type BillTotals } from './bill';
+import { priceLine, type ChargeLine } from './charge-line';
 import { prorate } from './proration';
 
-export interface MonthlyCharges extends Totals {
+export interface MonthlyCharges extends BillTotals {
   month: YearMonth;
   revision: string;
   revisionEffectiveFrom: LocalDate;
@@ -33,32 +35,34 @@ export interface Exemption {
 }
 
 /**
- * The charges of one billing month (docs/terms.md §2, §4): the revision in force on the 1st
- * of the month (P2), the services of the month (C2), Prime Plus inclusions (B1), ※4,
- * 別紙12 invoice fees, and day proration in the start and cancellation months (C1).
+ * The bill of one billing month (docs/terms.md §2, §4, §6, §7, T2): the monthly fees at the
+ * revision in force on the 1st of the month (P2), with the services of the month (C2),
+ * Prime Plus inclusions (B1), ※4, 別紙12 invoice fees, day proration in the start and
+ * cancellation months (C1) and around a plan change (PC6); the one-off fees whose service
+ * date falls in the month; the termination fee of a cancellation or a move out of Prime
+ * Plus taking effect in it. Consumption tax once, on the bill (T2).
  */
 export function monthlyCharges(catalog: Catalog, contract: Contract, month: YearMonth): MonthlyCharges {
   const revision = revisionForBillingMonth(catalog, month);
   const live = liveDaysIn(contract, month);
-  const services = servicesForMonth(contract, month);
-  const monthly = monthlyFeeLines(revision, contract.plan, services).map((line) =>
-    live.liveDays === live.daysInMonth ? line : prorated(line, live.liveDays, live.daysInMonth),
-  );
+  const monthly = segmentsOf(contract, month, live).flatMap((segment) => {
+    const days = daysInclusive(segment.from, segment.to);
+    return monthlyFeeLines(revision, segment.plan, segment.services).map((line) => (days === live.daysInMonth ? line : prorated(line, days, live.daysInMonth)));
+  });
   const invoice = invoiceFees(revision, contract, month);
-  return {
-    month,
-    revision: revision.id,
-    revisionEffectiveFrom: revision.effectiveFrom,
-    ...totals([...monthly, ...invoice.lines]),
-    exemptions: invoice.exemptions,
-  };
+  const lines: BillLine[] = [
+    ...[...monthly, ...invoice.lines].map((line) => ({ ...line, kind: 'monthly' as const })),
+    ...oneOffLines(contract, month),
+    ...terminationFeeLines(contract, month),
+  ];
+  return { month, revision: revision.id, revisionEffectiveFrom: revision.effectiveFrom, ...billTotals(lines), exemptions: invoice.exemptions };
 }
 
 /**
  * Live days of the month: from the start date (or the 1st) to the cancellation's
  * effective date (or the month's last day), both counted (C1).
  */
-function liveDaysIn(contract: Contract, month: YearMonth): { liveDays: number; daysInMonth: number } {
+function liveDaysIn(contract: Contract, month: YearMonth): { from: LocalDate; to: LocalDate; daysInMonth: number } {
   const start = contract.startDate;
   const end = contract.cancellation?.effectiveDate ?? null;
   if (end !== null && end < start) {
@@ -72,27 +76,88 @@ function liveDaysIn(contract: Contract, month: YearMonth): { liveDays: number; d
   }
   const from = latest(start, firstDayOf(month));
   const to = end === null ? lastDayOf(month) : earliest(end, lastDayOf(month));
-  return { liveDays: daysInclusive(from, to), daysInMonth: daysInMonth(month) };
+  return { from, to, daysInMonth: daysInMonth(month) };
+}
+
+interface Segment {
+  from: LocalDate;
+  to: LocalDate;
+  plan: Plan;
+  services: Services;
+}
+
+/**
+ * PC6: the live days of the month split at each plan change taking effect inside them;
+ * each part is charged on the plan in force on its first day, with its services.
+ */
+function segmentsOf(contract: Contract, month: YearMonth, live: { from: LocalDate; to: LocalDate }): Segment[] {
+  const cuts = contract.history.flatMap((e) =>
+    e.type === 'ContractPlanChanged' && e.effectiveDate && e.effectiveDate > live.from && e.effectiveDate <= live.to ? [e.effectiveDate] : [],
+  );
+  const starts = [live.from, ...new Set(cuts)].sort();
+  return starts.map((from, i) => ({
+    from,
+    to: i + 1 < starts.length ? addDays(starts[i + 1], -1) : live.to,
+    plan: planOn(contract, from),
+    services: servicesOn(contract, month, from),
+  }));
 }
 
 /**
  * Decision C2: the services of the last history entry on or before the month's last
- * day (JST), so a change counts for the whole month in which it is made. A billed month
- * always has one: the contract starts no earlier than its application, the first entry.
+ * day (JST), so a services change counts for the whole month in which it is made; a plan
+ * change counts from its effective date (PC6). A billed month always has one: the
+ * contract starts no earlier than its application, the first entry.
  */
 export function servicesForMonth(contract: Contract, month: YearMonth): Services {
-  const last = lastDayOf(month);
-  return contract.history.filter((entry) => jstDateOf(entry.at) <= last).at(-1)?.services ?? contract.services;
+  return servicesOn(contract, month, lastDayOf(month));
 }
 
-function monthlyFeeLines(revision: TariffRevision, plan: Plan, services: Services): UntaxedLine[] {
+function servicesOn(contract: Contract, month: YearMonth, date: LocalDate): Services {
+  const last = lastDayOf(month);
+  const counts = (entry: HistoryEntry) =>
+    entry.type === 'ContractPlanChanged' && entry.effectiveDate ? entry.effectiveDate <= date : jstDateOf(entry.at) <= last;
+  return contract.history.filter(counts).at(-1)?.services ?? contract.services;
+}
+
+/** §7: the one-off fees whose service date falls in the month, each line with its date and order. */
+function oneOffLines(contract: Contract, month: YearMonth): BillLine[] {
+  return (contract.oneOffFees ?? [])
+    .filter((charge) => monthOf(charge.date) === month)
+    .flatMap((charge) => charge.lines.map((line) => ({ ...line, kind: 'one-off' as const, date: charge.date, orderId: charge.orderId })));
+}
+
+/** T2, T3: the termination fee of a cancellation (L2) or a move out of Prime Plus (PC4) taking effect in the month. */
+function terminationFeeLines(contract: Contract, month: YearMonth): BillLine[] {
+  const lines: BillLine[] = [];
+  for (const entry of contract.history) {
+    if (
+      entry.type === 'ContractPlanChanged' &&
+      entry.terminationFee &&
+      entry.effectiveDate &&
+      monthOf(entry.effectiveDate) === month &&
+      entry.terminationFee.amount > 0
+    ) {
+      lines.push(
+        terminationFeeLine(entry.terminationFee, { date: entry.effectiveDate, orderId: entry.orderId ?? '' }, 'プライムPlusプラン途中解約金 (プラン変更)'),
+      );
+    }
+  }
+  const cancellation = contract.cancellation;
+  if (cancellation && monthOf(cancellation.effectiveDate) === month && cancellation.terminationFee.amount > 0) {
+    lines.push(terminationFeeLine(cancellation.terminationFee, { date: cancellation.effectiveDate, orderId: cancellation.orderId }, '解約金'));
+  }
+  return lines;
+}
+
+function monthlyFeeLines(revision: TariffRevision, plan: Plan, services: Services): ChargeLine[] {
   const endpoint = services.endpointSecurity?.terminals ?? 0;
   const edr = services.edrSecurity?.terminals ?? 0;
   const sandbox = services.cloudSandbox?.terminals ?? 0;
   const proxy = services.cloudProxy?.users ?? 0;
   const elgana = services.elgana?.ids ?? 0;
   const gateway = services.gatewaySecurity;
-  const lines: UntaxedLine[] = [];
+  const lines: ChargeLine[] = [];
 
   if (plan.code === 'prime-plus') {
     // ※11: basic fee ①, the gateway device and cloud sandbox are in the plan's price;
@@ -130,7 +195,7 @@ function monthlyFeeLines(revision: TariffRevision, plan: Plan, services: Service
  * ※4 as a reduced unit price rather than a negative line: the seed offers the device
  * "3,000円引にて", and a single non-negative line keeps proration and tax to one rounding.
  */
-function gatewayLine(revision: TariffRevision, tier: Tier, failureSupport24h: boolean): UntaxedLine {
+function gatewayLine(revision: TariffRevision, tier: Tier, failureSupport24h: boolean): ChargeLine {
   const full = priceLine(revision, `gatewaySecurity.${tier}`, 1);
   if (failureSupport24h) return full;
   const discount = revision.rules.gatewayWithout24hDiscount;
@@ -146,14 +211,14 @@ function gatewayLine(revision: TariffRevision, tier: Tier, failureSupport24h: bo
 }
 
 /** A line for the quantity above what the plan includes (B1), none when nothing is left. */
-function excess(revision: TariffRevision, item: MonthlyItem, quantity: number, included: number): UntaxedLine[] {
+function excess(revision: TariffRevision, item: MonthlyItem, quantity: number, included: number): ChargeLine[] {
   const charged = quantity - included;
   if (charged <= 0) return [];
   const base = priceLine(revision, item, charged);
   return included > 0 ? [{ ...base, includedQuantity: included }] : [base];
 }
 
-function prorated(full: UntaxedLine, liveDays: number, days: number): UntaxedLine {
+function prorated(full: ChargeLine, liveDays: number, days: number): ChargeLine {
   return {
     ...full,
     amount: prorate(full.amount, liveDays, days),
@@ -166,7 +231,7 @@ function prorated(full: UntaxedLine, liveDays: number, days: number): UntaxedLin
  * notice (invoice and account-transfer billing) and a collection fee per payment by
  * invoice; one bill a month. Per invoice, so never prorated.
  */
-function invoiceFees(revision: TariffRevision, contract: Contract, month: YearMonth): { lines: UntaxedLine[]; exemptions: Exemption[] } {
+function invoiceFees(revision: TariffRevision, contract: Contract, month: YearMonth): { lines: ChargeLine[]; exemptions: Exemption[] } {
   const rules = revision.rules.invoiceFees;
   const method = contract.billing.method;
   const items: TariffItem[] = [];

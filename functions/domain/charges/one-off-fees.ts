@@ -3,13 +3,15 @@ import type { PlanCode } from '../contract';
 import { InvalidRequestError, type FieldIssue } from '../errors';
 import type { Catalog, OneOffItem, TariffRevision } from '../tariff/catalog';
 import { revisionInForceOn } from '../tariff/versioned-tariff';
-import { priceLine, totals, type Totals, type UntaxedLine } from './charge-line';
+import { priceLine, sumOf, type ChargeLine } from './charge-line';
 
-/** A one-off fee priced by the revision in force on the day it arises (Decision P2). */
-export interface OneOffFee extends Totals {
+/** A one-off fee priced by the revision in force on the day it arises (Decision P2); tax-exclusive, taxed with its month's bill (T2). */
+export interface OneOffFee {
   date: LocalDate;
   revision: string;
   revisionEffectiveFrom: LocalDate;
+  lines: ChargeLine[];
+  subtotal: number;
 }
 
 export type VisitItem = Extract<OneOffItem, `visit.${string}`>;
@@ -37,7 +39,7 @@ export function visitSupportFee(
 
   const free = revision.rules.firstInstallationFree;
   const waives = order.firstInstallation && (free.plans as PlanCode[]).includes(order.plan);
-  const lines = order.items.map(({ item, quantity }): UntaxedLine => {
+  const lines = order.items.map(({ item, quantity }): ChargeLine => {
     const line = priceLine(revision, item, quantity);
     if (!waives || !free.items.includes(item)) return line;
     return { ...line, unitPrice: 0, amount: 0, waived: { unitPrice: line.unitPrice, clause: free.clause } };
@@ -45,31 +47,31 @@ export function visitSupportFee(
   return fee(order.date, revision, lines);
 }
 
-// Storage is sold in decimal units: a 4.7 GB disc is 4,700 MB, a terabyte 1,000,000 MB.
-const MB_PER_4_7GB = 4_700;
-const MB_PER_TB = 1_000_000;
-const MB_PER_4TB = 4 * MB_PER_TB;
+// Storage is sold in decimal units (docs/terms.md V3): 1 TB = 1,000 GB.
+const GB_PER_TB = 1_000;
+const GB_4TB = 4 * GB_PER_TB;
 
 /**
- * Data migration (別紙9, as in 別紙8), per device by the volume it migrates: up to
- * 4.7 GB the 4.7 GB price; up to 4 TB the 4 TB price; above, the 4 TB price plus the
- * extra-TB price for every started terabyte beyond 4 TB. Volumes are whole megabytes.
+ * Data migration (別紙9, as in 別紙8; Decision V3), per device by the volume it migrates,
+ * in whole GB: up to 4.7 GB the 4.7 GB price; up to 4 TB the 4 TB price; above, the 4 TB
+ * price plus the extra-TB price for every started terabyte beyond 4 TB.
  */
-export function dataMigrationFee(catalog: Catalog, order: { date: LocalDate; devices: Array<{ volumeMB: number }> }): OneOffFee {
+export function dataMigrationFee(catalog: Catalog, order: { date: LocalDate; devices: Array<{ volumeGB: number }> }): OneOffFee {
   const revision = revisionInForceOn(catalog, order.date);
   const issues: FieldIssue[] = [];
   if (order.devices.length === 0) issues.push({ path: 'devices', message: 'at least one device' });
-  order.devices.forEach(({ volumeMB }, i) => checkCount(issues, `devices[${i}].volumeMB`, volumeMB, 1));
+  order.devices.forEach(({ volumeGB }, i) => checkCount(issues, `devices[${i}].volumeGB`, volumeGB, 1));
   reject(issues);
 
   let small = 0;
   let large = 0;
   let extraTB = 0;
-  for (const { volumeMB } of order.devices) {
-    if (volumeMB <= MB_PER_4_7GB) small += 1;
+  for (const { volumeGB } of order.devices) {
+    // 4.7 GB in tenths, so that no float decides the boundary.
+    if (volumeGB * 10 <= 47) small += 1;
     else {
       large += 1;
-      extraTB += Math.ceil(Math.max(0, volumeMB - MB_PER_4TB) / MB_PER_TB);
+      extraTB += Math.ceil(Math.max(0, volumeGB - GB_4TB) / GB_PER_TB);
     }
   }
   const lines = (
@@ -85,26 +87,26 @@ export function dataMigrationFee(catalog: Catalog, order: { date: LocalDate; dev
 }
 
 /**
- * Targeted-attack mail training, per mail. ※7: a first-time user gets the first mails
- * free, but not once on Prime or Prime Plus. Prime Plus includes mails per year (※11,
- * B1): the caller says how many of this year's were already used, and only the
- * mails beyond the allowance are charged.
+ * Targeted-attack mail training, per mail (Decision V2). ※7: a first-time user gets the
+ * first mails free, but not once on Prime or Prime Plus. Prime Plus includes mails per
+ * term (※11 10通/年, B1): the caller says how many of this term's were already used, and
+ * only the mails beyond the allowance are charged.
  */
 export function mailTrainingFee(
   catalog: Catalog,
-  order: { date: LocalDate; plan: PlanCode; mails: number; firstTimeUser: boolean; includedMailsUsedThisYear?: number },
+  order: { date: LocalDate; plan: PlanCode; mails: number; firstTimeUser: boolean; includedMailsUsedThisTerm?: number },
 ): OneOffFee {
   const revision = revisionInForceOn(catalog, order.date);
   const issues: FieldIssue[] = [];
   checkCount(issues, 'mails', order.mails, 1);
   if (order.plan === 'prime-plus') {
-    checkCount(issues, 'includedMailsUsedThisYear', order.includedMailsUsedThisYear, 0);
+    checkCount(issues, 'includedMailsUsedThisTerm', order.includedMailsUsedThisTerm, 0);
   }
   reject(issues);
 
   const free =
     order.plan === 'prime-plus'
-      ? Math.max(0, revision.rules.primePlusIncluded.mailTrainingMailsPerYear - (order.includedMailsUsedThisYear ?? 0))
+      ? Math.max(0, revision.rules.primePlusIncluded.mailTrainingMailsPerYear - (order.includedMailsUsedThisTerm ?? 0))
       : order.plan === 'none' && order.firstTimeUser
         ? revision.rules.mailTrainingFirstTimeFreeMails
         : 0;
@@ -114,8 +116,8 @@ export function mailTrainingFee(
   return fee(order.date, revision, [covered > 0 ? { ...line, includedQuantity: covered } : line]);
 }
 
-function fee(date: LocalDate, revision: TariffRevision, lines: UntaxedLine[]): OneOffFee {
-  return { date, revision: revision.id, revisionEffectiveFrom: revision.effectiveFrom, ...totals(lines) };
+function fee(date: LocalDate, revision: TariffRevision, lines: ChargeLine[]): OneOffFee {
+  return { date, revision: revision.id, revisionEffectiveFrom: revision.effectiveFrom, lines, subtotal: sumOf(lines) };
 }
 
 function checkCount(issues: FieldIssue[], path: string, value: unknown, min: number): void {

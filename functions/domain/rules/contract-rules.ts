@@ -1,5 +1,5 @@
 import { isInstant, isLocalDate, jstDateOf, toJstIso, type LocalDate } from '../calendar';
-import { statusOn, type Contract, type Customer, type Plan, type Services } from '../contract';
+import { lastPlanChangeDate, statusOn, type Contract, type Customer, type Plan, type Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
 import {
   cancellationAlreadyRequested,
@@ -23,7 +23,7 @@ import { revisionInForceOn } from '../tariff/versioned-tariff';
  * once. Facts that depend on the date come from the tariff revision in force on the JST
  * date of the request (Decision A1: the time the customer applied, not the processing time).
  */
-type Occasion = 'application' | 'change';
+type Occasion = 'application' | 'change' | 'plan-change';
 
 interface Facts {
   occasion: Occasion;
@@ -41,8 +41,10 @@ interface Facts {
   contract?: Contract;
 }
 
+const EVERY_OCCASION: readonly Occasion[] = ['application', 'change', 'plan-change'];
+
 interface Rule {
-  /** The lead's decision: R1, R2 and R7 judge applications only; R3–R6 also every change. */
+  /** The lead's decision: R1 and R7 judge applications only; R3–R6 also every change; R2 also plan changes (PC2). */
   occasions: readonly Occasion[];
   check(facts: Facts): Reason[];
 }
@@ -76,28 +78,33 @@ const RULES: readonly Rule[] = [
         corporateOnly(f.on, firstRevisionWhere(f.catalog, (rules) => rules.corporateOnly) ?? f.revision.effectiveFrom),
       ),
   },
-  // R2 ※13: no new Prime application after the last accepted JST date.
+  // R2 ※13: no new Prime application after the last accepted JST date; PC2: a move into
+  // Prime from another plan is one (a tier change within Prime is not).
   {
-    occasions: ['application'],
+    occasions: ['application', 'plan-change'],
     check: (f) => {
       const until = f.revision.rules.primeApplicationsUntil;
-      return f.plan.code === 'prime' && until !== null && f.on > until ? [primePlanClosed(toJstIso(f.at), until)] : [];
+      const joinsPrime = f.plan.code === 'prime' && f.contract?.plan.code !== 'prime';
+      return joinsPrime && until !== null && f.on > until ? [primePlanClosed(toJstIso(f.at), until)] : [];
     },
   },
   // R3 ※12: endpoint security and EDR exclude each other on one line.
-  { occasions: ['application', 'change'], check: (f) => when(hasEndpoint(f.services) && hasEdr(f.services), edrWithEndpoint) },
+  { occasions: EVERY_OCCASION, check: (f) => when(hasEndpoint(f.services) && hasEdr(f.services), edrWithEndpoint) },
   // R4 ※14: EDR excludes Prime.
-  { occasions: ['application', 'change'], check: (f) => when(f.plan.code === 'prime' && hasEdr(f.services), edrOnPrime) },
+  { occasions: EVERY_OCCASION, check: (f) => when(f.plan.code === 'prime' && hasEdr(f.services), edrOnPrime) },
   // R5 ※11 with ※12: Prime Plus includes EDR, so endpoint security is excluded.
-  { occasions: ['application', 'change'], check: (f) => when(f.plan.code === 'prime-plus' && hasEndpoint(f.services), endpointOnPrimePlus) },
+  { occasions: EVERY_OCCASION, check: (f) => when(f.plan.code === 'prime-plus' && hasEndpoint(f.services), endpointOnPrimePlus) },
   // R6: EDR did not exist before its revision, at signup or on a later change ...
-  { occasions: ['application', 'change'], check: (f) => (hasEdr(f.services) ? notYetOffered(f, 'edrSecurity', 'EDRセキュリティ') : []) },
-  // ... nor Prime Plus, which only an application can choose (a change keeps the plan).
-  { occasions: ['application'], check: (f) => (f.plan.code === 'prime-plus' ? notYetOffered(f, 'primePlus', 'プライムPlusプラン') : []) },
+  { occasions: EVERY_OCCASION, check: (f) => (hasEdr(f.services) ? notYetOffered(f, 'edrSecurity', 'EDRセキュリティ') : []) },
+  // ... nor Prime Plus, chosen by an application or a move into it (PC3; judged on requestedAt).
+  {
+    occasions: ['application', 'plan-change'],
+    check: (f) => (f.plan.code === 'prime-plus' && f.contract?.plan.code !== 'prime-plus' ? notYetOffered(f, 'primePlus', 'プライムPlusプラン') : []),
+  },
   // R7: one live contract per line (occupancy is decided by occupiesLineOn).
   { occasions: ['application'], check: (f) => when(f.lineOccupied, lineAlreadyContracted) },
   // A change needs a contract still live on the day it is requested.
-  { occasions: ['change'], check: (f) => (f.contract ? checkLiveOn(f.contract, f.on) : []) },
+  { occasions: ['change', 'plan-change'], check: (f) => (f.contract ? checkLiveOn(f.contract, f.on) : []) },
 ];
 
 type Request = Omit<Facts, 'occasion' | 'catalog' | 'on' | 'revision'>;
@@ -159,9 +166,86 @@ export function checkApplication(
 export function checkServicesChange(catalog: Catalog, contract: Contract, change: { requestedAt: string; services: Services }): Reason[] {
   const request = { at: change.requestedAt, customer: contract.customer, plan: contract.plan, services: change.services, lineOccupied: false, contract };
   const issues = isInstant(change.requestedAt)
-    ? [...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)), ...notBeforeLastServicesChange(contract, change.requestedAt)]
+    ? [
+        ...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)),
+        ...notBeforeLastServicesChange(contract, change.requestedAt),
+        ...noPendingPlanChange(contract, jstDateOf(change.requestedAt)),
+      ]
     : [];
   return evaluate('change', catalog, request, 'requestedAt', issues);
+}
+
+/**
+ * A plan change (docs/terms.md §6): PC1's effective date within the contract's life and
+ * not before the request, the last plan change or the application; PC2/PC3 and R3–R6 on
+ * the plan and services requested, judged on requestedAt; and a change that changes
+ * something (interface §1.1: a change to exactly what the contract has is refused).
+ */
+export function checkPlanChange(
+  catalog: Catalog,
+  contract: Contract,
+  change: { requestedAt: string; effectiveDate: LocalDate; plan: Plan; services: Services },
+): Reason[] {
+  const request = { at: change.requestedAt, customer: contract.customer, plan: change.plan, services: change.services, lineOccupied: false, contract };
+  const issues = [...planIssues(change.plan)];
+  if (isInstant(change.requestedAt)) {
+    const requestedOn = jstDateOf(change.requestedAt);
+    issues.push(...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn), ...notBeforeLastServicesChange(contract, change.requestedAt));
+    const effective = change.effectiveDate;
+    const lastPlanChange = lastPlanChangeDate(contract);
+    if (effective < requestedOn) issues.push({ path: 'effectiveDate', message: `適用日は申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` });
+    else if (effective < contract.startDate)
+      issues.push({ path: 'effectiveDate', message: `適用日は利用開始日 (${contract.startDate}) 以降の日付を指定してください` });
+    else if (lastPlanChange !== null && effective < lastPlanChange) {
+      issues.push({ path: 'effectiveDate', message: `適用日は前回のプラン変更の適用日 (${lastPlanChange}) 以降の日付を指定してください` });
+    }
+    if (contract.cancellation && effective > contract.cancellation.effectiveDate && statusOn(contract, requestedOn) === 'live') {
+      issues.push({ path: 'effectiveDate', message: `契約は ${contract.cancellation.effectiveDate} に解約されるため、それより後の適用日は指定できません` });
+    }
+  }
+  if (samePlan(contract.plan, change.plan) && sameServices(contract.services, change.services)) {
+    issues.push({ path: 'plan', message: '契約は既にこのプランとサービスです。変更内容を指定してください' });
+  }
+  return evaluate('plan-change', catalog, request, 'requestedAt', issues);
+}
+
+/**
+ * A one-off order (docs/terms.md §7): on a contract live on the day it is requested, for a
+ * service date within the contract's life. The items, counts and volumes are the schema's.
+ */
+export function checkOneOffOrder(contract: Contract, order: { requestedAt: string; date: LocalDate }): Reason[] {
+  const requestedOn = jstDateOf(order.requestedAt);
+  const notLive = checkLiveOn(contract, requestedOn);
+  if (notLive.length > 0) return notLive;
+  const issues: FieldIssue[] = [...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn)];
+  if (order.date < contract.startDate) issues.push({ path: 'date', message: `実施日は利用開始日 (${contract.startDate}) 以降の日付を指定してください` });
+  if (contract.cancellation && order.date > contract.cancellation.effectiveDate) {
+    issues.push({ path: 'date', message: `実施日は解約日 (${contract.cancellation.effectiveDate}) 以前の日付を指定してください` });
+  }
+  return issues.length > 0 ? [invalidRequest(issues)] : [];
+}
+
+/** A services change while a plan change is still to take effect would be overwritten by its services (PC1: the request carries the complete set). */
+function noPendingPlanChange(contract: Contract, requestedOn: LocalDate): FieldIssue[] {
+  const pending = lastPlanChangeDate(contract);
+  if (pending === null || pending <= requestedOn) return [];
+  return [
+    { path: 'services', message: `${pending} 適用のプラン変更が予定されています。サービスの変更はプラン変更として申し込むか、適用日以降に申し込んでください` },
+  ];
+}
+
+const samePlan = (a: Plan, b: Plan): boolean => a.code === b.code && a.tier === b.tier;
+
+/** A count of 0 means not contracted (interface §1.1): `{edrSecurity: {terminals: 0}}` is `{}`. */
+function sameServices(a: Services, b: Services): boolean {
+  const contracted = (services: Services) =>
+    JSON.stringify(
+      Object.entries(services)
+        .filter(([, value]) => value !== undefined && !Object.values(value as object).every((v) => v === 0))
+        .sort(([x], [y]) => (x < y ? -1 : 1))
+        .map(([key, value]) => [key, Object.entries(value as object).sort(([x], [y]) => (x < y ? -1 : 1))]),
+    );
+  return contracted(a) === contracted(b);
 }
 
 /** A change needs a contract that is still live on the day it is requested. */
@@ -187,12 +271,12 @@ export function notBeforeApplication(appliedAt: string, path: string, date: Loca
  * change that superseded it; a change at the same instant keeps the order of arrival.
  */
 export function notBeforeLastServicesChange(contract: Contract, requestedAt: string): FieldIssue[] {
-  const last = contract.history.filter((e) => e.type === 'ContractServicesChanged').at(-1);
+  const last = contract.history.filter((e) => e.type === 'ContractServicesChanged' || e.type === 'ContractPlanChanged').at(-1);
   if (!last || Date.parse(requestedAt) >= Date.parse(last.at)) return [];
   return [
     {
       path: 'requestedAt',
-      message: `${toJstIso(last.at)} に申し込まれたサービス変更 (注文 ${last.orderId}) が適用済みで、${toJstIso(requestedAt)} の申込はそれより前のため適用できません。希望するサービス一式を改めて申し込んでください`,
+      message: `${toJstIso(last.at)} に申し込まれた${last.type === 'ContractPlanChanged' ? 'プラン変更' : 'サービス変更'} (注文 ${last.orderId}) が適用済みで、${toJstIso(requestedAt)} の申込はそれより前のため適用できません。希望するサービス一式を改めて申し込んでください`,
     },
   ];
 }

@@ -75,7 +75,7 @@ describe('npm run bench -- --quick', () => {
 
   it('cold-starts every Lambda bundle and its minimal reference in fresh processes, each first call doing its work', () => {
     const bundles = counts('bundles');
-    expect(bundles.functions).toBe(6);
+    expect(bundles.functions).toBe(8);
     expect(bundles.bundlesBuilt).toBe(bundles.functions + bundles.references);
     expect(bundles.processes).toBe(2 * bundles.functions * QUICK.loadRuns);
     // The outcome publisher and its reference each publish one event per run.

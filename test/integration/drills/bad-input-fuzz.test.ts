@@ -90,7 +90,18 @@ async function fuzzInbound<D extends string>(detailType: D, handler: InboundHand
   const tally: Tally = { inputs: 0, refusals: {}, accepted: 0, duplicates: 0, deadLetters: 0 };
   const envelope = fc.oneof(
     { weight: 8, arbitrary: fc.constant(detailType) },
-    { weight: 1, arbitrary: fc.constantFrom('ContractApplicationSubmitted', 'ServicesChangeRequested', 'CancellationRequested', '', 'x') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'ContractApplicationSubmitted',
+        'ServicesChangeRequested',
+        'CancellationRequested',
+        'PlanChangeRequested',
+        'OneOffServiceOrdered',
+        '',
+        'x',
+      ),
+    },
   );
   await fc.assert(
     fc.asyncProperty(
@@ -151,6 +162,29 @@ describe('fuzzed bad input', () => {
         contractId,
         services: { edrSecurity: { terminals: 12 }, gatewaySecurity: { tier: 10, failureSupport24h: true } },
       })),
+      // Before the cancellation fuzz, which may cancel the contract.
+      planChange: await fuzzInbound('PlanChangeRequested', t.handlers.changePlan, () => ({
+        orderId: newOrderId('fuzz-plan'),
+        requestedAt,
+        contractId,
+        effectiveDate: '2024-07-01',
+        plan: { code: 'prime-plus', tier: 50 },
+        services: { edrSecurity: { terminals: 8 } },
+      })),
+      oneOff: await fuzzInbound('OneOffServiceOrdered', t.handlers.orderOneOff, () => ({
+        orderId: newOrderId('fuzz-one'),
+        requestedAt,
+        contractId,
+        date: '2024-06-05',
+        visitSupport: {
+          items: [
+            { item: 'basicWork', quantity: 1 },
+            { item: 'routerInstallation.highEnd', quantity: 2 },
+          ],
+        },
+        dataMigration: { devices: [{ volumeGB: 3 }, { volumeGB: 5200 }] },
+        mailTraining: { mails: 12 },
+      })),
       cancellation: await fuzzInbound('CancellationRequested', t.handlers.cancel, () => ({
         orderId: newOrderId('fuzz-cxl'),
         requestedAt,
@@ -160,7 +194,7 @@ describe('fuzzed bad input', () => {
     };
     printCounts('fuzz inbound', tallies);
     for (const tally of Object.values(tallies)) expect(tally.inputs).toBe(RUNS.inbound);
-  }, 120_000);
+  }, 240_000);
 
   it('refuses every bad renewal payload with its fields, and runs the valid ones', async () => {
     const run = createMonthlyRenewalHandler({ ...testDeps(t.h.deps), tuning: { shardConcurrency: 4 } });

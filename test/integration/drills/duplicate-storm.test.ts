@@ -42,4 +42,4 @@ it('turns 1,000 applications delivered twice into 1,000 contracts and 1,000 outc
     duplicates: ORDERS,
     deadLetters: 0,
   });
-}, 120_000);
+}, 300_000);

@@ -1,11 +1,13 @@
 import { createCancellationHandler } from '../../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../../functions/handlers/contract-application';
+import { createOneOffServiceHandler } from '../../../functions/handlers/one-off-service';
+import { createPlanChangeHandler } from '../../../functions/handlers/plan-change';
 import { createServicesChangeHandler } from '../../../functions/handlers/services-change';
 import { application, inboundEvent, newOrderId, type Harness } from './fixtures';
 import { testDeps } from '../../support/handler-deps';
 
 /**
- * The three inbound handlers on one harness, and shortcuts that return the outcome event.
+ * The inbound handlers on one harness, and shortcuts that return the outcome event.
  * The table's stream publishes the outcomes a few ms after a handler returns: each handler
  * here returns once they are on the bus, so that a test reads them right after the call.
  */
@@ -23,6 +25,8 @@ export function inboundHandlers(h: Harness) {
   const apply = published(createContractApplicationHandler(testDeps(h.deps)));
   const change = published(createServicesChangeHandler(testDeps(h.deps)));
   const cancel = published(createCancellationHandler(testDeps(h.deps)));
+  const changePlan = published(createPlanChangeHandler(testDeps(h.deps)));
+  const orderOneOff = published(createOneOffServiceHandler(testDeps(h.deps)));
   const outcomeOf = (orderId: string) => {
     const events = h.bus.forOrder(orderId);
     if (events.length !== 1) throw new Error(`expected one outcome for ${orderId}, got ${events.length}`);
@@ -32,6 +36,8 @@ export function inboundHandlers(h: Harness) {
     apply,
     change,
     cancel,
+    changePlan,
+    orderOneOff,
     outcomeOf,
     /** Applies and returns the created contract's id. */
     async created(overrides: Record<string, unknown> = {}): Promise<string> {
@@ -45,5 +51,9 @@ export function inboundHandlers(h: Harness) {
       inboundEvent('ServicesChangeRequested', { orderId: newOrderId('chg'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
     cancelEvent: (detail: Record<string, unknown>) =>
       inboundEvent('CancellationRequested', { orderId: newOrderId('cxl'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
+    planChangeEvent: (detail: Record<string, unknown>) =>
+      inboundEvent('PlanChangeRequested', { orderId: newOrderId('plan'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
+    oneOffEvent: (detail: Record<string, unknown>) =>
+      inboundEvent('OneOffServiceOrdered', { orderId: newOrderId('one'), requestedAt: '2024-06-01T09:00:00+09:00', ...detail }),
   };
 }

@@ -1,0 +1,9 @@
+import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
+import { inboundHandler } from '../commons/inbound-handler';
+import { planChangeSchema } from '../schemas/inbound';
+import { processPlanChange } from '../use-cases/process-plan-change';
+
+/** PlanChangeRequested -> ContractPlanChanged | PlanChangeRejected. */
+export const createPlanChangeHandler = inboundHandler('PlanChangeRequested', planChangeSchema, processPlanChange);
+
+export const handler = builtOnFirstCall(() => createPlanChangeHandler(ordersFromEnvironment()));

@@ -1,0 +1,24 @@
+import { oneOffFeeFor } from '../domain/charges/one-off-order';
+import type { Contract } from '../domain/contract';
+import { withOneOffFee } from '../domain/contract-lifecycle';
+import { outcomes } from '../domain/outbound-events';
+import { checkOneOffOrder } from '../domain/rules/contract-rules';
+import type { OneOffServiceRequest } from '../schemas/inbound';
+import { contractOrderUseCase, type ContractDecision } from './contract-order';
+import type { OrderDeps } from './deps';
+import { asFieldError } from './refusals';
+
+/**
+ * OneOffServiceOrdered -> OneOffFeeCharged | OneOffServiceRejected. The fee is kept on the
+ * contract (in the same transaction as the order), where its month's bill and the next
+ * order's "first" (V1, V2) read it.
+ */
+export const processOneOffOrder = contractOrderUseCase<OneOffServiceRequest>(outcomes.oneOffServiceRejected, decideOneOffOrder);
+
+function decideOneOffOrder(deps: OrderDeps, orderId: string, contract: Contract, request: OneOffServiceRequest): ContractDecision {
+  const reasons = checkOneOffOrder(contract, request);
+  if (reasons.length > 0) return { reasons };
+  const fee = asFieldError('date', () => oneOffFeeFor(deps.catalog, contract, request));
+  const next = withOneOffFee(contract, { orderId, date: fee.date, revision: fee.revision, lines: fee.lines, subtotal: fee.subtotal }, request.requestedAt);
+  return { next, outcome: outcomes.oneOffFeeCharged(orderId, contract.contractId, fee) };
+}
