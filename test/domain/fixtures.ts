@@ -1,5 +1,6 @@
 import type { NewContractInput } from '../../functions/domain/contract-lifecycle';
-import type { Contract, Customer } from '../../functions/domain/contract';
+import type { LocalDate } from '../../functions/domain/calendar';
+import type { Cancellation, Contract, Customer, TerminationFee } from '../../functions/domain/contract';
 import { initialTerm } from '../../functions/domain/term/prime-plus-term';
 
 /**
@@ -54,4 +55,24 @@ export function aContract(overrides: Partial<Contract> = {}): Contract {
     history: [{ at: appliedAt, type: 'ContractCreated', orderId, summary: '新規契約', services }],
     ...overrides,
   };
+}
+
+/** A termination fee of 0 (a plan without a minimum term, or the renewal month), revision 2024-04-01. */
+export function noFee(overrides: Partial<TerminationFee> = {}): TerminationFee {
+  return {
+    amount: 0,
+    basicFee: 0,
+    remainingMonths: 0,
+    revision: '2024-04-01',
+    clause: '別紙7 ※11',
+    taxable: false,
+    amountIncludingTax: 0,
+    placeholder: false,
+    ...overrides,
+  };
+}
+
+/** A cancellation taking effect on `effectiveDate`, requested that morning (JST), with no fee unless given. */
+export function aCancellation(effectiveDate: LocalDate, overrides: Partial<Cancellation> = {}): Cancellation {
+  return { orderId: 'ORD-CANCEL', requestedAt: `${effectiveDate}T09:00:00+09:00`, effectiveDate, terminationFee: noFee(), ...overrides };
 }

@@ -1,11 +1,11 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { rawHttp } from '../support/raw-http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidRequestError } from '../../functions/domain/errors';
 import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { RenewalIncompleteError, type RenewalSummary } from '../../functions/use-cases/monthly-renewal';
 import { LocalEventBus, type BusEvent } from '../../local/event-bus';
 import type { LocalFunction } from '../../local/lambda-runtime';
-import { connect } from 'node:net';
 import { PortInUseError, startLocalServer, type LocalServer } from '../../local/server';
 
 /**
@@ -272,29 +272,7 @@ describe('local server', () => {
   });
 
   describe('hostile input', () => {
-    /** Sends raw bytes on one connection and returns everything the server wrote back until it closed or went quiet. */
-    function raw(bytes: string | Buffer, quietMs = 500): Promise<{ text: string; closed: boolean }> {
-      const { port } = new URL(server.url);
-      return new Promise((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1');
-        let text = '';
-        let timer: NodeJS.Timeout | undefined;
-        const done = (closed: boolean) => {
-          clearTimeout(timer);
-          socket.destroy();
-          resolve({ text, closed });
-        };
-        socket.on('data', (chunk) => {
-          text += chunk.toString('latin1');
-          clearTimeout(timer);
-          timer = setTimeout(() => done(false), quietMs);
-        });
-        socket.on('end', () => done(true));
-        socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? done(true) : reject(error)));
-        socket.write(bytes);
-        timer = setTimeout(() => done(false), quietMs * 4);
-      });
-    }
+    const raw = (bytes: string | Buffer) => rawHttp(server.url, bytes);
 
     it('answers a request target that is no URL with 400, and goes on serving', async () => {
       const { text } = await raw('GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -2,31 +2,15 @@ import type { LocalDate, YearMonth } from '../../../functions/domain/calendar';
 import fc from 'fast-check';
 import { addDays, addMonths, monthOf } from '../../../functions/domain/calendar';
 import { monthlyCharges, servicesForMonth, type MonthlyCharges } from '../../../functions/domain/charges/monthly-charges';
-import type { Cancellation, Contract, HistoryEntry, PlanCode, Services, Tier } from '../../../functions/domain/contract';
+import type { Contract, HistoryEntry, PlanCode, Services, Tier } from '../../../functions/domain/contract';
 import { InvalidRequestError, NotChargeableError, TariffNotInForceError } from '../../../functions/domain/errors';
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
 import { applyOverrides } from '../../../functions/domain/tariff/versioned-tariff';
-import { aContract, aCustomer } from '../fixtures';
+import { aCancellation, aContract, aCustomer } from '../fixtures';
 
 const catalog = SHIPPED_CATALOG;
 
-function cancellation(effectiveDate: LocalDate): Cancellation {
-  return {
-    orderId: 'ORD-CANCEL',
-    requestedAt: `${effectiveDate}T09:00:00+09:00`,
-    effectiveDate,
-    terminationFee: {
-      amount: 0,
-      basicFee: 0,
-      remainingMonths: 0,
-      revision: '2024-04-01',
-      clause: '別紙7 ※11',
-      taxable: false,
-      amountIncludingTax: 0,
-      placeholder: false,
-    },
-  };
-}
+const cancellation = (effectiveDate: LocalDate) => aCancellation(effectiveDate);
 
 function change(at: string, services: Services): HistoryEntry {
   return { at, type: 'ContractServicesChanged', orderId: `ORD-${at}`, summary: 'サービス変更', services };

@@ -5,7 +5,7 @@ import type { Contract, Plan } from '../../../functions/domain/contract';
 import { withOneOffFee, withPlanChange } from '../../../functions/domain/contract-lifecycle';
 import { checkOneOffOrder } from '../../../functions/domain/rules/contract-rules';
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
-import { aContract } from '../fixtures';
+import { aCancellation, aContract } from '../fixtures';
 
 /** docs/terms.md §7 on a contract: what its past decides (V1, V2), priced on the service date (P2). */
 const catalog = SHIPPED_CATALOG;
@@ -142,6 +142,13 @@ describe('data migration by volume (V3) and the order as a whole', () => {
     const contract = aContract({ startDate: '2024-05-10' });
     expect(checkOneOffOrder(contract, { requestedAt: '2024-05-10T09:00:00+09:00', date: '2024-05-09' })[0]?.fields?.map((f) => f.path)).toEqual(['date']);
     expect(checkOneOffOrder(contract, { requestedAt: '2024-05-10T09:00:00+09:00', date: '2024-05-10' })).toEqual([]);
+  });
+
+  it('an order on a cancelled contract is CONTRACT_NOT_LIVE; up to the effective date it is accepted', () => {
+    const cancelled = aContract({ cancellation: aCancellation('2024-07-31', { orderId: 'ORD-C', requestedAt: '2024-07-01T09:00:00+09:00' }) });
+    expect(checkOneOffOrder(cancelled, { requestedAt: '2024-08-01T09:00:00+09:00', date: '2024-08-01' }).map((r) => r.code)).toEqual(['CONTRACT_NOT_LIVE']);
+    expect(checkOneOffOrder(cancelled, { requestedAt: '2024-07-20T09:00:00+09:00', date: '2024-07-31' })).toEqual([]);
+    expect(checkOneOffOrder(cancelled, { requestedAt: '2024-07-20T09:00:00+09:00', date: '2024-08-01' })[0]?.fields?.map((f) => f.path)).toEqual(['date']);
   });
 
   it('its lines are lines of the bill of the service date’s month, taxed with it once (T2)', () => {

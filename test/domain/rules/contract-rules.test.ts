@@ -4,7 +4,7 @@ import { withServices } from '../../../functions/domain/contract-lifecycle';
 import type { Reason } from '../../../functions/domain/reasons';
 import { checkApplication, checkServicesChange } from '../../../functions/domain/rules/contract-rules';
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
-import { aContract, aCustomer } from '../fixtures';
+import { aCancellation, aContract, aCustomer } from '../fixtures';
 
 const free = { occupied: false };
 const codes = (reasons: Reason[]) => reasons.map((r) => r.code);
@@ -232,23 +232,7 @@ describe('checkServicesChange', () => {
   });
 
   it('refuses a change once the cancellation has taken effect (JST)', () => {
-    const cancelling = aContract({
-      cancellation: {
-        orderId: 'ORD-3',
-        requestedAt: '2024-07-15T09:00:00+09:00',
-        effectiveDate: '2024-07-31',
-        terminationFee: {
-          amount: 0,
-          basicFee: 0,
-          remainingMonths: 0,
-          revision: '2024-04-01',
-          clause: '別紙7 ※11',
-          taxable: false,
-          amountIncludingTax: 0,
-          placeholder: false,
-        },
-      },
-    });
+    const cancelling = aContract({ cancellation: aCancellation('2024-07-31', { orderId: 'ORD-3', requestedAt: '2024-07-15T09:00:00+09:00' }) });
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-31T23:59:00+09:00', cancelling)).toEqual([]);
     expect(codes(change({ edrSecurity: { terminals: 9 } }, '2024-07-31T15:00:00Z', cancelling))).toEqual(['CONTRACT_NOT_LIVE']);
     expect(codes(change({ endpointSecurity: { terminals: 1 } }, '2024-08-01T00:00:00+09:00', cancelling))).toEqual([

@@ -8,7 +8,7 @@ import { LOOKUP_RESOURCES } from '../../../functions/http/routes';
 import { inboundHandlers } from '../support/contracts';
 import { application, harness, inboundEvent, newOrderId } from '../support/fixtures';
 import { useTable } from '../support/suite';
-import { printCounts } from './support/drills';
+import { countStalled, printCounts, printDrill } from './support/drills';
 import { testDeps } from '../../support/handler-deps';
 
 /**
@@ -80,6 +80,11 @@ const delivered = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) 
 
 interface Tally {
   inputs: number;
+  /** New outcome events seen on the bus, and those repeating one already there (docs/terms.md K1). */
+  outcomes: number;
+  republished: number;
+  /** Inputs that ended with neither an outcome nor a dead letter. */
+  lost: number;
   refusals: Record<string, number>;
   accepted: number;
   duplicates: number;
@@ -87,7 +92,7 @@ interface Tally {
 }
 
 async function fuzzInbound<D extends string>(detailType: D, handler: InboundHandler<D>, base: () => Record<string, unknown>): Promise<Tally> {
-  const tally: Tally = { inputs: 0, refusals: {}, accepted: 0, duplicates: 0, deadLetters: 0 };
+  const tally: Tally = { inputs: 0, outcomes: 0, republished: 0, lost: 0, refusals: {}, accepted: 0, duplicates: 0, deadLetters: 0 };
   const envelope = fc.oneof(
     { weight: 8, arbitrary: fc.constant(detailType) },
     {
@@ -124,6 +129,10 @@ async function fuzzInbound<D extends string>(detailType: D, handler: InboundHand
           return;
         }
         const outcomes = t.h.bus.forOrder(result.orderId);
+        tally.outcomes += outcomes.length - before;
+        if (outcomes.length === 0) tally.lost += 1;
+        const keys = outcomes.map((event) => event.detail.eventKey as string);
+        tally.republished += keys.length - new Set(keys).size - (before - new Set(keys.slice(0, before)).size);
         expect(outcomes.length).toBe(result.duplicate ? before : before + 1);
         expect(outcomes.length).toBeGreaterThan(0);
         if (result.duplicate) tally.duplicates += 1;
@@ -192,8 +201,21 @@ describe('fuzzed bad input', () => {
         effectiveDate: '2024-07-31',
       })),
     };
-    printCounts('fuzz inbound', tallies);
-    for (const tally of Object.values(tallies)) expect(tally.inputs).toBe(RUNS.inbound);
+    const stalled = await countStalled(t.table.client, t.table.settings.tableName);
+    for (const [kind, tally] of Object.entries(tallies)) {
+      const counts = {
+        delivered: tally.inputs,
+        outcomes: tally.outcomes,
+        duplicates: tally.republished,
+        deadLetters: tally.deadLetters,
+        lost: tally.lost,
+        stalled,
+      };
+      printDrill(`fuzz inbound (${kind})`, counts, { refusals: tally.refusals, accepted: tally.accepted, duplicateDeliveries: tally.duplicates });
+      expect(tally.inputs).toBe(RUNS.inbound);
+      expect(tally.outcomes + tally.deadLetters + tally.duplicates).toBe(tally.inputs);
+      expect(counts).toMatchObject({ duplicates: 0, lost: 0, stalled: 0 });
+    }
   }, 240_000);
 
   it('refuses every bad renewal payload with its fields, and runs the valid ones', async () => {

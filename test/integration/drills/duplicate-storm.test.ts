@@ -1,7 +1,7 @@
 import { mapLimit } from '../../../functions/use-cases/concurrency';
 import { application, inboundEvent } from '../support/fixtures';
 import { useTable } from '../support/suite';
-import { countContracts, printCounts, shuffled } from './support/drills';
+import { countContracts, countStalled, drillCounts, printDrill, shuffled } from './support/drills';
 
 /**
  * Fault drill: a duplicate storm. 1,000 applications, each delivered twice, the 2,000
@@ -21,6 +21,12 @@ it('turns 1,000 applications delivered twice into 1,000 contracts and 1,000 outc
   const results = await mapLimit(deliveries, AT_A_TIME, (event) => t.handlers.apply(event));
 
   const outcomes = t.h.bus.published;
+  const drill = drillCounts(
+    deliveries.map((event) => event.detail.orderId),
+    outcomes.map((event) => event.detail.eventKey as string),
+    t.h.deadLetters.letters.map(() => ''),
+    await countStalled(t.table.client, t.table.settings.tableName),
+  );
   const counts = {
     deliveries: results.length,
     contracts: await countContracts(t.table),
@@ -28,10 +34,11 @@ it('turns 1,000 applications delivered twice into 1,000 contracts and 1,000 outc
     ordersWithOutcome: new Set(outcomes.map((event) => event.detail.orderId)).size,
     contractCreated: outcomes.filter((event) => event.detailType === 'ContractCreated').length,
     firstDeliveries: results.filter((result) => 'duplicate' in result && !result.duplicate).length,
-    duplicates: results.filter((result) => 'duplicate' in result && result.duplicate).length,
+    duplicateDeliveries: results.filter((result) => 'duplicate' in result && result.duplicate).length,
     deadLetters: t.h.deadLetters.letters.length,
   };
-  printCounts('duplicate storm', counts);
+  printDrill('duplicate storm', drill, counts);
+  expect(drill).toEqual({ delivered: 2 * ORDERS, outcomes: ORDERS, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
   expect(counts).toEqual({
     deliveries: 2 * ORDERS,
     contracts: ORDERS,
@@ -39,7 +46,7 @@ it('turns 1,000 applications delivered twice into 1,000 contracts and 1,000 outc
     ordersWithOutcome: ORDERS,
     contractCreated: ORDERS,
     firstDeliveries: ORDERS,
-    duplicates: ORDERS,
+    duplicateDeliveries: ORDERS,
     deadLetters: 0,
   });
 }, 300_000);

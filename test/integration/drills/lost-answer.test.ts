@@ -10,7 +10,7 @@ import { testDeps } from '../../support/handler-deps';
 import { dynamoDbEndpoint, freshTable } from '../support/dynamodb';
 import { application, inboundEvent } from '../support/fixtures';
 import { storeOn } from '../support/suite';
-import { printCounts } from './support/drills';
+import { drillCounts, printDrill } from './support/drills';
 import { FaultyProxy } from './support/faulty-proxy';
 
 /**
@@ -51,6 +51,13 @@ it('publishes every renewal once when the answers to committed renewal writes ar
 
   const events = bus.published.filter((e) => e.detailType === 'ContractRenewed').map((e) => e.detail.contract.contractId as string);
   const contracts = await store.getContracts(seeded.map((s) => s.contractId));
+  // A due renewal is what was delivered here; it stalled if the contract was not renewed.
+  const drill = drillCounts(
+    seeded.map((s) => `${s.contractId}#term-2`),
+    bus.published.filter((e) => e.detailType === 'ContractRenewed').map((e) => e.detail.eventKey as string),
+    [],
+    contracts.filter((c) => c.term?.number !== 2).length,
+  );
   const counts = {
     due: DUE,
     answersLost: proxy.counts.answersLost,
@@ -62,7 +69,8 @@ it('publishes every renewal once when the answers to committed renewal writes ar
     inTerm2: contracts.filter((c) => c.term?.number === 2).length,
     rerunRenewed: again.renewed,
   };
-  printCounts('lost answer (renewal)', counts);
+  printDrill('lost answer (renewal)', drill, counts);
+  expect(drill).toEqual({ delivered: DUE, outcomes: DUE, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
   expect(counts).toEqual({ due: DUE, answersLost: LOST, renewed: DUE, skipped: 0, events: DUE, duplicates: 0, lost: 0, inTerm2: DUE, rerunRenewed: 0 });
 });
 
@@ -78,7 +86,15 @@ it("takes a resent transaction after a lost answer as the first one's (its Clien
   const order = await store.getOrder({ orderId: detail.orderId, slot: ORDER_SLOT });
   const onLine = await store.getLine(detail.lineId);
 
-  printCounts('lost answer (application)', { answersLost: proxy.counts.answersLost - before, outcome: result, contractsOnLine: onLine?.contractIds.length });
+  // No stream mapping runs here: the drill is about the write, so the outcome stored with the order counts as its outcome.
+  const drill = drillCounts([detail.orderId], order ? [order.outcome.detail.eventKey] : [], [], 0);
+  printDrill('lost answer (application)', drill, {
+    answersLost: proxy.counts.answersLost - before,
+    outcome: result,
+    contractsOnLine: onLine?.contractIds.length,
+    publisher: 'none: outcomes counted as stored',
+  });
+  expect(drill).toMatchObject({ delivered: 1, outcomes: 1, duplicates: 0, lost: 0 });
   expect(proxy.counts.answersLost - before).toBe(1);
   expect(result).toEqual({ orderId: detail.orderId, outcome: 'ContractCreated', duplicate: false });
   expect(order?.outcome.detailType).toBe('ContractCreated');

@@ -14,7 +14,7 @@ import type { EventRecord } from '../../../local/event-bus';
 import { startLocalStack } from '../../../local/stack';
 import { silentLogger } from '../../support/observability';
 import { newOrderId } from '../support/fixtures';
-import { printCounts } from './support/drills';
+import { drillCounts, printDrill } from './support/drills';
 
 /**
  * Drill: outcomes stored but not yet published when the stack stopped (or DynamoDB Local
@@ -76,7 +76,14 @@ it('publishes at start what a previous run stored and did not publish, each once
         health: (await fetch(`${stack.url}/health`)).status,
       };
       readerClient.destroy();
-      printCounts('restart', counts);
+      const drill = drillCounts(
+        orderIds,
+        events.filter((e) => e.event.source === OUTBOUND_SOURCE).map((e) => e.event.detail.eventKey as string),
+        [],
+        counts.stalled,
+      );
+      printDrill('restart', drill, { health: counts.health });
+      expect(drill).toEqual({ delivered: PENDING, outcomes: PENDING, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
       expect(counts).toEqual({ stored: PENDING, outcomes: PENDING, duplicates: 0, lost: 0, stalled: 0, health: 200 });
     } finally {
       await stack.stop();

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
  */
 export class FaultyProxy {
   readonly counts = { passed: 0, dropped: 0, failed: 0, answersLost: 0 };
+  /** Requests refused during an outage (dropped or failed), by operation (X-Amz-Target's name). */
+  readonly refusedByOperation: Record<string, number> = {};
   private outageUntil = 0;
   private answersToLose: { count: number; matches: (target: string, body: string) => boolean } | null = null;
   private readonly agent = new Agent({ keepAlive: true });
@@ -56,6 +58,11 @@ export class FaultyProxy {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (this.unavailable) {
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .at(-1) ?? '';
+      this.refusedByOperation[operation] = (this.refusedByOperation[operation] ?? 0) + 1;
       if ((this.counts.dropped + this.counts.failed) % 2 === 0) {
         this.counts.dropped += 1;
         req.socket.destroy();

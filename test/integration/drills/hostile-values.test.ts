@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { loadSettings } from '../../../functions/commons/settings';
+import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/topology/routing';
+import type { DeadLetter, EventRecord } from '../../../local/event-bus';
+import { startLocalStack, type LocalStack } from '../../../local/stack';
+import { silentLogger } from '../../support/observability';
+import { rawHttp } from '../../support/raw-http';
+import { dynamoDbEndpoint, extraClient } from '../support/dynamodb';
+import { application, newOrderId } from '../support/fixtures';
+import { drillCounts, printDrill, stalledAfter, type DrillCounts } from './support/drills';
+
+/**
+ * Drills: values at and past the sizes of docs/terms.md K2 and EventBridge's 256 KB (a
+ * detail of almost 256 KB, 4,000 unknown keys, 130 KB names, 20,000-deep nesting), and
+ * empty values (empty maps, lists and strings) everywhere they may go, put on the local
+ * stack's bus as the order system would. Every event put gets one outcome or a dead
+ * letter; none is lost or stalls; an ordinary order afterwards still gets its outcome,
+ * and the stack stays healthy.
+ */
+jest.setTimeout(90_000);
+
+let stack: LocalStack;
+let eventBridge: EventBridgeClient;
+let tableName: string;
+
+beforeAll(async () => {
+  const settings = loadSettings({ TABLE_NAME: `drill-values-${randomUUID().slice(0, 8)}`, DYNAMODB_ENDPOINT: dynamoDbEndpoint(), RENEWAL_SHARDS: '4' });
+  tableName = settings.tableName;
+  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 2, baseDelayMs: 50 }, logger: silentLogger() });
+  eventBridge = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' } });
+});
+
+afterAll(async () => {
+  eventBridge?.destroy();
+  await stack?.stop();
+});
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${stack.url}${path}`);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** One PutEvents call per detail (a detail near 256 KB fills a call); the entries' results in order. */
+async function put(...events: Array<{ type: string; detail: unknown }>): Promise<PutEventsResultEntry[]> {
+  const results: PutEventsResultEntry[] = [];
+  for (const { type, detail } of events) {
+    const answer = await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: DEFAULT_BUS_NAME, Source: INBOUND_SOURCE, DetailType: type, Detail: typeof detail === 'string' ? detail : JSON.stringify(detail) },
+        ],
+      }),
+    );
+    results.push(...(answer.Entries ?? []));
+  }
+  return results;
+}
+
+const orderIdOf = (value: unknown): string => (value as { detail?: { orderId?: string } } | null)?.detail?.orderId ?? '';
+
+/** Waits until every order has an outcome or a dead letter (or 30 s), then counts. */
+async function counted(orderIds: string[]): Promise<{ counts: DrillCounts; events: EventRecord[] }> {
+  for (let waited = 0; ; waited += 100) {
+    const { events } = (await get<{ events: EventRecord[] }>('/_local/events')).body;
+    const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+    const outcomes = events.filter((record) => record.event.source === OUTBOUND_SOURCE && orderIds.includes(orderIdOf(record.event)));
+    const lettered = deadLetters.map((letter) => orderIdOf(letter.payload)).filter((id) => orderIds.includes(id));
+    const answered = new Set([...outcomes.map((record) => orderIdOf(record.event)), ...lettered]);
+    if (orderIds.every((id) => answered.has(id)) || waited >= 30_000) {
+      const reader = extraClient();
+      const stalled = await stalledAfter(reader, tableName, 5_000);
+      reader.destroy();
+      const counts = drillCounts(
+        orderIds,
+        outcomes.map((record) => record.event.detail.eventKey as string),
+        lettered,
+        stalled,
+      );
+      return { counts, events };
+    }
+    await sleep(100);
+  }
+}
+
+const outcomeOf = (events: EventRecord[], orderId: string) =>
+  events.find((record) => record.event.source === OUTBOUND_SOURCE && orderIdOf(record.event) === orderId)?.event;
+
+/** A detail with a value nested `depth` deep, as JSON text (JSON.stringify itself overflows on it). */
+const nestedDetail = (orderId: string, depth: number): string =>
+  `{"orderId":${JSON.stringify(orderId)},"nested":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+
+it('sizes: 256 KB details, 4,000 unknown keys, 130 KB names, 20,000-deep nesting; then an ordinary order', async () => {
+  const unknownKeys = application({ services: Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`service${i}`, { terminals: 1 }])) });
+  const padded = application({ padding: 'x'.repeat(250_000) });
+  const longNames = Array.from({ length: 4 }, () => application({ customer: { customerId: 'C-BIG', name: '株'.repeat(43_000), kind: 'corporation' } }));
+  const deep = nestedDetail(newOrderId('deep'), 20_000);
+  const ordinary = application();
+
+  const accepted = await put(...[unknownKeys, padded, ...longNames].map((detail) => ({ type: 'ContractApplicationSubmitted', detail })));
+  const [deepResult] = await put({ type: 'ContractApplicationSubmitted', detail: deep });
+  await put({ type: 'ContractApplicationSubmitted', detail: ordinary });
+
+  const orderIds = [unknownKeys, padded, ...longNames, ordinary].map((detail) => detail.orderId);
+  const { counts, events } = await counted(orderIds);
+  const refusal = outcomeOf(events, unknownKeys.orderId)?.detail as { reasons: Array<{ fields: unknown[]; moreFields: number }> };
+  const largestOutcome = Math.max(...orderIds.map((id) => JSON.stringify(outcomeOf(events, id)?.detail ?? {}).length));
+  const health = (await get<unknown>('/health')).status;
+  printDrill('sizes', counts, {
+    accepted: accepted.filter((entry) => entry.EventId).length,
+    deepNesting: deepResult?.ErrorCode ?? 'accepted',
+    fieldsListed: refusal.reasons[0]?.fields.length,
+    moreFields: refusal.reasons[0]?.moreFields,
+    largestOutcomeBytes: largestOutcome,
+    ordinary: outcomeOf(events, ordinary.orderId)?.['detail-type'],
+    health,
+  });
+
+  expect(accepted.every((entry) => entry.EventId)).toBe(true);
+  expect(deepResult).toMatchObject({ ErrorCode: 'MalformedDetail' });
+  expect(counts).toEqual({ delivered: 7, outcomes: 7, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
+  expect(refusal.reasons[0]).toMatchObject({ fields: expect.any(Array), moreFields: 4_000 - 20 });
+  expect(refusal.reasons[0]?.fields).toHaveLength(20);
+  // Every outcome far under EventBridge's 256 KB entry limit (K2).
+  expect(largestOutcome).toBeLessThan(64 * 1024);
+  expect(outcomeOf(events, ordinary.orderId)?.['detail-type']).toBe('ContractCreated');
+  expect((await get<unknown>('/_local/events')).status).toBe(200);
+  expect((await get<unknown>('/_local/dead-letters')).status).toBe(200);
+  expect(health).toBe(200);
+});
+
+it('empty values: empty maps, lists and strings in every order kind; then an ordinary order', async () => {
+  const created = application({ services: {} });
+  await put({ type: 'ContractApplicationSubmitted', detail: created });
+  const first = await counted([created.orderId]);
+  const contractId = (outcomeOf(first.events, created.orderId)?.detail.contract as { contractId: string }).contractId;
+
+  const requestedAt = '2024-06-01T09:00:00+09:00';
+  const orders = [
+    { type: 'ServicesChangeRequested', detail: { orderId: newOrderId('empty-chg'), requestedAt, contractId, services: {} } },
+    {
+      type: 'PlanChangeRequested',
+      detail: { orderId: newOrderId('empty-plan'), requestedAt, contractId, plan: { code: 'prime-plus', tier: 50 }, services: {} },
+    },
+    { type: 'OneOffServiceOrdered', detail: { orderId: newOrderId('empty-one'), requestedAt, contractId, visitSupport: { items: [] } } },
+    { type: 'OneOffServiceOrdered', detail: { orderId: newOrderId('empty-parts'), requestedAt, contractId } },
+    { type: 'ContractApplicationSubmitted', detail: application({ customer: { customerId: '', name: '', kind: 'corporation', phone: '' }, lineId: '' }) },
+    { type: 'CancellationRequested', detail: { orderId: newOrderId('empty-cxl'), requestedAt, contractId, effectiveDate: '' } },
+    { type: 'CancellationRequested', detail: { orderId: newOrderId('empty-ok'), requestedAt, contractId } },
+    { type: 'ServicesChangeRequested', detail: { orderId: '', requestedAt, contractId, services: {} } },
+    { type: 'ContractApplicationSubmitted', detail: {} },
+  ];
+  await put(...orders);
+  const withOrderId = orders.map((order) => order.detail.orderId).filter((id): id is string => typeof id === 'string' && id !== '');
+  const ordinary = application();
+  await put({ type: 'ContractApplicationSubmitted', detail: ordinary });
+  const { counts, events } = await counted([created.orderId, ...withOrderId, ordinary.orderId]);
+  const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+  const typeOf = (orderId: string) => outcomeOf(events, orderId)?.['detail-type'];
+  const kinds = Object.fromEntries(withOrderId.map((id) => [id.replace(/-\d+-\w+$/, ''), typeOf(id)]));
+  printDrill('empty values', counts, { outcomeTypes: kinds, unreadableDeadLettered: deadLetters.filter((l) => orderIdOf(l.payload) === '').length });
+
+  expect(counts).toMatchObject({ delivered: 2 + withOrderId.length, duplicates: 0, lost: 0, stalled: 0 });
+  expect(counts.outcomes).toBe(counts.delivered);
+  expect(withOrderId.map(typeOf)).toEqual([
+    'ContractServicesChanged',
+    'ContractPlanChanged',
+    'OneOffServiceRejected',
+    'OneOffServiceRejected',
+    'ContractApplicationRejected',
+    'CancellationRejected',
+    'ContractCancelled',
+  ]);
+  // The two without a readable orderId went to the dead-letter store, with their reasons.
+  expect(deadLetters.filter((l) => orderIdOf(l.payload) === '' && l.reason.includes('orderId'))).toHaveLength(2);
+  expect(typeOf(ordinary.orderId)).toBe('ContractCreated');
+  expect((await get<unknown>('/health')).status).toBe(200);
+});
+
+it('hostile HTTP: raw requests that are no HTTP or no URL, and an oversized body, between orders; every order still answered', async () => {
+  const before = application();
+  await put({ type: 'ContractApplicationSubmitted', detail: before });
+  const size = 2 * 1024 * 1024;
+  const answers = [
+    await rawHttp(stack.url, 'GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n'),
+    await rawHttp(stack.url, Buffer.from([0, 1, 2, 255, 13, 10, 13, 10])),
+    await rawHttp(
+      stack.url,
+      Buffer.concat([
+        Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSEvents.PutEvents\r\nContent-Length: ${size}\r\n\r\n`),
+        Buffer.alloc(size, 'x'),
+      ]),
+    ),
+    await rawHttp(stack.url, 'GET /contracts/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n'),
+  ];
+  const after = application();
+  await put({ type: 'ContractApplicationSubmitted', detail: after });
+  const { counts, events } = await counted([before.orderId, after.orderId]);
+  const statuses = answers.map(({ text }) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0));
+  const health = (await get<unknown>('/health')).status;
+  printDrill('hostile HTTP', counts, { statuses, oversizedClosed: answers[2]?.closed, health });
+
+  expect(statuses).toEqual([400, 400, 413, 400]);
+  expect(answers[2]?.closed).toBe(true);
+  expect(counts).toEqual({ delivered: 2, outcomes: 2, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
+  expect(outcomeOf(events, after.orderId)?.['detail-type']).toBe('ContractCreated');
+  expect(health).toBe(200);
+});
