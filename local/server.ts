@@ -7,6 +7,7 @@ import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError 
 import { matchResource } from '../functions/http/routes';
 import { RenewalIncompleteError } from '../functions/use-cases/monthly-renewal';
 import { INTEGRATION_FAILURE, isProxyResult, toProxyEvent } from './api-gateway';
+import { consoleFile } from './console-files';
 import type { LocalEventBus } from './event-bus';
 import { invokeFunction, type LocalFunction } from './lambda-runtime';
 import { awsError, PUT_EVENTS_TARGET, putEvents, type AwsJsonAnswer } from './put-events';
@@ -171,6 +172,10 @@ async function route(runtime: LocalRuntime, request: IncomingRequest): Promise<A
   if (samePath.length > 0) {
     const allowed = samePath.map((candidate) => candidate.method).join(', ');
     return withHeader(errorAnswer(405, 'METHOD_NOT_ALLOWED', `${request.url.pathname} answers ${allowed}.`), 'allow', allowed);
+  }
+  if (request.method === 'GET') {
+    const file = await consoleFile(request.url.pathname);
+    if (file) return file;
   }
   return lookupApi(runtime, request);
 }

@@ -73,6 +73,7 @@ function banner(stack: LocalStack, seconds: string): string {
   return [
     '',
     `omakase-contracts local stack ready in ${seconds} s`,
+    `  customer-service console      ${stack.url}/console/   (Japanese; no sign-in on loopback)`,
     `  API and EventBridge endpoint  ${stack.url}`,
     `  events the bus saw            ${stack.url}/_local/events`,
     `  dead letters                  ${stack.url}/_local/dead-letters`,

@@ -1,0 +1,35 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { buildConsole, type ConsoleAssets } from '../console/build';
+
+/**
+ * The customer-service console at /console/ (docs/interface.md §6), built with esbuild on
+ * its first request and kept: locally the console calls the lookup API on the same
+ * origin, with no sign-in (loopback only).
+ */
+export const CONSOLE_PATH = '/console/';
+
+const TYPES: Record<keyof ConsoleAssets, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'console.js': 'text/javascript; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
+};
+
+let assets: Promise<ConsoleAssets> | null = null;
+
+/** The console file a path names, or null when it names none. */
+export async function consoleFile(path: string): Promise<APIGatewayProxyResult | null> {
+  if (path === '/console') return { statusCode: 301, headers: { location: CONSOLE_PATH }, body: '' };
+  if (!path.startsWith(CONSOLE_PATH)) return null;
+  const name = (path.slice(CONSOLE_PATH.length) || 'index.html') as keyof ConsoleAssets;
+  if (!(name in TYPES)) return null;
+  assets ??= buildConsole().catch((error: unknown) => {
+    assets = null;
+    throw error;
+  });
+  const files = await assets;
+  return {
+    statusCode: 200,
+    headers: { 'content-type': TYPES[name], 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
+    body: files[name],
+  };
+}
