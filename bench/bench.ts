@@ -6,6 +6,7 @@ import { BenchContext } from './context';
 import { applicationsFigure } from './figures/applications';
 import { bundlesFigure } from './figures/bundles';
 import { capacityFigure } from './figures/capacity';
+import { consoleFigure } from './figures/console';
 import { domainFigure } from './figures/domain';
 import { renewalFigure } from './figures/renewal';
 import type { BenchOptions, Figure } from './options';
@@ -23,6 +24,7 @@ const FIGURE_RUNS: Record<Figure, (ctx: BenchContext, options: BenchOptions) => 
   renewal: renewalFigure,
   bundles: bundlesFigure,
   domain: domainFigure,
+  console: consoleFigure,
 };
 
 /**

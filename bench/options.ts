@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
  * issue 6; `--quick` scales every group down to seconds (the smoke test in `npm test`
  * runs that), and each size can be set on its own.
  */
-export const FIGURES = ['applications', 'capacity', 'renewal', 'bundles', 'domain'] as const;
+export const FIGURES = ['applications', 'capacity', 'renewal', 'bundles', 'domain', 'console'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -24,6 +24,8 @@ export interface BenchOptions {
   loadRuns: number;
   /** Termination quotes and monthly charges computed, each. */
   domainIterations: number;
+  /** Contract lookups through the local server, and raw GetItem calls, each (the console figure). */
+  lookups: number;
   /** Where the results go as JSON. */
   out: string;
 }
@@ -36,6 +38,7 @@ export const FULL: Omit<BenchOptions, 'figures' | 'out'> = {
   renewalContracts: 100_000,
   loadRuns: 10,
   domainIterations: 200_000,
+  lookups: 2_000,
 };
 
 export const QUICK: Omit<BenchOptions, 'figures' | 'out'> = {
@@ -46,6 +49,7 @@ export const QUICK: Omit<BenchOptions, 'figures' | 'out'> = {
   renewalContracts: 200,
   loadRuns: 1,
   domainIterations: 1_000,
+  lookups: 40,
 };
 
 export const DEFAULT_OUT = 'bench/results.json';
@@ -61,6 +65,7 @@ export const USAGE = `npm run bench -- [options]
   --renewal-contracts N      Prime Plus contracts seeded and renewed (default ${FULL.renewalContracts})
   --load-runs N              cold starts of each function and of its reference (default ${FULL.loadRuns})
   --domain-iterations N      quotes and charge computations, each (default ${FULL.domainIterations})
+  --lookups N                contract lookups through the local server, and raw reads (default ${FULL.lookups})
   --out FILE                 results as JSON (default ${DEFAULT_OUT})
 
 DynamoDB Local is started for the run (Java 17+), unless DYNAMODB_ENDPOINT names one.`;
@@ -80,6 +85,7 @@ const SIZES = {
   'renewal-contracts': 'renewalContracts',
   'load-runs': 'loadRuns',
   'domain-iterations': 'domainIterations',
+  lookups: 'lookups',
 } as const;
 
 /** The options of a command line; null when it asks for help. */

@@ -92,6 +92,12 @@ describe('npm run bench -- --quick', () => {
     expect(domain.chargeLines).toBeGreaterThanOrEqual(QUICK.domainIterations);
   });
 
+  it('builds the console and serves every lookup it times, as many as the raw reads', () => {
+    const figure = counts('console');
+    expect(figure).toMatchObject({ lookups: QUICK.lookups, served: QUICK.lookups, rawReads: QUICK.lookups });
+    expect(figure.gzippedBytes).toBeGreaterThan(1_000);
+  });
+
   it('writes the results where --out says, as JSON', () => {
     writeResults(results, options.out);
     const written = JSON.parse(readFileSync(options.out, 'utf8')) as BenchResults;
