@@ -142,7 +142,7 @@ export async function createTables(client: DynamoDBClient, tableName: string, de
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keyAttributes(definition).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        AttributeDefinitions: attributeDefinitions(definition),
         KeySchema: [
           { AttributeName: definition.partitionKey, KeyType: 'HASH' },
           { AttributeName: definition.sortKey, KeyType: 'RANGE' },
@@ -153,31 +153,33 @@ export async function createTables(client: DynamoDBClient, tableName: string, de
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    await enableStream(client, tableName, definition);
-    await addMissingIndexes(client, tableName, definition, indexes);
+    await catchUp(client, tableName, definition, indexes);
   }
 }
 
-/** A table kept in a data folder from before an index existed (GSI4, say) gets it now, one index per update as DynamoDB requires. */
-async function addMissingIndexes(client: DynamoDBClient, tableName: string, definition: TableDefinition, indexes: GlobalSecondaryIndex[]): Promise<void> {
+function attributeDefinitions(definition: TableDefinition) {
+  return keyAttributes(definition).map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+}
+
+/**
+ * A table kept in a data folder from before the table had a stream, or before an index
+ * existed (GSI4, say), gets them now: one index per update, as DynamoDB requires.
+ */
+async function catchUp(client: DynamoDBClient, tableName: string, definition: TableDefinition, indexes: GlobalSecondaryIndex[]): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!Table?.StreamSpecification?.StreamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }));
+  }
   const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   for (const index of indexes.filter((i) => !present.has(i.IndexName))) {
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: keyAttributes(definition).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        AttributeDefinitions: attributeDefinitions(definition),
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
       }),
     );
   }
-}
-
-/** A table created before the table had a stream (a data folder kept across versions) gets it now. */
-async function enableStream(client: DynamoDBClient, tableName: string, definition: TableDefinition): Promise<void> {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  if (Table?.StreamSpecification?.StreamEnabled) return;
-  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }));
 }
 
 function assertJavaInstalled(): void {

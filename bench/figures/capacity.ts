@@ -46,7 +46,7 @@ const DESIGN_MINIMUM: Target = { text: '1 write + page share', met: (r, design) 
 const OPERATIONS = {
   application: { design: { requests: { TransactWriteItems: 1 }, readUnits: 0, writeUnits: 15 }, target: ONE_WRITE_NO_READ },
   'services change': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 17 }, target: null },
-  // docs/terms.md §6, §7: the same shape as a services change (1 read + 1 transaction).
+  // docs/terms.md §7, §8: the same shape as a services change (1 read + 1 transaction).
   'plan change': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 17 }, target: DESIGN_MINIMUM },
   'one-off order': { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 17 }, target: DESIGN_MINIMUM },
   cancellation: { design: { requests: { GetItem: 1, TransactWriteItems: 1 }, readUnits: 1, writeUnits: 18 }, target: null },

@@ -69,6 +69,23 @@ function Status({ error, loading }: { error: string | null; loading: boolean }) 
   return null;
 }
 
+function Table({ headers, children }: { headers: string[]; children: ComponentChildren }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {headers.map((header) => (
+            <th scope="col" key={header}>
+              {header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 function Section({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <section>
@@ -240,24 +257,15 @@ function ContractDetail({ contract }: { contract: ContractResponse }) {
       <Quote contractId={contract.contractId} />
       <Charges contractId={contract.contractId} />
       <Section title="履歴">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">日時</th>
-              <th scope="col">内容</th>
-              <th scope="col">注文番号</th>
+        <Table headers={['日時', '内容', '注文番号']}>
+          {contract.history.map((entry, i) => (
+            <tr key={i}>
+              <td>{instantJa(entry.at)}</td>
+              <td>{entry.summary}</td>
+              <td>{entry.orderId ?? '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {contract.history.map((entry, i) => (
-              <tr key={i}>
-                <td>{instantJa(entry.at)}</td>
-                <td>{entry.summary}</td>
-                <td>{entry.orderId ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </Section>
     </>
   );
@@ -305,33 +313,22 @@ function Charges({ contractId }: { contractId: string }) {
           <p>
             {dateJa(bill.data.month)}分 (料金表 {bill.data.revision})
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">項目</th>
-                <th scope="col">数量</th>
-                <th scope="col">単価 (税抜)</th>
-                <th scope="col">金額 (税抜)</th>
-                <th scope="col">根拠</th>
+          <Table headers={['項目', '数量', '単価 (税抜)', '金額 (税抜)', '根拠']}>
+            {bill.data.lines.map((line, i) => (
+              <tr key={i}>
+                <td>
+                  {line.label.replace(/ \(placeholder:.*\)$/, '')}
+                  {line.placeholder && <span class="tag"> 仮</span>}
+                  {line.kind === 'termination-fee' && <span class="tag"> 不課税</span>}
+                  {line.kind === 'one-off' && <span class="tag"> 単発 {dateJa(line.date)}</span>}
+                </td>
+                <td>{line.quantity}</td>
+                <td>{yen(line.unitPrice)}</td>
+                <td>{yen(line.amount)}</td>
+                <td>{line.clause}</td>
               </tr>
-            </thead>
-            <tbody>
-              {bill.data.lines.map((line, i) => (
-                <tr key={i}>
-                  <td>
-                    {line.label.replace(/ \(placeholder:.*\)$/, '')}
-                    {line.placeholder && <span class="tag"> 仮</span>}
-                    {line.kind === 'termination-fee' && <span class="tag"> 不課税</span>}
-                    {line.kind === 'one-off' && <span class="tag"> 単発 {dateJa(line.date)}</span>}
-                  </td>
-                  <td>{line.quantity}</td>
-                  <td>{yen(line.unitPrice)}</td>
-                  <td>{yen(line.amount)}</td>
-                  <td>{line.clause}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           <dl class="totals">
             <dt>小計 (税抜)</dt>
             <dd>{yen(bill.data.subtotal)}</dd>
@@ -438,31 +435,21 @@ function TariffPage() {
           <p>
             {tariff.data.title} ({dateJa(tariff.data.effectiveFrom)}から適用)
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">項目</th>
-                <th scope="col">単位</th>
-                <th scope="col">金額 (税抜)</th>
-                <th scope="col">根拠</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(tariff.data.prices).map(([item, entry]) =>
-                entry ? (
-                  <tr key={item}>
-                    <td>
-                      {entry.label.replace(/ \(placeholder:.*\)$/, '')}
-                      {entry.placeholder && <span class="tag"> 仮</span>}
-                    </td>
-                    <td>{entry.unit}</td>
-                    <td>{yen(entry.amount)}</td>
-                    <td>{entry.clause}</td>
-                  </tr>
-                ) : null,
-              )}
-            </tbody>
-          </table>
+          <Table headers={['項目', '単位', '金額 (税抜)', '根拠']}>
+            {Object.entries(tariff.data.prices).map(([item, entry]) =>
+              entry ? (
+                <tr key={item}>
+                  <td>
+                    {entry.label.replace(/ \(placeholder:.*\)$/, '')}
+                    {entry.placeholder && <span class="tag"> 仮</span>}
+                  </td>
+                  <td>{entry.unit}</td>
+                  <td>{yen(entry.amount)}</td>
+                  <td>{entry.clause}</td>
+                </tr>
+              ) : null,
+            )}
+          </Table>
         </div>
       )}
     </Section>

@@ -111,7 +111,7 @@ export function withCancellation(
 }
 
 /**
- * A plan change (docs/terms.md §6), checked by checkPlanChange: the plan and services from
+ * A plan change (docs/terms.md §7), checked by checkPlanChange: the plan and services from
  * `effectiveDate` on. Into Prime Plus starts term 1 on that date (PC3); within Prime Plus
  * keeps the term (PC5); out of Prime Plus ends the term, charging the L2 fee as for a
  * cancellation taking effect that day (PC4); the month's charges split at the date (PC6).
@@ -145,7 +145,7 @@ export function withPlanChange(
   return { contract: next, terminationFee: fee };
 }
 
-/** A one-off fee charged to the contract (docs/terms.md §7): kept for its month's bill (T2) and for V1/V2's "first". */
+/** A one-off fee charged to the contract (docs/terms.md §8): kept for its month's bill (T2) and for V1/V2's "first". */
 export function withOneOffFee(contract: Contract, charge: OneOffCharge, requestedAt: string): Contract {
   return advance(contract, { oneOffFees: [...(contract.oneOffFees ?? []), charge] }, [
     entry('OneOffFeeCharged', requestedAt, charge.orderId, `単発サービス: ${charge.date}, ${yenLabel(charge.subtotal)} (税抜)`, contract.services),

@@ -76,7 +76,7 @@ export interface HistoryEntry {
   terminationFee?: TerminationFee | null;
 }
 
-/** A one-off fee charged to the contract (docs/terms.md §7): a line group of the bill of its date's month (T2). */
+/** A one-off fee charged to the contract (docs/terms.md §8): a line group of the bill of its date's month (T2). */
 export interface OneOffCharge {
   orderId: string;
   date: LocalDate;
@@ -99,7 +99,7 @@ export interface Contract {
   cancellation: Cancellation | null;
   /** Decision S1: the terms revision the customer accepted when applying. */
   acceptedTermsRevision: string;
-  /** The one-off fees charged so far, in order (§7); absent on contracts stored before one-off orders. */
+  /** The one-off fees charged so far, in order (docs/terms.md §8); absent on contracts stored before one-off orders. */
   oneOffFees?: OneOffCharge[];
   version: number;
   history: HistoryEntry[];

@@ -58,7 +58,7 @@ export const outcomes = {
     }),
   planChangeRejected: (orderId: string, contractId: string | null, reasons: Reason[]): OutboundEvent =>
     orderOutcome('PlanChangeRejected', orderId, { contractId, reasons }),
-  /** §7: the fee tax-exclusive; its tax is worked out on the month's bill (T2). */
+  /** docs/terms.md §8: the fee tax-exclusive; its tax is worked out on the month's bill (T2). */
   oneOffFeeCharged: (orderId: string, contractId: string, fee: OneOffFee): OutboundEvent =>
     orderOutcome('OneOffFeeCharged', orderId, {
       contractId,

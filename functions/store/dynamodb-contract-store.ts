@@ -22,6 +22,7 @@ import { jitteredBackoff } from '../commons/backoff';
 import type { YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { firstDayOf } from '../domain/calendar';
+import { canonicalJson } from '../domain/canonical-json';
 import { InvalidRequestError } from '../domain/errors';
 import { renewalDueMonth } from '../domain/contract-lifecycle';
 import type {
@@ -270,7 +271,7 @@ export class DynamoDbContractStore implements ContractStore {
     const item = this.contractItem(contract);
     const written = await this.conditional(
       new PutCommand({ TableName: this.table, Item: item, ...this.atVersion(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-      (existing) => existing !== undefined && sameJson(unmarshall(existing).contract, contract),
+      (existing) => existing !== undefined && canonicalJson(unmarshall(existing).contract) === canonicalJson(contract),
     );
     return written ? 'written' : 'stale';
   }
@@ -399,22 +400,6 @@ export class DynamoDbContractStore implements ContractStore {
       }
     }
   }
-}
-
-/** Deep equality of stored values, which DynamoDB returns with map keys in an order of its own. */
-function sameJson(a: unknown, b: unknown): boolean {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value !== null && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value)
-              .filter(([, v]) => v !== undefined)
-              .sort(([x], [y]) => (x < y ? -1 : 1))
-              .map(([k, v]) => [k, canonical(v)]),
-          )
-        : value;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /** A page's LastEvaluatedKey as an opaque token, and back; a token that is not one of ours is a bad request. */

@@ -7,24 +7,25 @@ import { orderItem, saveRefusal, settleOrder, untilNotStale, type InboundOrder, 
 import { refusalOf } from './refusals';
 
 /**
- * An order on an existing contract (services change, cancellation): load the contract,
- * decide in the domain, save the next state conditioned on the version read (again on a
- * fresh read while the save is stale), then the idempotency step.
+ * A use case on an existing contract (services change, cancellation, plan change, one-off
+ * order), named by its refusal and its decision: load the contract, decide in the domain,
+ * save the next state conditioned on the version read (again on a fresh read while the
+ * save is stale), then the idempotency step.
  */
-export async function processContractOrder<T extends { contractId: string }>(
-  deps: OrderDeps,
-  inbound: ReadableInbound<T>,
-  order: InboundOrder,
-  steps: { refuse: (contractId: string | null, reasons: Reason[]) => OutboundEvent; decide: (contract: Contract, request: T) => ContractDecision },
-): Promise<OrderResult> {
-  const refuse = (reasons: Reason[]) => steps.refuse(contractIdOf(inbound), reasons);
-  const saved = await untilNotStale(order, async () => {
-    const loaded = await loadContract(deps, inbound);
-    if ('reasons' in loaded) return saveRefusal(deps, order, refuse(loaded.reasons));
-    const decision = decided(() => steps.decide(loaded.contract, loaded.request));
-    return saveDecision(deps, order, refuse, decision, loaded.contract.version);
-  });
-  return settleOrder(deps, order, saved, refuse);
+export function contractOrderUseCase<T extends { contractId: string }>(
+  refusal: (orderId: string, contractId: string | null, reasons: Reason[]) => OutboundEvent,
+  decide: (deps: OrderDeps, orderId: string, contract: Contract, request: T) => ContractDecision,
+): (deps: OrderDeps, inbound: ReadableInbound<T>, order: InboundOrder) => Promise<OrderResult> {
+  return async (deps, inbound, order) => {
+    const refuse = (reasons: Reason[]) => refusal(order.orderId, contractIdOf(inbound), reasons);
+    const saved = await untilNotStale(order, async () => {
+      const loaded = await loadContract(deps, inbound);
+      if ('reasons' in loaded) return saveRefusal(deps, order, refuse(loaded.reasons));
+      const decision = decided(() => decide(deps, order.orderId, loaded.contract, loaded.request));
+      return saveDecision(deps, order, refuse, decision, loaded.contract.version);
+    });
+    return settleOrder(deps, order, saved, refuse);
+  };
 }
 
 /** What the domain decided on the contract: refused with every reason, or its next state and outcome. */
@@ -64,19 +65,4 @@ async function saveDecision(
 /** The contract id a refusal names: the request's, or what could be read of an invalid one. */
 function contractIdOf<T extends { contractId: string }>(inbound: ReadableInbound<T>): string | null {
   return inbound.kind === 'valid' ? inbound.request.contractId : inbound.contractId;
-}
-
-/**
- * A use case on an existing contract, named by its refusal and its decision: the shape
- * every such order shares (services change, cancellation, plan change, one-off order).
- */
-export function contractOrderUseCase<T extends { contractId: string }>(
-  refusal: (orderId: string, contractId: string | null, reasons: Reason[]) => OutboundEvent,
-  decide: (deps: OrderDeps, orderId: string, contract: Contract, request: T) => ContractDecision,
-): (deps: OrderDeps, inbound: ReadableInbound<T>, order: InboundOrder) => Promise<OrderResult> {
-  return (deps, inbound, order) =>
-    processContractOrder(deps, inbound, order, {
-      refuse: (contractId, reasons) => refusal(order.orderId, contractId, reasons),
-      decide: (contract, request) => decide(deps, order.orderId, contract, request),
-    });
 }

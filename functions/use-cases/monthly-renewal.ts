@@ -130,6 +130,7 @@ async function sendRenewalNotices({ deps, tuning, month, summary }: RunContext, 
       return (await deps.store.claimNotice(contract.contractId, term.number, month)) === 'published' ? null : { contract, term };
     });
     const toSend = claimed.filter((c): c is { contract: Contract; term: NonNullable<Contract['term']> } => c !== null);
+    let sent = toSend;
     try {
       if (toSend.length > 0) await deps.publisher.publish(toSend.map(({ contract, term }) => outcomes.renewalMonthStarted(contract, term, today)));
     } catch (error) {
@@ -137,10 +138,10 @@ async function sendRenewalNotices({ deps, tuning, month, summary }: RunContext, 
       const unsent = new Set(error.failed.map(({ event }) => contractIdOf(event)));
       for (const contractId of unsent)
         summary.failed.push({ contractId, error: `renewal-month notice not published (${describeError(error)}); a rerun sends it` });
-      toSend.splice(0, toSend.length, ...toSend.filter(({ contract }) => !unsent.has(contract.contractId)));
+      sent = toSend.filter(({ contract }) => !unsent.has(contract.contractId));
     }
-    await mapLimit(toSend, tuning.writeConcurrency, ({ contract, term }) => deps.store.markNoticePublished(contract.contractId, term.number));
-    summary.notices += toSend.length;
+    await mapLimit(sent, tuning.writeConcurrency, ({ contract, term }) => deps.store.markNoticePublished(contract.contractId, term.number));
+    summary.notices += sent.length;
     cursor = page.cursor;
   } while (cursor);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { toJstIso } from '../domain/calendar';
+import { canonicalJson } from '../domain/canonical-json';
 import type { OutboundEvent } from '../domain/outbound-events';
 import { orderIdReused, type Reason } from '../domain/reasons';
 import { ORDER_SLOT, reusedSlot, type NewOrder, type OrderKey, type OrderRecord, type WriteResult } from '../store/contract-store';
@@ -136,15 +137,4 @@ export function fingerprintOf(detailType: string, detail: unknown): string {
   return createHash('sha256')
     .update(canonicalJson([detailType, detail]))
     .digest('base64url');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -7,7 +7,7 @@ import { checkPlanChange } from '../../functions/domain/rules/contract-rules';
 import { SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { aContract } from './fixtures';
 
-/** docs/terms.md §6, PC1–PC6, at their boundaries. */
+/** docs/terms.md §7, PC1–PC6, at their boundaries. */
 const catalog = SHIPPED_CATALOG;
 const untaxed = { taxable: false };
 const codes = (reasons: Reason[]) => reasons.map((r) => r.code);

@@ -5,7 +5,7 @@ import { fixedClock } from './support/fixtures';
 import { RequestCounter } from './support/request-counter';
 import { useTable } from './support/suite';
 
-/** PlanChangeRequested and OneOffServiceOrdered on DynamoDB Local (docs/terms.md §6, §7), and what the lookups then show. */
+/** PlanChangeRequested and OneOffServiceOrdered on DynamoDB Local (docs/terms.md §7, §8), and what the lookups then show. */
 const t = useTable('plan-one-off');
 
 // One counter per client: the SDK refuses a second middleware of the same name.

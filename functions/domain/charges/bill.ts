@@ -14,7 +14,6 @@ export type BillLine = (ChargeLine & { kind: 'monthly' }) | (ChargeLine & { kind
 export interface TerminationFeeLine extends Omit<ChargeLine, 'item'> {
   kind: 'termination-fee';
   item: 'terminationFee';
-  /** remainingMonths × basic fee ① (L2). */
   date: LocalDate;
   orderId: string;
   taxable: boolean;

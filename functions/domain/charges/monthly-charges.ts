@@ -35,7 +35,7 @@ export interface Exemption {
 }
 
 /**
- * The bill of one billing month (docs/terms.md §2, §4, §6, §7, T2): the monthly fees at the
+ * The bill of one billing month (docs/terms.md §2, §4, §7, §8, T2): the monthly fees at the
  * revision in force on the 1st of the month (P2), with the services of the month (C2),
  * Prime Plus inclusions (B1), ※4, 別紙12 invoice fees, day proration in the start and
  * cancellation months (C1) and around a plan change (PC6); the one-off fees whose service
@@ -120,7 +120,7 @@ function servicesOn(contract: Contract, month: YearMonth, date: LocalDate): Serv
   return contract.history.filter(counts).at(-1)?.services ?? contract.services;
 }
 
-/** §7: the one-off fees whose service date falls in the month, each line with its date and order. */
+/** §8: the one-off fees whose service date falls in the month, each line with its date and order. */
 function oneOffLines(contract: Contract, month: YearMonth): BillLine[] {
   return (contract.oneOffFees ?? [])
     .filter((charge) => monthOf(charge.date) === month)

@@ -29,7 +29,7 @@ export interface OneOffOrder {
 }
 
 /**
- * The fee of a one-off order on this contract (docs/terms.md §7), priced by the revision in
+ * The fee of a one-off order on this contract (docs/terms.md §8), priced by the revision in
  * force on the service date (P2), with what the contract's past decides: whether this is
  * its first visit-support order (V1), whether ※7's first-time mails or the Prime Plus
  * term's allowance still apply (V2), all read from the plan in force on that date.

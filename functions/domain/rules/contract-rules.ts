@@ -1,4 +1,5 @@
 import { isInstant, isLocalDate, jstDateOf, toJstIso, type LocalDate } from '../calendar';
+import { canonicalJson } from '../canonical-json';
 import { lastPlanChangeDate, statusOn, type Contract, type Customer, type Plan, type Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
 import {
@@ -168,7 +169,7 @@ export function checkServicesChange(catalog: Catalog, contract: Contract, change
   const issues = isInstant(change.requestedAt)
     ? [
         ...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)),
-        ...notBeforeLastServicesChange(contract, change.requestedAt),
+        ...notBeforeLastChange(contract, change.requestedAt),
         ...noPendingPlanChange(contract, jstDateOf(change.requestedAt)),
       ]
     : [];
@@ -176,7 +177,7 @@ export function checkServicesChange(catalog: Catalog, contract: Contract, change
 }
 
 /**
- * A plan change (docs/terms.md §6): PC1's effective date within the contract's life and
+ * A plan change (docs/terms.md §7): PC1's effective date within the contract's life and
  * not before the request, the last plan change or the application; PC2/PC3 and R3–R6 on
  * the plan and services requested, judged on requestedAt; and a change that changes
  * something (interface §1.1: a change to exactly what the contract has is refused).
@@ -190,7 +191,7 @@ export function checkPlanChange(
   const issues = [...planIssues(change.plan)];
   if (isInstant(change.requestedAt)) {
     const requestedOn = jstDateOf(change.requestedAt);
-    issues.push(...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn), ...notBeforeLastServicesChange(contract, change.requestedAt));
+    issues.push(...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn), ...notBeforeLastChange(contract, change.requestedAt));
     const effective = change.effectiveDate;
     const lastPlanChange = lastPlanChangeDate(contract);
     if (effective < requestedOn) issues.push({ path: 'effectiveDate', message: `適用日は申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` });
@@ -210,7 +211,7 @@ export function checkPlanChange(
 }
 
 /**
- * A one-off order (docs/terms.md §7): on a contract live on the day it is requested, for a
+ * A one-off order (docs/terms.md §8): on a contract live on the day it is requested, for a
  * service date within the contract's life. The items, counts and volumes are the schema's.
  */
 export function checkOneOffOrder(contract: Contract, order: { requestedAt: string; date: LocalDate }): Reason[] {
@@ -239,11 +240,8 @@ const samePlan = (a: Plan, b: Plan): boolean => a.code === b.code && a.tier === 
 /** A count of 0 means not contracted (interface §1.1): `{edrSecurity: {terminals: 0}}` is `{}`. */
 function sameServices(a: Services, b: Services): boolean {
   const contracted = (services: Services) =>
-    JSON.stringify(
-      Object.entries(services)
-        .filter(([, value]) => value !== undefined && !Object.values(value as object).every((v) => v === 0))
-        .sort(([x], [y]) => (x < y ? -1 : 1))
-        .map(([key, value]) => [key, Object.entries(value as object).sort(([x], [y]) => (x < y ? -1 : 1))]),
+    canonicalJson(
+      Object.fromEntries(Object.entries(services).filter(([, value]) => value !== undefined && !Object.values(value as object).every((v) => v === 0))),
     );
   return contracted(a) === contracted(b);
 }
@@ -265,12 +263,12 @@ export function notBeforeApplication(appliedAt: string, path: string, date: Loca
 }
 
 /**
- * Deliveries are unordered (interface §1): a services change requested before the last
- * one applied would undo that later request, whose set is the complete desired one
- * (interface §1.1), and put the history out of time order. It is refused, naming the
+ * Deliveries are unordered (interface §1): a services or plan change requested before the
+ * last such change applied would undo that later request, whose set is the complete
+ * desired one (interface §1.1), and put the history out of time order. It is refused, naming the
  * change that superseded it; a change at the same instant keeps the order of arrival.
  */
-export function notBeforeLastServicesChange(contract: Contract, requestedAt: string): FieldIssue[] {
+function notBeforeLastChange(contract: Contract, requestedAt: string): FieldIssue[] {
   const last = contract.history.filter((e) => e.type === 'ContractServicesChanged' || e.type === 'ContractPlanChanged').at(-1);
   if (!last || Date.parse(requestedAt) >= Date.parse(last.at)) return [];
   return [

@@ -7,7 +7,7 @@ import { checkOneOffOrder } from '../../../functions/domain/rules/contract-rules
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
 import { aCancellation, aContract } from '../fixtures';
 
-/** docs/terms.md §7 on a contract: what its past decides (V1, V2), priced on the service date (P2). */
+/** docs/terms.md §8 on a contract: what its past decides (V1, V2), priced on the service date (P2). */
 const catalog = SHIPPED_CATALOG;
 const primePlus: Plan = { code: 'prime-plus', tier: 10 };
 

@@ -1,4 +1,5 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { pendingOutcomeRecords } from '../../../../local/pending-outcomes';
 import type { TestTable } from '../../support/dynamodb';
 
 /** Helpers the fault drills share. */
@@ -93,22 +94,10 @@ export async function stalledAfter(client: DynamoDBClient, tableName: string, wi
   }
 }
 
-/** Order items whose outcome is stored and not published: what a drill calls stalled once its outcomes have settled. */
+/**
+ * Order items whose outcome is stored and not published: what a drill calls stalled once
+ * its outcomes have settled. The same scan the local stack's restart catch-up publishes.
+ */
 export async function countStalled(client: DynamoDBClient, tableName: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, any> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        Select: 'COUNT',
-        FilterExpression: 'begins_with(PK, :order) AND published = :no',
-        ExpressionAttributeValues: { ':order': { S: 'ORDER#' }, ':no': { BOOL: false } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+  return (await pendingOutcomeRecords(client, tableName, 'drill')).length;
 }
