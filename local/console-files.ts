@@ -20,8 +20,9 @@ let assets: Promise<ConsoleAssets> | null = null;
 export async function consoleFile(path: string): Promise<APIGatewayProxyResult | null> {
   if (path === '/console') return { statusCode: 301, headers: { location: CONSOLE_PATH }, body: '' };
   if (!path.startsWith(CONSOLE_PATH)) return null;
-  const name = (path.slice(CONSOLE_PATH.length) || 'index.html') as keyof ConsoleAssets;
-  if (!(name in TYPES)) return null;
+  const name = path.slice(CONSOLE_PATH.length) || 'index.html';
+  // Own names only: `in` would take /console/constructor for a file.
+  if (!Object.hasOwn(TYPES, name)) return null;
   assets ??= buildConsole().catch((error: unknown) => {
     assets = null;
     throw error;
@@ -29,7 +30,7 @@ export async function consoleFile(path: string): Promise<APIGatewayProxyResult |
   const files = await assets;
   return {
     statusCode: 200,
-    headers: { 'content-type': TYPES[name], 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
-    body: files[name],
+    headers: { 'content-type': TYPES[name as keyof ConsoleAssets], 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
+    body: files[name as keyof ConsoleAssets],
   };
 }

@@ -108,6 +108,10 @@ describe('customer-service console', () => {
     const response = await fetch(`${stack.url}/console/`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<html lang="ja">');
+    // Names the console does not serve fall through to the API's 404, prototype names included.
+    for (const path of ['/console/constructor', '/console/__proto__', '/console/missing.js']) {
+      expect((await fetch(`${stack.url}${path}`)).status).toBe(404);
+    }
   });
 
   it('finds the contract by its id and shows status, plan, term with 更新月, history', async () => {
