@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildSync } from 'esbuild';
 
 /** The console's files, built in memory with esbuild: the page, its script and its style (no CDN, no web font). */
 export interface ConsoleAssets {
@@ -11,8 +11,9 @@ export interface ConsoleAssets {
 
 const here = __dirname;
 
-export async function buildConsole(): Promise<ConsoleAssets> {
-  const result = await build({
+/** Synchronous so that the CDK stack (whose constructors cannot wait) and the local server build the same files. */
+export function buildConsole(): ConsoleAssets {
+  const result = buildSync({
     entryPoints: [join(here, 'src/main.tsx')],
     bundle: true,
     minify: true,

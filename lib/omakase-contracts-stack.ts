@@ -20,6 +20,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { buildConsole, type ConsoleAssets } from '../console/build';
 import { DEFAULT_RENEWAL_SHARDS } from '../functions/commons/settings';
 import { LOOKUP_RESOURCES } from '../functions/http/routes';
 import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/topology/outcome-stream';
@@ -29,6 +30,7 @@ import { ALARM_PERIOD, alarmOnAny } from './constructs/alarms';
 import { ContractsDashboard } from './constructs/dashboard';
 import { ContractsFunction } from './constructs/contracts-function';
 import { ContractsTable } from './constructs/contracts-table';
+import { CustomerServiceConsole } from './constructs/customer-service-console';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { nagRef } from './constructs/nag';
 import type { DeploymentSettings } from './settings';
@@ -46,17 +48,23 @@ export interface OmakaseContractsStackProps extends StackProps {
   settings: DeploymentSettings;
   /** Replaces every function's esbuild bundle; only the assertion tests use it. */
   functionCode?: Code;
+  /** The console's files; built from console/ when absent. */
+  consoleAssets?: ConsoleAssets;
 }
 
-/** The whole system on AWS: table and its stream, bus and rules, eight functions, the renewal schedule, the lookup API. */
 /** Requests a second, and in a burst, that the lookup API's stage lets through (429 beyond). */
 export const LOOKUP_API_THROTTLE = { ratePerSecond: 50, burst: 100 };
 
+/**
+ * The whole system on AWS: table and its stream, bus and rules, eight functions, the
+ * renewal schedule, the IAM lookup API, and the customer-service console.
+ */
 export class OmakaseContractsStack extends Stack {
   readonly functions: Record<HandlerName, ContractsFunction>;
   readonly contracts: ContractsTable;
   readonly bus: EventBus;
   readonly api: RestApi;
+  readonly console: CustomerServiceConsole;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: OmakaseContractsStackProps) {
@@ -146,6 +154,12 @@ export class OmakaseContractsStack extends Stack {
     const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3)', { timeout: Duration.seconds(10), memorySize: 512 });
     lookup.bindTable(this.contracts, 'read');
     this.api = this.lookupApi(lookup);
+    this.console = new CustomerServiceConsole(this, 'Console', {
+      lookup: lookup.fn,
+      assets: props.consoleAssets ?? buildConsole(),
+      domainPrefix: settings.consoleDomainPrefix ?? `omakase-contracts-${this.account}`,
+      throttle: LOOKUP_API_THROTTLE,
+    });
 
     this.functions = {
       'contract-application': required(inbound, 'contract-application'),
@@ -258,7 +272,7 @@ export class OmakaseContractsStack extends Stack {
       {
         id: 'AwsSolutions-COG4',
         reason:
-          'Callers are IAM principals of the operator (customer-service roles), authorised with AWS_IAM on every method; there is no Cognito user pool by design (interface §3).',
+          'This API is for machine callers, IAM principals of the operator authorised with AWS_IAM on every method; staff use the console, whose own HTTP API takes Cognito tokens (lib/constructs/customer-service-console.ts).',
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

@@ -15,6 +15,11 @@ export interface DeploymentSettings {
   terminationFeeTaxable: boolean;
   /** Where the alarm topic mails its notifications (context `alarmEmail`); null: subscribe your own endpoint. */
   alarmEmail: string | null;
+  /**
+   * Prefix of the console's Cognito sign-in domain (context `consoleDomainPrefix`), unique
+   * in its region; null: `omakase-contracts-<account id>`.
+   */
+  consoleDomainPrefix: string | null;
 }
 
 export class DeploymentSettingsError extends Error {
@@ -30,6 +35,9 @@ export type ContextReader = (key: string) => unknown;
 const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 // The shape SNS accepts for an e-mail endpoint; SNS itself confirms the address by mail.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Cognito's rule for a prefix domain: lower-case letters, digits and inner hyphens, none of its reserved words.
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
 
 /** Context key of each variable the functions check in functions/commons/settings.ts. */
 const CONTEXT_KEY_OF: Record<string, string> = {
@@ -47,6 +55,12 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
   const rawAlarmEmail = context('alarmEmail') ?? null;
   const alarmEmail = rawAlarmEmail === null || (typeof rawAlarmEmail === 'string' && EMAIL.test(rawAlarmEmail)) ? rawAlarmEmail : undefined;
   if (alarmEmail === undefined) problems.push('alarmEmail: must be one e-mail address (name@example.com)');
+  const rawPrefix = context('consoleDomainPrefix') ?? null;
+  const consoleDomainPrefix =
+    rawPrefix === null || (typeof rawPrefix === 'string' && DOMAIN_PREFIX.test(rawPrefix) && !RESERVED_IN_PREFIX.test(rawPrefix)) ? rawPrefix : undefined;
+  if (consoleDomainPrefix === undefined) {
+    problems.push('consoleDomainPrefix: must be 1-63 of a-z 0-9 and inner -, without "aws", "amazon" or "cognito"');
+  }
   const env = {
     TARIFF_OVERRIDES: asText(context('tariffOverrides')),
     TERMINATION_FEE_TAXABLE: asText(context('terminationFeeTaxable')),
@@ -62,12 +76,14 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
       problems.push(`${path.replace(variable, CONTEXT_KEY_OF[variable] ?? variable)}: ${message}`);
     }
   }
-  if (problems.length > 0 || !functionSettings || busName === null || alarmEmail === undefined) throw new DeploymentSettingsError(problems);
+  if (problems.length > 0 || !functionSettings || busName === null || alarmEmail === undefined || consoleDomainPrefix === undefined)
+    throw new DeploymentSettingsError(problems);
   return {
     busName,
     tariffOverrides: functionSettings.tariffOverrides ? JSON.stringify(functionSettings.tariffOverrides) : '',
     terminationFeeTaxable: functionSettings.terminationFeeTaxable,
     alarmEmail,
+    consoleDomainPrefix,
   };
 }
 

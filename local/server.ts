@@ -174,7 +174,7 @@ async function route(runtime: LocalRuntime, request: IncomingRequest): Promise<A
     return withHeader(errorAnswer(405, 'METHOD_NOT_ALLOWED', `${request.url.pathname} answers ${allowed}.`), 'allow', allowed);
   }
   if (request.method === 'GET') {
-    const file = await consoleFile(request.url.pathname);
+    const file = consoleFile(request.url.pathname);
     if (file) return file;
   }
   return lookupApi(runtime, request);

@@ -20,7 +20,7 @@ const IN_FLIGHT = 8;
 
 export async function consoleFigure(ctx: BenchContext, options: BenchOptions): Promise<FigureResult> {
   const started = performance.now();
-  const assets = await buildConsole();
+  const assets = buildConsole();
   const gzipped = gzipSync(assets['console.js']).length + gzipSync(assets['console.css']).length;
 
   const { client, settings } = await ctx.table('bench-console');

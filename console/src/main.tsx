@@ -9,7 +9,8 @@ import type {
   RenewalsResponse,
   TariffResponse,
 } from '../../functions/http/lookup-responses';
-import { lookup, LookupFailedError } from './api';
+import { lookup, LookupFailedError, useSession } from './api';
+import { SignInFailedError, startSession } from './session';
 import { dateJa, instantJa, planJa, yen } from './format';
 
 /**
@@ -489,7 +490,7 @@ function RenewalsPage() {
   );
 }
 
-function App() {
+function App({ signOut }: { signOut: (() => void) | null }) {
   const [view, setView] = useState<View>(viewOf(location.hash));
   useEffect(() => {
     const onHash = () => setView(viewOf(location.hash));
@@ -504,6 +505,11 @@ function App() {
           <a href="#/search">検索</a>
           <a href="#/tariff">料金表</a>
           <a href="#/renewals">更新月の契約</a>
+          {signOut && (
+            <button type="button" class="link" onClick={signOut}>
+              サインアウト
+            </button>
+          )}
         </nav>
       </header>
       <main>
@@ -519,4 +525,21 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app') as HTMLElement;
+startSession().then(
+  (session) => {
+    // null: the browser is on its way to the sign-in page.
+    if (!session) return;
+    useSession(session);
+    render(<App signOut={session.signOut} />, root);
+  },
+  (error: unknown) =>
+    render(
+      <main>
+        <p role="alert" class="error">
+          {error instanceof SignInFailedError ? error.message : 'コンソールを開始できませんでした。ページを再読み込みしてください。'}
+        </p>
+      </main>,
+      root,
+    ),
+);

@@ -1,8 +1,9 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { builtOnFirstCall, lookupFromEnvironment, type LookupHandlerDeps } from '../commons/dependencies';
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
+import { lookupRequestOf } from '../http/lookup-request';
 import { matchResource, type LookupResource } from '../http/routes';
 import { fieldIssues, identifier, localDate, readableOrderId, yearMonth, type Schema } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
@@ -50,23 +51,30 @@ const ROUTES: Record<LookupResource, Route> = {
   '/tariff': route(dateQuery, (deps, _p, q) => lookups.tariff(deps, q.date)),
 };
 
-/** GET lookups of interface §3, behind API Gateway (REST, proxy integration) or the local server. */
+/**
+ * GET lookups of interface §3, behind two APIs: the IAM-authorised REST API for machine
+ * callers (v1 proxy events, and the local server's) and the console's HTTP API with the
+ * Cognito JWT authorizer (v2 events, allowed for the customer-service group only).
+ */
 export function createLookupApiHandler(deps: LookupHandlerDeps) {
-  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
+  return async (event: APIGatewayProxyEvent | APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResult> => {
+    let path = '';
     try {
-      const matched = matchResource(event.path);
-      if (!matched) throw new RouteNotFoundError(event.httpMethod, event.path);
-      if (event.httpMethod !== 'GET') throw new MethodNotAllowedError(event.httpMethod, event.path);
+      const request = lookupRequestOf(event);
+      path = request.path;
+      const matched = matchResource(request.path);
+      if (!matched) throw new RouteNotFoundError(request.method, request.path);
+      if (request.method !== 'GET') throw new MethodNotAllowedError(request.method, request.path);
       const route = ROUTES[matched.resource];
       // An order refused for an orderId over K2's 64 characters is still stored under it, and can be looked up.
       const params = parsed(z.record(z.string(), matched.resource === '/orders/{orderId}' ? readableOrderId : identifier), matched.params);
-      return jsonResponse(200, await route.run(deps, params, event.queryStringParameters ?? {}));
+      return jsonResponse(200, await route.run(deps, params, request.query));
     } catch (error) {
       const response = errorResponse(error);
       if (response.statusCode >= 500) {
         const logger = deps.logger.createChild();
         if (context) logger.addContext(context);
-        logger.error('lookup failed', { path: event.path, error: describeError(error) });
+        logger.error('lookup failed', { path, error: describeError(error) });
       }
       return response;
     }

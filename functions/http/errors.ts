@@ -23,6 +23,14 @@ export class MethodNotAllowedError extends Error {
   }
 }
 
+/** A console token that is valid but does not belong to the group allowed to look up. */
+export class ForbiddenError extends Error {
+  constructor(readonly group: string) {
+    super(`the token is valid but not in the ${group} group; only its members may use the console's lookups`);
+    this.name = 'ForbiddenError';
+  }
+}
+
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
@@ -40,6 +48,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof OrderNotFoundError) return jsonResponse(404, errorBody('ORDER_NOT_FOUND', error.message));
   if (error instanceof InvalidRequestError) return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
   if (error instanceof RouteNotFoundError) return jsonResponse(404, errorBody('NOT_FOUND', error.message));
+  if (error instanceof ForbiddenError) return jsonResponse(403, errorBody('FORBIDDEN', error.message));
   if (error instanceof MethodNotAllowedError) return jsonResponse(405, errorBody('METHOD_NOT_ALLOWED', error.message));
   return jsonResponse(500, errorBody('INTERNAL_ERROR', 'the lookup failed; see the function log'));
 }

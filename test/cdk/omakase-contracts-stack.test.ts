@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CUSTOMER_SERVICE_GROUP } from '../../functions/http/lookup-request';
+import { LOOKUP_RESOURCES } from '../../functions/http/routes';
 import { ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { CONTRACTS_TABLE } from '../../functions/topology/table-definition';
 import { createContractsApp } from '../../lib/app';
 import { ORDER_WRITE_ACTIONS, RENEWAL_WRITE_ACTIONS, TABLE_READ_ACTIONS } from '../../lib/constructs/contracts-function';
-import type { OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
+import { LOOKUP_API_THROTTLE, type OmakaseContractsStack } from '../../lib/omakase-contracts-stack';
 import { CDK_JSON_CONTEXT } from './cdk-json';
 
 /** Context other than the defaults, to see that it reaches the template. */
@@ -453,6 +455,130 @@ describe('lookup API', () => {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })],
     });
+  });
+});
+
+describe('customer-service console (docs/interface.md §6)', () => {
+  const one = (type: string): [string, Resource] => {
+    const found = ofType(type);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+  const idOf = (construct: { node: { defaultChild?: unknown } }) => synth().stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+  it('keeps its files in a private, SSL-only bucket that only this distribution may read, through origin access control', () => {
+    const { stack } = synth();
+    const bucket = synth().resources[idOf(stack.console.bucket)];
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => refersTo(p.Properties.Bucket, idOf(stack.console.bucket))) ?? [];
+    const statements = policy?.Properties.PolicyDocument.Statement as (Statement & { Principal: unknown })[];
+    const allows = statements.filter((st) => st.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
+    expect(Object.keys(allows[0]?.Condition as object)).toEqual(['StringEquals']);
+    expect(refersTo(allows[0]?.Condition, idOf(stack.console.distribution))).toBe(true);
+    expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}')).toBe(true);
+  });
+
+  it('serves the bucket through CloudFront with an origin access control that signs every request, HTTPS only, with a CSP', () => {
+    const [oacId, oac] = one('AWS::CloudFront::OriginAccessControl');
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const [, distribution] = one('AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0].OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(config.Origins[0].S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    const [, headers] = one('AWS::CloudFront::ResponseHeadersPolicy');
+    const csp = JSON.stringify(headers.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('has a staff user pool: no self sign-up, TOTP MFA required, a strong password policy, a customer-service group', () => {
+    const [, pool] = one('AWS::Cognito::UserPool');
+    expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({ MinimumLength: 12, RequireSymbols: true, RequireNumbers: true });
+    expect(pool.DeletionPolicy).toBe('Retain');
+    const [, group] = one('AWS::Cognito::UserPoolGroup');
+    expect(group.Properties.GroupName).toBe(CUSTOMER_SERVICE_GROUP);
+  });
+
+  it('signs staff in with managed login: a public client (no secret), authorization code only, back to the console address', () => {
+    const [, client] = one('AWS::Cognito::UserPoolClient');
+    const { stack } = synth();
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.Properties.SupportedIdentityProviders).toEqual(['COGNITO']);
+    expect(refersTo(client.Properties.CallbackURLs, idOf(stack.console.distribution))).toBe(true);
+    const [, domain] = one('AWS::Cognito::UserPoolDomain');
+    expect(domain.Properties.ManagedLoginVersion).toBe(2);
+    expect(JSON.stringify(domain.Properties.Domain)).toContain('omakase-contracts-');
+    one('AWS::Cognito::ManagedLoginBranding');
+  });
+
+  it('puts a JWT authorizer for that pool and client on every route of its HTTP API, the routes of interface §3, to the same lookup function', () => {
+    const { stack } = synth();
+    const [authorizerId, authorizer] = one('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([{ Ref: idOf(stack.console.client) }]);
+    expect(refersTo(authorizer.Properties.JwtConfiguration.Issuer, idOf(stack.console.userPool))).toBe(true);
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(LOOKUP_RESOURCES.map((resource) => `GET ${resource}`).sort());
+    for (const route of routes) {
+      expect(route.AuthorizationType).toBe('JWT');
+      expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+    for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration')) {
+      expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+      expect(refersTo(integration.Properties.IntegrationUri, logicalId('lookup-api'))).toBe(true);
+    }
+  });
+
+  it("allows CORS for the console's origin alone, GET only", () => {
+    const { stack } = synth();
+    const [, api] = one('AWS::ApiGatewayV2::Api');
+    const cors = api.Properties.CorsConfiguration;
+    expect(cors.AllowMethods).toEqual(['GET']);
+    expect(cors.AllowOrigins).toEqual([{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [idOf(stack.console.distribution), 'DomainName'] }]] }]);
+    expect(cors.AllowCredentials).toBeUndefined();
+  });
+
+  it('logs and throttles its stage like the IAM API', () => {
+    const [, stage] = one('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.StageName).toBe('$default');
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: LOOKUP_API_THROTTLE.ratePerSecond,
+      ThrottlingBurstLimit: LOOKUP_API_THROTTLE.burst,
+    });
+  });
+
+  it('deploys the built files with a config.json naming the API, the sign-in domain and the client', () => {
+    const [, deployment] = one('Custom::CDKBucketDeployment');
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(4);
+    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
+    const { stack } = synth();
+    for (const construct of [stack.console.api, stack.console.client]) expect(markers).toContain(idOf(construct));
+    expect(refersTo(deployment.Properties.DistributionId, idOf(stack.console.distribution))).toBe(true);
   });
 });
 

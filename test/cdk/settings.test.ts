@@ -10,6 +10,7 @@ describe('readDeploymentSettings (CDK context)', () => {
       tariffOverrides: '',
       terminationFeeTaxable: false,
       alarmEmail: null,
+      consoleDomainPrefix: null,
     });
   });
 
@@ -20,6 +21,7 @@ describe('readDeploymentSettings (CDK context)', () => {
         tariffOverrides: '{"prices":{"cloudProxy":450}}',
         terminationFeeTaxable: 'true',
         alarmEmail: 'ops@example.co.jp',
+        consoleDomainPrefix: 'omakase-staging-console',
       }),
     );
     expect(settings).toEqual({
@@ -27,6 +29,7 @@ describe('readDeploymentSettings (CDK context)', () => {
       tariffOverrides: '{"prices":{"cloudProxy":450}}',
       terminationFeeTaxable: true,
       alarmEmail: 'ops@example.co.jp',
+      consoleDomainPrefix: 'omakase-staging-console',
     });
   });
 
@@ -46,6 +49,11 @@ describe('readDeploymentSettings (CDK context)', () => {
     [{ alarmEmail: 'ops' }, /alarmEmail: must be one e-mail address/],
     [{ alarmEmail: 'a@example.com,b@example.com' }, /alarmEmail: must be one e-mail address/],
     [{ alarmEmail: true }, /alarmEmail: must be one e-mail address/],
+    [{ consoleDomainPrefix: 'Omakase' }, /consoleDomainPrefix: must be 1-63 of a-z 0-9 and inner -/],
+    [{ consoleDomainPrefix: '-omakase' }, /consoleDomainPrefix: must be 1-63/],
+    [{ consoleDomainPrefix: 'x'.repeat(64) }, /consoleDomainPrefix: must be 1-63/],
+    [{ consoleDomainPrefix: 'omakase-cognito' }, /without "aws", "amazon" or "cognito"/],
+    [{ consoleDomainPrefix: '' }, /consoleDomainPrefix: must be 1-63/],
   ])('refuses %j, naming the key and the rule', (context, message) => {
     expect(() => readDeploymentSettings(contextOf(context))).toThrow(DeploymentSettingsError);
     expect(() => readDeploymentSettings(contextOf(context))).toThrow(message);

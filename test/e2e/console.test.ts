@@ -108,6 +108,8 @@ describe('customer-service console', () => {
     const response = await fetch(`${stack.url}/console/`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<html lang="ja">');
+    // Loopback: no sign-in, the API on the same origin.
+    expect(await (await fetch(`${stack.url}/console/config.json`)).json()).toEqual({ apiUrl: '', signIn: null });
     // Names the console does not serve fall through to the API's 404, prototype names included.
     for (const path of ['/console/constructor', '/console/__proto__', '/console/missing.js']) {
       expect((await fetch(`${stack.url}${path}`)).status).toBe(404);
@@ -230,5 +232,113 @@ describe('customer-service console', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'contract-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
+
+/**
+ * The console as deployed on AWS: config.json names a sign-in domain and an API, and
+ * the browser signs in with the authorization code flow and PKCE. Cognito and API
+ * Gateway are played by routes in the browser (no network here): the token endpoint
+ * checks the verifier against the challenge, the API checks the bearer token and
+ * forwards to the local stack.
+ */
+describe('customer-service console signed in through Cognito (as on AWS)', () => {
+  const AUTHORITY = 'https://omakase-test.auth.ap-northeast-1.amazoncognito.com';
+  const API = 'https://console-api.execute-api.ap-northeast-1.amazonaws.com';
+  const CLIENT_ID = 'console-client-id';
+
+  async function signedInPage(options: { tokenFor: string; answer?: (path: string) => { status: number; body: unknown } | null }) {
+    const tab = await browser.newPage();
+    const origin = new URL(stack.url).origin;
+    const redirectUri = `${stack.url}/console/`;
+    const seen = { challenge: '', verifier: '', authorize: {} as Record<string, string>, bearer: [] as string[] };
+    await tab.route('**/console/config.json', (route) =>
+      route.fulfill({ json: { apiUrl: API, signIn: { authority: AUTHORITY, clientId: CLIENT_ID, redirectUri, scopes: 'openid email' } } }),
+    );
+    await tab.route(`${AUTHORITY}/oauth2/authorize?*`, (route) => {
+      const query = Object.fromEntries(new URL(route.request().url()).searchParams);
+      seen.authorize = query;
+      seen.challenge = query.code_challenge ?? '';
+      return route.fulfill({ status: 302, headers: { location: `${redirectUri}?code=the-code&state=${encodeURIComponent(query.state ?? '')}` } });
+    });
+    await tab.route(`${AUTHORITY}/oauth2/token`, async (route) => {
+      const form = new URLSearchParams(route.request().postData() ?? '');
+      seen.verifier = form.get('code_verifier') ?? '';
+      const { createHash } = await import('node:crypto');
+      const proven = createHash('sha256').update(seen.verifier).digest('base64url') === seen.challenge;
+      const valid = proven && form.get('code') === 'the-code' && form.get('client_id') === CLIENT_ID && form.get('grant_type') === 'authorization_code';
+      return route.fulfill({
+        status: valid ? 200 : 400,
+        headers: { 'access-control-allow-origin': origin },
+        json: valid ? { access_token: options.tokenFor, id_token: 'id', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' },
+      });
+    });
+    await tab.route(`${API}/**`, async (route) => {
+      const request = route.request();
+      const cors = { 'access-control-allow-origin': origin, 'access-control-allow-headers': 'authorization, accept' };
+      if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+      const bearer = request.headers().authorization ?? '';
+      seen.bearer.push(bearer);
+      const path = request.url().slice(API.length);
+      if (bearer !== 'Bearer staff-token') return route.fulfill({ status: 401, headers: cors, json: { message: 'Unauthorized' } });
+      const answer = options.answer?.(path);
+      if (answer) return route.fulfill({ status: answer.status, headers: cors, json: answer.body });
+      const response = await route.fetch({ url: `${stack.url}${path}`, headers: { accept: 'application/json' } });
+      return route.fulfill({ response, headers: { ...response.headers(), ...cors } });
+    });
+    await tab.route(`${AUTHORITY}/logout?*`, (route) => route.fulfill({ contentType: 'text/html', body: '<html lang="ja"><title>signed out</title></html>' }));
+    return { tab, seen };
+  }
+
+  it('signs in with the code flow and PKCE (S256), comes back to the screen asked for, and calls the API with the token', async () => {
+    const { tab, seen } = await signedInPage({ tokenFor: 'staff-token' });
+    try {
+      await tab.goto(`${stack.url}/console/#/contracts/${encodeURIComponent(contractId)}`);
+      await tab.getByRole('heading', { name: `契約 ${contractId}` }).waitFor();
+      expect(seen.authorize).toMatchObject({
+        response_type: 'code',
+        client_id: CLIENT_ID,
+        redirect_uri: `${stack.url}/console/`,
+        scope: 'openid email',
+        code_challenge_method: 'S256',
+      });
+      expect(seen.verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+      expect(seen.bearer.length).toBeGreaterThan(0);
+      expect(new Set(seen.bearer)).toEqual(new Set(['Bearer staff-token']));
+      // The code is gone from the address bar; a reload keeps the session without another sign-in.
+      expect(tab.url()).toBe(`${stack.url}/console/#/contracts/${encodeURIComponent(contractId)}`);
+      const authorizeCalls = seen.authorize;
+      await tab.reload();
+      await tab.getByRole('heading', { name: `契約 ${contractId}` }).waitFor();
+      expect(seen.authorize).toBe(authorizeCalls);
+      await tab.getByRole('button', { name: 'サインアウト' }).click();
+      await tab.waitForURL(`${AUTHORITY}/logout?**`);
+      expect(Object.fromEntries(new URL(tab.url()).searchParams)).toEqual({ client_id: CLIENT_ID, logout_uri: `${stack.url}/console/` });
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('tells a staff member outside the customer-service group, in Japanese, that the API refused (403)', async () => {
+    const forbidden = { status: 403, body: { error: { code: 'FORBIDDEN', message: 'not in the customer-service group' } } };
+    const { tab } = await signedInPage({ tokenFor: 'staff-token', answer: () => forbidden });
+    try {
+      await tab.goto(`${stack.url}/console/#/contracts/${encodeURIComponent(contractId)}`);
+      await tab.getByRole('alert').waitFor();
+      expect(await tab.getByRole('alert').innerText()).toContain('この照会を行う権限がありません');
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('refuses a sign-in answer whose state it did not ask for, and says so in Japanese', async () => {
+    const { tab } = await signedInPage({ tokenFor: 'staff-token' });
+    try {
+      await tab.goto(`${stack.url}/console/?code=stolen-code&state=forged`);
+      await tab.getByRole('alert').waitFor();
+      expect(await tab.getByRole('alert').innerText()).toContain('サインインの応答を確認できません');
+    } finally {
+      await tab.close();
+    }
   });
 });

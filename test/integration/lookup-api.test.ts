@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { inboundHandlers } from './support/contracts';
 import { freshTable, type TestTable } from './support/dynamodb';
@@ -194,5 +194,67 @@ describe('lookup API', () => {
   it('answers 404 for an unknown path and 405 for a method other than GET', async () => {
     expect(await call('/contracts')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(await call(`/contracts/${contractId}`, null, 'DELETE')).toMatchObject({ status: 405 });
+  });
+});
+
+/**
+ * The console's HTTP API (docs/interface.md §6): API Gateway has checked the token (JWT
+ * authorizer) and hands over its claims in a v2 event; the group is the function's check.
+ */
+describe('lookup API behind the console HTTP API (v2 events, Cognito claims)', () => {
+  function consoleEvent(rawPath: string, claims: Record<string, unknown> | null, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
+    return {
+      version: '2.0',
+      routeKey: 'GET /contracts/{contractId}',
+      rawPath,
+      rawQueryString: new URLSearchParams(query).toString(),
+      headers: {},
+      isBase64Encoded: false,
+      ...(query ? { queryStringParameters: query } : {}),
+      requestContext: {
+        http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'console' },
+        ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: ['openid', 'email'] } } } : {}),
+      },
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+  }
+  const send = async (event: APIGatewayProxyEventV2WithJWTAuthorizer) => {
+    const response = await lookup(event);
+    return { status: response.statusCode, body: JSON.parse(response.body) };
+  };
+  const staff = (groups: unknown) => ({ sub: 'user-1', client_id: 'console', token_use: 'access', 'cognito:groups': groups });
+
+  it('answers a member of customer-service, with the groups as API Gateway flattens them or as a list', async () => {
+    for (const groups of ['[customer-service]', '[billing customer-service]', 'customer-service', ['customer-service']]) {
+      const { status, body } = await send(consoleEvent(`/contracts/${contractId}`, staff(groups)));
+      expect({ groups, status }).toEqual({ groups, status: 200 });
+      expect(body.contractId).toBe(contractId);
+    }
+    const quote = await send(consoleEvent(`/contracts/${contractId}/termination-quote`, staff('[customer-service]'), { date: '2024-07-31' }));
+    expect(quote.status).toBe(200);
+  });
+
+  it('refuses a valid token without the group with 403 FORBIDDEN, before reading anything', async () => {
+    const cases: unknown[] = [undefined, '', '[]', '[billing]', 'customer-service-admin', '[customer-services]', ['billing'], 42];
+    for (const groups of cases) {
+      counter.reset();
+      const claims = groups === undefined ? { sub: 'user-1' } : staff(groups);
+      const { status, body } = await send(consoleEvent(`/contracts/${contractId}`, claims));
+      expect({ groups, status }).toEqual({ groups, status: 403 });
+      expect(body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringContaining('customer-service') });
+      expect(counter.snapshot()).toEqual({});
+    }
+  });
+
+  it('refuses a v2 event without an authorizer (a route left without one) with 403', async () => {
+    expect(await send(consoleEvent(`/contracts/${contractId}`, null))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+  });
+
+  it('checks the path and query of a v2 event like those of the IAM API', async () => {
+    const member = staff('[customer-service]');
+    expect(await send(consoleEvent(`/contracts/${contractId}/charges`, member, { month: '2024-13' }))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_REQUEST', fields: [{ path: 'month' }] } },
+    });
+    expect(await send(consoleEvent('/contracts/nope', member))).toMatchObject({ status: 404, body: { error: { code: 'CONTRACT_NOT_FOUND' } } });
   });
 });
