@@ -20,7 +20,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { buildConsole, type ConsoleAssets } from '../console/build';
+import { buildConsole } from '../console/build';
 import { DEFAULT_RENEWAL_SHARDS } from '../functions/commons/settings';
 import { LOOKUP_RESOURCES } from '../functions/http/routes';
 import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/topology/outcome-stream';
@@ -48,8 +48,6 @@ export interface OmakaseContractsStackProps extends StackProps {
   settings: DeploymentSettings;
   /** Replaces every function's esbuild bundle; only the assertion tests use it. */
   functionCode?: Code;
-  /** The console's files; built from console/ when absent. */
-  consoleAssets?: ConsoleAssets;
 }
 
 /** Requests a second, and in a burst, that the lookup API's stage lets through (429 beyond). */
@@ -156,7 +154,7 @@ export class OmakaseContractsStack extends Stack {
     this.api = this.lookupApi(lookup);
     this.console = new CustomerServiceConsole(this, 'Console', {
       lookup: lookup.fn,
-      assets: props.consoleAssets ?? buildConsole(),
+      assets: buildConsole(),
       domainPrefix: settings.consoleDomainPrefix ?? `omakase-contracts-${this.account}`,
       throttle: LOOKUP_API_THROTTLE,
     });

@@ -64,7 +64,10 @@ export class CustomerServiceConsole extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly api: HttpApi;
+  /** The console's origin, the one CORS allows. */
   readonly origin: string;
+  /** The console's address: where staff open it, and where sign-in and sign-out return. */
+  readonly url: string;
 
   constructor(scope: Construct, id: string, props: CustomerServiceConsoleProps) {
     super(scope, id);
@@ -135,6 +138,7 @@ export class CustomerServiceConsole extends Construct {
       logFilePrefix: 'cloudfront/',
     });
     this.origin = `https://${this.distribution.distributionDomainName}`;
+    this.url = `${this.origin}/`;
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
@@ -157,9 +161,10 @@ export class CustomerServiceConsole extends Construct {
       generateSecret: false,
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
-        callbackUrls: [`${this.origin}/`],
-        logoutUrls: [`${this.origin}/`],
+        // The scopes the console asks for (console/src/config.ts), and no others.
+        scopes: CONSOLE_SCOPES.split(' ').map((scope) => OAuthScope.custom(scope)),
+        callbackUrls: [this.url],
+        logoutUrls: [this.url],
       },
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
@@ -180,11 +185,11 @@ export class CustomerServiceConsole extends Construct {
     this.api = this.consoleApi(props);
     const config: ConsoleConfig = {
       apiUrl: this.api.apiEndpoint,
-      signIn: { authority: domain.baseUrl(), clientId: this.client.userPoolClientId, redirectUri: `${this.origin}/`, scopes: CONSOLE_SCOPES },
+      signIn: { authority: domain.baseUrl(), clientId: this.client.userPoolClientId, redirectUri: this.url, scopes: CONSOLE_SCOPES },
     };
     this.deployFiles(props.assets, config);
 
-    new CfnOutput(Stack.of(this), 'ConsoleUrl', { value: `${this.origin}/` });
+    new CfnOutput(Stack.of(this), 'ConsoleUrl', { value: this.url });
     new CfnOutput(Stack.of(this), 'ConsoleApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(Stack.of(this), 'ConsoleUserPoolId', { value: this.userPool.userPoolId });
   }

@@ -44,10 +44,9 @@ afterAll(() => {
   if (synthesized) fs.rmSync(synthesized.assemblyDir, { recursive: true, force: true });
 });
 
-const logicalId = (handler: HandlerName) => {
-  const { stack } = synth();
-  return stack.getLogicalId(stack.functions[handler].fn.node.defaultChild as CfnElement);
-};
+/** The logical id of a construct's CloudFormation resource in the synthesized stack. */
+const idOf = (construct: { node: { defaultChild?: unknown } }) => synth().stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const logicalId = (handler: HandlerName) => idOf(synth().stack.functions[handler].fn);
 const ofType = (type: string) => Object.entries(synth().resources).filter(([, r]) => r.Type === type);
 const refersTo = (value: unknown, id: string) => JSON.stringify(value).includes(`"${id}"`);
 /** The logical id of the queue a `<name>QueueUrl` output points at. */
@@ -464,7 +463,6 @@ describe('customer-service console (docs/interface.md §6)', () => {
     expect(found).toHaveLength(1);
     return found[0];
   };
-  const idOf = (construct: { node: { defaultChild?: unknown } }) => synth().stack.getLogicalId(construct.node.defaultChild as CfnElement);
 
   it('keeps its files in a private, SSL-only bucket that only this distribution may read, through origin access control', () => {
     const { stack } = synth();
@@ -524,6 +522,7 @@ describe('customer-service console (docs/interface.md §6)', () => {
     const { stack } = synth();
     expect(client.Properties.GenerateSecret).toBe(false);
     expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
     expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
     expect(client.Properties.SupportedIdentityProviders).toEqual(['COGNITO']);
     expect(refersTo(client.Properties.CallbackURLs, idOf(stack.console.distribution))).toBe(true);
