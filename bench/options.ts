@@ -36,7 +36,7 @@ export const FULL: Omit<BenchOptions, 'figures' | 'out'> = {
   capacitySamples: 20,
   capacityRenewals: 1_000,
   renewalContracts: 100_000,
-  loadRuns: 10,
+  loadRuns: 20,
   domainIterations: 200_000,
   lookups: 2_000,
 };

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import type { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_RUNTIME } from '../../lib/constructs/contracts-function';
-import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { HandlerName as Handler } from '../../functions/topology/routing';
 import { ORDER_SLOT } from '../../functions/store/contract-store';
 import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
@@ -28,15 +28,18 @@ import { median } from '../timing';
  * bundling options (lib/constructs/contracts-function.ts); in a fresh `node` process with
  * the functions' environment (NODE_OPTIONS included) the bundle is required and its
  * handler invoked once with a real event, against DynamoDB Local and a local PutEvents
- * endpoint. Cold start = the require + that first invocation. The reference for each
- * function is a minimal handler importing only the SDK clients that function uses
- * (bench/minimal/) and sending the same requests its first invocation sends:
- *   lookups          GetItem
- *   application      TransactWriteItems
- *   services change  GetItem, TransactWriteItems (so does a cancellation)
- *   outcome publisher PutEvents, UpdateItem
- *   renewal          Query, Query (its outbox and the due index, one shard)
- * so the ratio is what our code (zod, the domain, Powertools, lib-dynamodb) adds.
+ * endpoint. Cold start = the require + that first invocation. The process first does
+ * what Lambda's Node.js runtime does before it loads a handler and that a handler's
+ * cold start would otherwise be charged for: the runtime client (aws-lambda-nodejs-
+ * runtime-interface-client, src/index.mjs and src/RAPIDClient.js) has loaded `http` and
+ * made its keep-alive Agent by then.
+ * The reference for each function is a minimal handler importing only the SDK clients
+ * that function uses (bench/minimal/) and sending the very requests the function's own
+ * first call sent in the same run: both talk to DynamoDB through a pass-through here that
+ * records the function's requests (the PutEvents endpoint records its own), and the
+ * reference replays them on a twin table seeded alike, so that DynamoDB Local does the
+ * same work for both. The ratio is what our code (zod, the domain, Powertools,
+ * lib-dynamodb's marshalling) adds to the SDK's own cold start.
  */
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -128,15 +131,16 @@ interface ColdStart {
   wallMs: number;
 }
 
-/** What one run of one function needs: its event, the minimal handler's calls that send the same requests, and how to tell it did its work. */
+/** What one run of one function needs: its event, its table and the reference's twin of it, and how to tell it did its work. */
 interface Invocation {
   event: unknown;
-  calls: MinimalCall[];
   env: NodeJS.ProcessEnv;
+  tables: { ours: string; twin: string };
   check(result: unknown): string | null;
 }
 
 const PROBE = [
+  "new (require('http').Agent)({keepAlive:true,maxSockets:1});",
   "const fs=require('fs');const [file,eventFile,outFile]=process.argv.slice(1);const event=JSON.parse(fs.readFileSync(eventFile,'utf8'));",
   'const t0=process.hrtime.bigint();const m=require(file);const t1=process.hrtime.bigint();',
   "m.handler(event,{functionName:'bench',awsRequestId:'bench-'+process.pid,invokedFunctionArn:'arn:aws:lambda:ap-northeast-1:000000000000:function:bench',memoryLimitInMB:'512',getRemainingTimeInMillis:()=>30000})",
@@ -148,7 +152,9 @@ export const COLD_START_TARGET = 1.15;
 export async function bundlesFigure(ctx: BenchContext, options: BenchOptions): Promise<FigureResult> {
   const started = performance.now();
   const outdir = mkdtempSync(join(tmpdir(), 'omakase-bench-bundles-'));
-  const bus = await fakeEventBridge();
+  const recorder = new RequestRecorder();
+  const bus = await fakeEventBridge(recorder);
+  const dynamoDb = await recordingProxy(ctx.dynamoDbEndpoint, recorder);
   try {
     const references = Object.keys(REFERENCE_NAME) as Reference[];
     const entries = [
@@ -165,17 +171,21 @@ export async function bundlesFigure(ctx: BenchContext, options: BenchOptions): P
       ),
     );
     ctx.report(`bundles: ${options.loadRuns} cold starts of each of ${Object.keys(HANDLERS).length} functions and their references`);
-    const invocations = await prepareInvocations(ctx, bus.url, options.loadRuns);
+    const invocations = await prepareInvocations(ctx, { dynamoDb: dynamoDb.url, bus: bus.url }, options.loadRuns);
     const measured = new Map<string, ColdStart[]>(Object.keys(HANDLERS).map((name) => [name, []]));
     const referenced = new Map<string, ColdStart[]>(Object.keys(HANDLERS).map((name) => [name, []]));
     let processes = 0;
+    let requestsReplayed = 0;
     // Interleaved, so that a slow moment of the machine falls on a function and its reference alike.
     for (let run = 0; run < options.loadRuns; run++) {
       for (const [name, reference] of Object.entries(HANDLERS) as Array<[Handler, Reference]>) {
         const invocation = invocations[name][run];
         if (!invocation) throw new Error(`no invocation ${run} of ${name}`);
+        recorder.start();
         const ours = await coldStart(bundles.get(name) as Bundle, invocation.event, invocation.env, outdir, (result) => invocation.check(result));
-        const theirs = await coldStart(bundles.get(reference) as Bundle, { calls: invocation.calls }, invocation.env, outdir, () => null);
+        const calls = replayed(recorder.stop(), invocation.tables);
+        const theirs = await coldStart(bundles.get(reference) as Bundle, { calls }, invocation.env, outdir, () => null);
+        requestsReplayed += calls.length;
         measured.get(name)?.push(ours);
         referenced.get(name)?.push(theirs);
         processes += 2;
@@ -214,11 +224,12 @@ export async function bundlesFigure(ctx: BenchContext, options: BenchOptions): P
         loadRuns: options.loadRuns,
         processes,
         eventsPublished: bus.accepted(),
+        requestsReplayed,
         bundleBytes: [...bundles.values()].reduce((total, bundle) => total + bundle.bytes, 0),
       },
     };
   } finally {
-    await bus.close();
+    await Promise.all([bus.close(), dynamoDb.close()]);
     rmSync(outdir, { recursive: true, force: true });
   }
 }
@@ -254,12 +265,17 @@ async function coldStart(bundle: Bundle, event: unknown, env: NodeJS.ProcessEnv,
 
 /**
  * Per function, one invocation per run, each on data of its own (a fresh order, its own
- * contract, its own stored outcome), so that every run takes the path a first delivery takes.
+ * contract, its own stored outcome), so that every run takes the path a first delivery
+ * takes. Every table has a twin seeded with the same items, on which the reference
+ * replays what the function sent.
  */
-async function prepareInvocations(ctx: BenchContext, busUrl: string, runs: number): Promise<Record<Handler, Invocation[]>> {
-  const data = await ctx.table('bench-coldstart');
-  const empty = await ctx.table('bench-coldstart-renewal');
-  const table = data.settings.tableName;
+async function prepareInvocations(ctx: BenchContext, endpoints: { dynamoDb: string; bus: string }, runs: number): Promise<Record<Handler, Invocation[]>> {
+  const [data, dataTwin, empty, emptyTwin] = await Promise.all([
+    ctx.table('bench-coldstart'),
+    ctx.table('bench-coldstart'),
+    ctx.table('bench-coldstart-renewal'),
+    ctx.table('bench-coldstart-renewal'),
+  ]);
   const baseEnv = (tableName: string, shards: number): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH ?? '',
     ...FUNCTION_ENVIRONMENT,
@@ -271,23 +287,23 @@ async function prepareInvocations(ctx: BenchContext, busUrl: string, runs: numbe
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: tableName,
     RENEWAL_SHARDS: String(shards),
-    DYNAMODB_ENDPOINT: ctx.dynamoDbEndpoint,
-    EVENTBRIDGE_ENDPOINT: busUrl,
-    DEAD_LETTER_QUEUE_URL: `${busUrl}/000000000000/bench-dead-letters`,
+    DYNAMODB_ENDPOINT: endpoints.dynamoDb,
+    EVENTBRIDGE_ENDPOINT: endpoints.bus,
+    DEAD_LETTER_QUEUE_URL: `${endpoints.bus}/000000000000/bench-dead-letters`,
   });
-  const env = baseEnv(table, data.settings.renewalShards);
-  const seeded = await seedContracts({ client: data.client, settings: data.settings, count: 5 * runs, contract: (n) => dueContract('COLD', n) });
-  const store = new DynamoDbContractStore({ client: data.client, tableName: table, renewalShards: data.settings.renewalShards });
-  const contractKey = (contractId: string): Record<string, AttributeValue> => ({ PK: { S: `CONTRACT#${contractId}` }, SK: { S: 'CONTRACT' } });
-  const getContract = (contractId: string): MinimalCall => ({ op: 'GetItem', input: { TableName: table, Key: contractKey(contractId), ConsistentRead: true } });
-  const transact = (): MinimalCall => {
-    const put = (kind: string) => ({
-      Put: { TableName: table, Item: { PK: { S: `${kind}#${randomUUID()}` }, SK: { S: kind } }, ConditionExpression: 'attribute_not_exists(PK)' },
-    });
-    return { op: 'TransactWriteItems', input: { TransactItems: [put('ORDER'), put('CONTRACT'), put('LINE')] } };
-  };
+  const env = baseEnv(data.settings.tableName, data.settings.renewalShards);
+  const tables = { ours: data.settings.tableName, twin: dataTwin.settings.tableName };
+  const [seeded] = await Promise.all(
+    [data, dataTwin].map((table) =>
+      seedContracts({ client: table.client, settings: table.settings, count: 5 * runs, contract: (n) => dueContract('COLD', n) }),
+    ),
+  );
+  if (!seeded) throw new Error('no contracts seeded');
+  const stores = [data, dataTwin].map(
+    ({ client, settings }) => new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards }),
+  );
   const outcomeOf = (expected: string) => (result: unknown) => ((result as { outcome?: string } | null)?.outcome === expected ? null : `expected ${expected}`);
-  const month = new Date().toISOString().slice(0, 7);
+  const contractOf = (n: number) => (seeded[n] as { contractId: string }).contractId;
 
   const invocations: Record<Handler, Invocation[]> = {
     'contract-application': [],
@@ -301,160 +317,202 @@ async function prepareInvocations(ctx: BenchContext, busUrl: string, runs: numbe
   };
   for (let run = 0; run < runs; run++) {
     const orderId = (kind: string) => padded(`ORD-COLD-${kind}-${randomUUID().slice(0, 8)}`, run);
-    invocations['contract-application'].push({
-      event: inboundEnvelope('ContractApplicationSubmitted', applicationDetail(orderId('A'), padded(`L-COLD-${randomUUID().slice(0, 8)}`, run)), randomUUID()),
-      calls: [transact()],
+    const inbound = (detailType: string, detail: unknown, expected: string): Invocation => ({
+      event: inboundEnvelope(detailType, detail, randomUUID()),
       env,
-      check: outcomeOf('ContractCreated'),
+      tables,
+      check: outcomeOf(expected),
     });
-    const changed = (seeded[run] as { contractId: string }).contractId;
-    invocations['services-change'].push({
-      event: inboundEnvelope(
+    const requestedAt = '2024-06-01T09:00:00+09:00';
+    invocations['contract-application'].push(
+      inbound('ContractApplicationSubmitted', applicationDetail(orderId('A'), padded(`L-COLD-${randomUUID().slice(0, 8)}`, run)), 'ContractCreated'),
+    );
+    invocations['services-change'].push(
+      inbound(
         'ServicesChangeRequested',
-        { orderId: orderId('S'), requestedAt: '2024-06-01T09:00:00+09:00', contractId: changed, services: { edrSecurity: { terminals: 10 } } },
-        randomUUID(),
+        { orderId: orderId('S'), requestedAt, contractId: contractOf(run), services: { edrSecurity: { terminals: 10 } } },
+        'ContractServicesChanged',
       ),
-      calls: [getContract(changed), transact()],
-      env,
-      check: outcomeOf('ContractServicesChanged'),
-    });
-    const cancelled = (seeded[runs + run] as { contractId: string }).contractId;
-    invocations.cancellation.push({
-      event: inboundEnvelope('CancellationRequested', { orderId: orderId('C'), requestedAt: '2024-06-01T09:00:00+09:00', contractId: cancelled }, randomUUID()),
-      calls: [getContract(cancelled), transact()],
-      env,
-      check: outcomeOf('ContractCancelled'),
-    });
-    const moved = (seeded[3 * runs + run] as { contractId: string }).contractId;
-    invocations['plan-change'].push({
-      event: inboundEnvelope(
+    );
+    invocations.cancellation.push(
+      inbound('CancellationRequested', { orderId: orderId('C'), requestedAt, contractId: contractOf(runs + run) }, 'ContractCancelled'),
+    );
+    invocations['plan-change'].push(
+      inbound(
         'PlanChangeRequested',
         {
           orderId: orderId('PC'),
-          requestedAt: '2024-06-01T09:00:00+09:00',
-          contractId: moved,
+          requestedAt,
+          contractId: contractOf(3 * runs + run),
           plan: { code: 'prime-plus', tier: 50 },
           services: { edrSecurity: { terminals: 8 } },
         },
-        randomUUID(),
+        'ContractPlanChanged',
       ),
-      calls: [getContract(moved), transact()],
-      env,
-      check: outcomeOf('ContractPlanChanged'),
-    });
-    const visited = (seeded[4 * runs + run] as { contractId: string }).contractId;
-    invocations['one-off-service'].push({
-      event: inboundEnvelope(
+    );
+    invocations['one-off-service'].push(
+      inbound(
         'OneOffServiceOrdered',
-        { orderId: orderId('O'), requestedAt: '2024-06-01T09:00:00+09:00', contractId: visited, visitSupport: { items: [{ item: 'basicWork', quantity: 1 }] } },
-        randomUUID(),
+        { orderId: orderId('O'), requestedAt, contractId: contractOf(4 * runs + run), visitSupport: { items: [{ item: 'basicWork', quantity: 1 }] } },
+        'OneOffFeeCharged',
       ),
-      calls: [getContract(visited), transact()],
-      env,
-      check: outcomeOf('OneOffFeeCharged'),
-    });
-    const looked = (seeded[2 * runs + run] as { contractId: string }).contractId;
+    );
     invocations['lookup-api'].push({
-      event: { httpMethod: 'GET', path: `/contracts/${looked}`, pathParameters: null, queryStringParameters: null, headers: {}, body: null },
-      calls: [getContract(looked)],
+      event: {
+        httpMethod: 'GET',
+        path: `/contracts/${contractOf(2 * runs + run)}`,
+        pathParameters: null,
+        queryStringParameters: null,
+        headers: {},
+        body: null,
+      },
       env,
+      tables,
       check: (result) => ((result as { statusCode?: number } | null)?.statusCode === 200 ? null : 'expected 200'),
     });
     const published = orderId('P');
-    await store.recordOrder({
-      orderId: published,
-      slot: ORDER_SLOT,
-      fingerprint: 'bench',
-      outcome: outcomes.applicationRejected(published, []),
-      leaseUntil: Date.now() + 3_600_000,
-      at: '2024-06-01T10:00:00+09:00',
-    });
+    for (const store of stores) {
+      await store.recordOrder({
+        orderId: published,
+        slot: ORDER_SLOT,
+        fingerprint: 'bench',
+        outcome: outcomes.applicationRejected(published, []),
+        leaseUntil: Date.now() + 3_600_000,
+        at: '2024-06-01T10:00:00+09:00',
+      });
+    }
     const Keys = { PK: { S: `ORDER#${published}` }, SK: { S: ORDER_SLOT } };
-    const { Item } = await data.client.send(new GetItemCommand({ TableName: table, Key: Keys, ConsistentRead: true }));
+    const { Item } = await data.client.send(new GetItemCommand({ TableName: tables.ours, Key: Keys, ConsistentRead: true }));
     invocations['outcome-publisher'].push({
       event: {
         Records: [
           { eventID: randomUUID(), eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { Keys, NewImage: Item, SequenceNumber: String(1000 + run) } },
         ],
       },
-      calls: [
-        {
-          op: 'PutEvents',
-          input: {
-            Entries: [
-              {
-                EventBusName: 'omakase-contracts',
-                Source: 'omakase.contracts',
-                DetailType: 'ContractApplicationRejected',
-                Detail: JSON.stringify({ orderId: published, reasons: [] }),
-              },
-            ],
-          },
-        },
-        {
-          op: 'UpdateItem',
-          input: {
-            TableName: table,
-            Key: { PK: { S: `MARK#${randomUUID()}` }, SK: { S: ORDER_SLOT } },
-            UpdateExpression: 'SET published = :yes',
-            ExpressionAttributeValues: { ':yes': { BOOL: true } },
-          },
-        },
-      ],
       env,
+      tables,
       check: (result) => ((result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures?.length === 0 ? null : 'expected no batch item failures'),
     });
-    const emptyTable = empty.settings.tableName;
     invocations['monthly-renewal'].push({
       event: { scheduledTime: new Date().toISOString() },
-      calls: [
-        {
-          op: 'Query',
-          input: {
-            TableName: emptyTable,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': { S: 'RENEWAL-OUTBOX#0' } },
-            ConsistentRead: true,
-          },
-        },
-        {
-          op: 'Query',
-          input: {
-            TableName: emptyTable,
-            IndexName: 'GSI3',
-            KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
-            ExpressionAttributeValues: { ':pk': { S: 'RENEWAL#0' }, ':month': { S: month } },
-            Limit: 100,
-          },
-        },
-      ],
-      env: baseEnv(emptyTable, 1),
+      env: baseEnv(empty.settings.tableName, 1),
+      tables: { ours: empty.settings.tableName, twin: emptyTwin.settings.tableName },
       check: (result) => ((result as { complete?: boolean } | null)?.complete === true ? null : 'expected a complete run'),
     });
   }
   return invocations;
 }
 
-/** A PutEvents endpoint that accepts every entry, for the functions and references that publish. */
-async function fakeEventBridge(): Promise<{ url: string; accepted: () => number; close: () => Promise<void> }> {
-  let accepted = 0;
-  const server: Server = createServer((request, response) => {
+/** One request a function sent: its operation (the X-Amz-Target after the dot) and its body. */
+export interface RecordedRequest {
+  op: string;
+  body: string;
+}
+
+/** Keeps the requests sent between start() and stop(): those of one cold start of ours. */
+export class RequestRecorder {
+  private requests: RecordedRequest[] | null = null;
+
+  start(): void {
+    this.requests = [];
+  }
+
+  stop(): RecordedRequest[] {
+    const requests = this.requests ?? [];
+    this.requests = null;
+    return requests;
+  }
+
+  record(target: string | string[] | undefined, body: string): void {
+    const op = String(target ?? '').split('.')[1];
+    if (!op) throw new Error(`a request without an X-Amz-Target operation: ${String(target)}`);
+    this.requests?.push({ op, body });
+  }
+}
+
+const REPLAYED = new Set<string>(['GetItem', 'Query', 'TransactWriteItems', 'UpdateItem', 'PutEvents'] satisfies Array<MinimalCall['op']>);
+
+/**
+ * The reference's calls: the function's requests, on the twin table. The SDK fills in a
+ * transaction's idempotency token of its own; a copied one would tie the two together.
+ */
+export function replayed(requests: RecordedRequest[], tables: { ours: string; twin: string }): MinimalCall[] {
+  return requests.map(({ op, body }) => {
+    if (!REPLAYED.has(op)) throw new Error(`a function sent ${op}, which bench/minimal/ does not replay yet`);
+    const { ClientRequestToken: _own, ...input } = JSON.parse(body.split(tables.ours).join(tables.twin)) as Record<string, unknown>;
+    return { op, input } as MinimalCall;
+  });
+}
+
+/** Reads a request's body whole. */
+function bodyOf(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Entries?: unknown[] };
-      const entries = body.Entries ?? [];
-      accepted += entries.length;
-      response
-        .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
-        .end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `e-${i}` })) }));
-    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * A pass-through to DynamoDB Local that records each request's body: the function's and
+ * the reference's requests both take it, so the hop costs them alike.
+ */
+async function recordingProxy(target: string, recorder: RequestRecorder): Promise<{ url: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const agent = new Agent({ keepAlive: true });
+  const server: Server = createServer((request, response) => {
+    bodyOf(request)
+      .then((body) => {
+        recorder.record(request.headers['x-amz-target'], body);
+        const forwarded = httpRequest(
+          { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: request.headers, agent },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+          },
+        );
+        forwarded.on('error', (error) => response.writeHead(502).end(String(error)));
+        forwarded.end(body);
+      })
+      .catch((error: unknown) => response.writeHead(500).end(String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A PutEvents endpoint that accepts every entry, for the functions and references that publish, recording what it is sent. */
+async function fakeEventBridge(recorder: RequestRecorder): Promise<{ url: string; accepted: () => number; close: () => Promise<void> }> {
+  let accepted = 0;
+  const server: Server = createServer((request, response) => {
+    bodyOf(request)
+      .then((text) => {
+        recorder.record(request.headers['x-amz-target'], text);
+        const entries = (JSON.parse(text || '{}') as { Entries?: unknown[] }).Entries ?? [];
+        accepted += entries.length;
+        response
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `e-${i}` })) }));
+      })
+      .catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     accepted: () => accepted,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -80,6 +80,8 @@ describe('npm run bench -- --quick', () => {
     expect(bundles.processes).toBe(2 * bundles.functions * QUICK.loadRuns);
     // The outcome publisher and its reference each publish one event per run.
     expect(bundles.eventsPublished).toBe(2 * QUICK.loadRuns);
+    // Each reference replayed what its function sent: at least one request per function and run.
+    expect(bundles.requestsReplayed).toBeGreaterThanOrEqual(bundles.functions * QUICK.loadRuns);
     expect(bundles.bundleBytes).toBeGreaterThan(0);
   });
 
