@@ -1,6 +1,6 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Schema } from '../schemas/fields';
+import type { Schema } from '../schemas/field-issues';
 import { parseInbound, type ReadableInbound } from '../schemas/inbound';
 import { describeError, type OrderDeps } from '../use-cases/deps';
 import { fingerprintOf, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';

@@ -1,6 +1,6 @@
 import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
 import { inboundHandler } from '../commons/inbound-handler';
-import { cancellationSchema } from '../schemas/inbound';
+import { cancellationSchema } from '../schemas/orders/cancellation';
 import { processCancellation } from '../use-cases/process-cancellation';
 
 /** CancellationRequested -> ContractCancelled | CancellationRejected. */

@@ -1,6 +1,6 @@
 import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
 import { inboundHandler } from '../commons/inbound-handler';
-import { applicationSchema } from '../schemas/inbound';
+import { applicationSchema } from '../schemas/orders/application';
 import { processApplication } from '../use-cases/process-application';
 
 /** ContractApplicationSubmitted -> ContractCreated | ContractApplicationRejected. */

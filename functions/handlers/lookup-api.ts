@@ -5,7 +5,8 @@ import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { lookupRequestOf } from '../http/lookup-request';
 import { matchResource, type LookupResource } from '../http/routes';
-import { fieldIssues, identifier, localDate, readableOrderId, yearMonth, type Schema } from '../schemas/fields';
+import { fieldIssues, type Schema } from '../schemas/field-issues';
+import { identifier, localDate, readableOrderId, yearMonth } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
 

@@ -4,7 +4,7 @@ import { builtOnFirstCall, publishingFromEnvironment, type PublishingHandlerDeps
 import { flushMetrics, METRIC } from '../commons/metrics';
 import { jstDateOf, monthOf } from '../domain/calendar';
 import { InvalidRequestError } from '../domain/errors';
-import { fieldIssues } from '../schemas/fields';
+import { fieldIssues } from '../schemas/field-issues';
 import { renewalPayloadSchema } from '../schemas/renewal';
 import { DEFAULT_RENEWAL_TUNING, RenewalIncompleteError, runMonthlyRenewal, type RenewalSummary, type RenewalTuning } from '../use-cases/monthly-renewal';
 

@@ -1,6 +1,6 @@
 import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
 import { inboundHandler } from '../commons/inbound-handler';
-import { oneOffServiceSchema } from '../schemas/inbound';
+import { oneOffServiceSchema } from '../schemas/orders/one-off-service';
 import { processOneOffOrder } from '../use-cases/process-one-off-order';
 
 /** OneOffServiceOrdered -> OneOffFeeCharged | OneOffServiceRejected. */

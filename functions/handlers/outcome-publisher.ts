@@ -5,7 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { builtOnFirstCall, outcomePublisherFromEnvironment, type OutcomePublisherDeps } from '../commons/dependencies';
 import { flushMetrics, METRIC } from '../commons/metrics';
-import { fieldIssues } from '../schemas/fields';
+import { fieldIssues } from '../schemas/field-issues';
 import { storedOutcomeSchema } from '../schemas/stored-outcome';
 import { isUnpublishedOutcome } from '../topology/outcome-stream';
 import type { Logger } from '../use-cases/deps';

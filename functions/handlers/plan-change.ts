@@ -1,6 +1,6 @@
 import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
 import { inboundHandler } from '../commons/inbound-handler';
-import { planChangeSchema } from '../schemas/inbound';
+import { planChangeSchema } from '../schemas/orders/plan-change';
 import { processPlanChange } from '../use-cases/process-plan-change';
 
 /** PlanChangeRequested -> ContractPlanChanged | PlanChangeRejected. */

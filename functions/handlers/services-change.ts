@@ -1,6 +1,6 @@
 import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
 import { inboundHandler } from '../commons/inbound-handler';
-import { servicesChangeSchema } from '../schemas/inbound';
+import { servicesChangeSchema } from '../schemas/orders/services-change';
 import { processServicesChange } from '../use-cases/process-services-change';
 
 /** ServicesChangeRequested -> ContractServicesChanged | ServicesChangeRejected. */

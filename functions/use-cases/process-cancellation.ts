@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { withCancellation } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
 import { checkCancellation } from '../domain/rules/contract-rules';
-import type { CancellationRequest } from '../schemas/inbound';
+import type { CancellationRequest } from '../schemas/orders/cancellation';
 import { contractOrderUseCase, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
 import { asFieldError } from './refusals';

@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { withOneOffFee } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
 import { checkOneOffOrder } from '../domain/rules/contract-rules';
-import type { OneOffServiceRequest } from '../schemas/inbound';
+import type { OneOffServiceRequest } from '../schemas/orders/one-off-service';
 import { contractOrderUseCase, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
 import { asFieldError } from './refusals';

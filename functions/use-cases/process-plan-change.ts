@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { withPlanChange } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
 import { checkPlanChange } from '../domain/rules/contract-rules';
-import type { PlanChangeRequest } from '../schemas/inbound';
+import type { PlanChangeRequest } from '../schemas/orders/plan-change';
 import { contractOrderUseCase, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
 import { asFieldError } from './refusals';

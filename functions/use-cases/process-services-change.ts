@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { withServices } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
 import { checkServicesChange } from '../domain/rules/contract-rules';
-import type { ServicesChangeRequest } from '../schemas/inbound';
+import type { ServicesChangeRequest } from '../schemas/orders/services-change';
 import { contractOrderUseCase, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
 

@@ -1,12 +1,14 @@
 import { applicationDetail } from '../../bench/fixtures';
-import { fieldIssues } from '../../functions/schemas/fields';
-import { applicationSchema, cancellationSchema, parseInbound } from '../../functions/schemas/inbound';
+import { fieldIssues } from '../../functions/schemas/field-issues';
+import { parseInbound } from '../../functions/schemas/inbound';
+import { applicationSchema } from '../../functions/schemas/orders/application';
+import { cancellationSchema } from '../../functions/schemas/orders/cancellation';
 import { renewalPayloadSchema } from '../../functions/schemas/renewal';
 
 /**
  * The `fields` a refusal names (interface §1.2): a dotted path and a message per failing
  * field, our own messages where the schemas give one and zod's English ones elsewhere.
- * The schemas use zod/mini, which has no messages unless configured (functions/schemas/fields.ts).
+ * The schemas use zod/mini, which has no messages unless configured (functions/schemas/field-issues.ts).
  */
 const issuesOf = (schema: typeof applicationSchema | typeof renewalPayloadSchema, value: unknown) => {
   const parsed = schema.safeParse(value);

@@ -1,0 +1,44 @@
+import * as z from 'zod/mini';
+import { jstDateOf } from '../../domain/calendar';
+import { VISIT_ITEM_NAMES } from '../../domain/charges/one-off-order';
+import { identifier, instant, localDate } from '../fields';
+
+/** A whole number of 1 or more (interface §1.1: quantities, volumes, mail counts). */
+const positive = z.int({ error: 'must be a whole number' }).check(z.minimum(1, { error: 'must be 1 or more' }));
+/** Enough for any real order, few enough that a refusal stays small (docs/terms.md K2). */
+const MAX_ORDER_ENTRIES = 100;
+const list = <T extends z.ZodMiniType>(entry: T) =>
+  z
+    .array(entry)
+    .check(
+      z.minLength(1, { error: 'must hold at least one entry' }),
+      z.maxLength(MAX_ORDER_ENTRIES, { error: `must hold at most ${MAX_ORDER_ENTRIES} entries` }),
+    );
+
+/** OneOffServiceOrdered's detail (interface §1.1). */
+export const oneOffServiceSchema = z.pipe(
+  z
+    .object({
+      orderId: identifier,
+      requestedAt: instant,
+      contractId: identifier,
+      date: z.optional(localDate),
+      visitSupport: z.optional(
+        z.strictObject({
+          items: list(z.strictObject({ item: z.enum(VISIT_ITEM_NAMES, { error: `must be one of ${VISIT_ITEM_NAMES.join(', ')}` }), quantity: positive })),
+        }),
+      ),
+      dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB: positive })) })),
+      mailTraining: z.optional(z.strictObject({ mails: positive })),
+    })
+    .check(
+      z.refine((detail) => detail.visitSupport !== undefined || detail.dataMigration !== undefined || detail.mailTraining !== undefined, {
+        error: 'at least one of visitSupport, dataMigration, mailTraining is required',
+        path: ['visitSupport'],
+      }),
+    ),
+  // interface §1.1: date defaults to the JST date of requestedAt.
+  z.transform((detail) => ({ ...detail, date: detail.date ?? jstDateOf(detail.requestedAt) })),
+);
+
+export type OneOffServiceRequest = z.output<typeof oneOffServiceSchema>;
