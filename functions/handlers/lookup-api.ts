@@ -10,35 +10,44 @@ import { identifier, localDate, readableOrderId, yearMonth } from '../schemas/fi
 import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
 
-/** Query parameters each resource accepts; anything else is refused, so a typo is not ignored. */
-const noQuery = z.strictObject({});
-const dateQuery = z.strictObject({ date: z.optional(localDate) });
-const monthQuery = z.strictObject({ month: z.optional(yearMonth) });
-const pageLimit = z.pipe(
-  z.string().check(z.regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${lookups.RENEWALS_PAGE.max}` })),
-  z.pipe(
-    z.transform(Number),
-    z
-      .int()
-      .check(
-        z.minimum(1, { error: `must be from 1 to ${lookups.RENEWALS_PAGE.max}` }),
-        z.maximum(lookups.RENEWALS_PAGE.max, { error: `must be from 1 to ${lookups.RENEWALS_PAGE.max}` }),
-      ),
-  ),
-);
-const renewalsQuery = z.strictObject({
-  month: z.optional(yearMonth),
-  limit: z.optional(pageLimit),
-  nextToken: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'must be at most 4096 characters' }))),
-});
+/**
+ * Query parameters each resource accepts; anything else is refused, so a typo is not
+ * ignored. Each schema is built on its route's first request: a cold start builds only
+ * what the request it serves parses (README, figure 4).
+ */
+const noQuery = () => z.strictObject({});
+const dateQuery = () => z.strictObject({ date: z.optional(localDate) });
+const monthQuery = () => z.strictObject({ month: z.optional(yearMonth) });
+const renewalsQuery = () => {
+  const max = lookups.RENEWALS_PAGE.max;
+  const limit = z.pipe(
+    z.string().check(z.regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${max}` })),
+    z.pipe(z.transform(Number), z.int().check(z.minimum(1, { error: `must be from 1 to ${max}` }), z.maximum(max, { error: `must be from 1 to ${max}` }))),
+  );
+  return z.strictObject({
+    month: z.optional(yearMonth),
+    limit: z.optional(limit),
+    nextToken: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'must be at most 4096 characters' }))),
+  });
+};
+/** Path parameters: ids, except that an order refused for an orderId over K2's 64 characters is still stored under it, and can be looked up. */
+const idParams = () => z.record(z.string(), identifier);
+const orderParams = () => z.record(z.string(), readableOrderId);
 
 type Params = Record<string, string>;
 interface Route {
+  params: () => Schema<Params>;
   run(deps: LookupDeps, params: Params, query: unknown): unknown;
 }
-/** A resource's query schema and what it runs with the parsed query: the pair is typed together. */
-function route<Q>(query: Schema<Q>, run: (deps: LookupDeps, params: Params, query: Q) => unknown): Route {
-  return { run: (deps, params, raw) => run(deps, params, parsed(query, raw)) };
+/** A resource's schemas, built once on first use, and what it runs with the parsed query: the pair is typed together. */
+function route<Q>(query: () => Schema<Q>, run: (deps: LookupDeps, params: Params, query: Q) => unknown, params = idParams): Route {
+  const built = once(query);
+  return { params: once(params), run: (deps, p, raw) => run(deps, p, parsed(built(), raw)) };
+}
+
+function once<T>(build: () => T): () => T {
+  let value: { built: T } | undefined;
+  return () => (value ??= { built: build() }).built;
 }
 
 const ROUTES: Record<LookupResource, Route> = {
@@ -47,7 +56,7 @@ const ROUTES: Record<LookupResource, Route> = {
   '/contracts/{contractId}/charges': route(monthQuery, (deps, p, q) => lookups.charges(deps, p.contractId, q.month)),
   '/customers/{customerId}/contracts': route(noQuery, (deps, p) => lookups.contractsOfCustomer(deps, p.customerId)),
   '/lines/{lineId}/contract': route(noQuery, (deps, p) => lookups.lineContract(deps, p.lineId)),
-  '/orders/{orderId}': route(noQuery, (deps, p) => lookups.order(deps, p.orderId)),
+  '/orders/{orderId}': route(noQuery, (deps, p) => lookups.order(deps, p.orderId), orderParams),
   '/renewals': route(renewalsQuery, (deps, _p, q) => lookups.renewals(deps, q)),
   '/tariff': route(dateQuery, (deps, _p, q) => lookups.tariff(deps, q.date)),
 };
@@ -67,9 +76,7 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
       if (!matched) throw new RouteNotFoundError(request.method, request.path);
       if (request.method !== 'GET') throw new MethodNotAllowedError(request.method, request.path);
       const route = ROUTES[matched.resource];
-      // An order refused for an orderId over K2's 64 characters is still stored under it, and can be looked up.
-      const params = parsed(z.record(z.string(), matched.resource === '/orders/{orderId}' ? readableOrderId : identifier), matched.params);
-      return jsonResponse(200, await route.run(deps, params, request.query));
+      return jsonResponse(200, await route.run(deps, parsed(route.params(), matched.params), request.query));
     } catch (error) {
       const response = errorResponse(error);
       if (response.statusCode >= 500) {

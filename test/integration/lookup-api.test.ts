@@ -191,6 +191,16 @@ describe('lookup API', () => {
     }
   });
 
+  it('looks up an order by an orderId past K2’s 64 characters (its refusal is stored under it), up to 1,024, on every request', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(await call(`/orders/${'o'.repeat(65)}`)).toMatchObject({ status: 404 });
+      expect(await call(`/contracts/${'k'.repeat(65)}`)).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST' } } });
+      const { status, body } = await call(`/orders/${'o'.repeat(1025)}`);
+      expect(status).toBe(400);
+      expect(body.error.fields.map((f: { path: string }) => f.path)).toEqual(['orderId']);
+    }
+  });
+
   it('answers 404 for an unknown path and 405 for a method other than GET', async () => {
     expect(await call('/contracts')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(await call(`/contracts/${contractId}`, null, 'DELETE')).toMatchObject({ status: 405 });
