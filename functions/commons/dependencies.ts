@@ -47,12 +47,18 @@ export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdGenerator = { next: () => randomUUID() };
 
 export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): LookupHandlerDeps {
+  let logger = overrides.logger;
   return {
     store: new DynamoDbContractStore({ client: dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards }),
     catalog: catalogOf(settings),
     clock: overrides.clock ?? systemClock,
     terminationFeeTaxable: settings.terminationFeeTaxable,
-    logger: overrides.logger ?? new Logger(),
+    // The lookups log only their failures: their Logger, and the stdout stream it opens,
+    // are built on the first one, not in every cold start (README, figure 4). The
+    // functions that write take it at once (the spread below reads it).
+    get logger() {
+      return (logger ??= new Logger());
+    },
   };
 }
 
