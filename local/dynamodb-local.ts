@@ -78,8 +78,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // No telemetry, and CORS for nothing but the local server's own origin: DynamoDB Local
   // has no bind address and listens on every interface (README, "Run it locally").
   const extra = ['-disableTelemetry', '-cors', options.corsOrigin ?? 'http://127.0.0.1'];
+  // Its own process group: a Ctrl-C in the terminal reaches `npm start` alone, which stops
+  // the stack in order (the stream mapping drains while DynamoDB Local still answers);
+  // stop() and the exit hook below end Java.
   const withOptions = ((command: string, args: string[], spawnOptions: SpawnOptions) =>
-    childSpawn(command, [...args, ...extra], spawnOptions)) as typeof childSpawn;
+    childSpawn(command, [...args, ...extra], { ...spawnOptions, detached: true })) as typeof childSpawn;
   const child = createSpawn(PACKAGE_DIR, withOptions)({ port, path, sharedDb: true, stdio: 'pipe' });
   const output = captureOutput(child);
   // A test run or `npm start` that dies without calling stop() must not leave Java behind.
