@@ -190,7 +190,8 @@ function assertJavaInstalled(): void {
   if (probe.error) throw new JavaNotFoundError();
 }
 
-function freePort(): Promise<number> {
+/** A port free on loopback now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
