@@ -151,9 +151,12 @@ export function publishingFromEnvironment(env: NodeJS.ProcessEnv = process.env):
  * a handler module for its factory needs no environment.
  */
 export function builtOnFirstCall<E, C, R>(build: () => (event: E, context: C) => Promise<R>): (event: E, context: C) => Promise<R> {
-  let built: ((event: E, context: C) => Promise<R>) | undefined;
-  return (event, context) => {
-    built ??= build();
-    return built(event, context);
-  };
+  const built = once(build);
+  return (event, context) => built()(event, context);
+}
+
+/** What `build` makes, made on the first call and the same on every later one. */
+export function once<T>(build: () => T): () => T {
+  let value: { built: T } | undefined;
+  return () => (value ??= { built: build() }).built;
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { builtOnFirstCall, lookupFromEnvironment, type LookupHandlerDeps } from '../commons/dependencies';
+import { builtOnFirstCall, lookupFromEnvironment, once, type LookupHandlerDeps } from '../commons/dependencies';
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { lookupRequestOf } from '../http/lookup-request';
@@ -12,13 +12,13 @@ import * as lookups from '../use-cases/lookups';
 
 /**
  * Query parameters each resource accepts; anything else is refused, so a typo is not
- * ignored. Each schema is built on its route's first request: a cold start builds only
+ * ignored. Each schema is built on the first request that parses it: a cold start builds only
  * what the request it serves parses (README, figure 4).
  */
-const noQuery = () => z.strictObject({});
-const dateQuery = () => z.strictObject({ date: z.optional(localDate) });
-const monthQuery = () => z.strictObject({ month: z.optional(yearMonth) });
-const renewalsQuery = () => {
+const noQuery = once(() => z.strictObject({}));
+const dateQuery = once(() => z.strictObject({ date: z.optional(localDate) }));
+const monthQuery = once(() => z.strictObject({ month: z.optional(yearMonth) }));
+const renewalsQuery = once(() => {
   const max = lookups.RENEWALS_PAGE.max;
   const limit = z.pipe(
     z.string().check(z.regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${max}` })),
@@ -29,25 +29,19 @@ const renewalsQuery = () => {
     limit: z.optional(limit),
     nextToken: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'must be at most 4096 characters' }))),
   });
-};
+});
 /** Path parameters: ids, except that an order refused for an orderId over K2's 64 characters is still stored under it, and can be looked up. */
-const idParams = () => z.record(z.string(), identifier);
-const orderParams = () => z.record(z.string(), readableOrderId);
+const idParams = once(() => z.record(z.string(), identifier));
+const orderParams = once(() => z.record(z.string(), readableOrderId));
 
 type Params = Record<string, string>;
 interface Route {
   params: () => Schema<Params>;
   run(deps: LookupDeps, params: Params, query: unknown): unknown;
 }
-/** A resource's schemas, built once on first use, and what it runs with the parsed query: the pair is typed together. */
+/** A resource's schemas and what it runs with the parsed query: the pair is typed together. */
 function route<Q>(query: () => Schema<Q>, run: (deps: LookupDeps, params: Params, query: Q) => unknown, params = idParams): Route {
-  const built = once(query);
-  return { params: once(params), run: (deps, p, raw) => run(deps, p, parsed(built(), raw)) };
-}
-
-function once<T>(build: () => T): () => T {
-  let value: { built: T } | undefined;
-  return () => (value ??= { built: build() }).built;
+  return { params, run: (deps, p, raw) => run(deps, p, parsed(query(), raw)) };
 }
 
 const ROUTES: Record<LookupResource, Route> = {
