@@ -477,15 +477,13 @@ async function recordingProxy(target: string, recorder: RequestRecorder): Promis
       })
       .catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listen(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: listening.url,
+    close: () => {
+      agent.destroy();
+      return listening.close();
+    },
   };
 }
 
@@ -504,10 +502,14 @@ async function fakeEventBridge(recorder: RequestRecorder): Promise<{ url: string
       })
       .catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
+  return { ...(await listen(server)), accepted: () => accepted };
+}
+
+/** Starts `server` on a free loopback port: its address, and how to close it with its connections. */
+async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    accepted: () => accepted,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
