@@ -2,8 +2,9 @@ import * as z from 'zod/mini';
 import { isInstant, isLocalDate, isYearMonth, LAST_YEAR, type LocalDate, type YearMonth } from '../domain/calendar';
 
 /**
- * Building blocks shared by the inbound, renewal and lookup schemas. Each is built when a
- * bundle imports this module, so what only one schema uses lives with it.
+ * Building blocks shared by the inbound, renewal and lookup schemas. Each is built in
+ * every bundle that imports this module, so what one order's schema alone uses lives with
+ * that schema (orders/).
  */
 export const instant = z
   .string()
