@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
+import { bodyOf, listenOnLoopback, startPassThrough, type Listening } from '../../local/pass-through';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_RUNTIME } from '../../lib/constructs/contracts-function';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { HandlerName as Handler } from '../../functions/topology/routing';
@@ -35,7 +35,7 @@ import { median } from '../timing';
  * made its keep-alive Agent by then.
  * The reference for each function is a minimal handler importing only the SDK clients
  * that function uses (bench/minimal/) and sending the very requests the function's own
- * first call sent in the same run: both talk to DynamoDB through a pass-through here that
+ * first call sent in the same run: both talk to DynamoDB through a pass-through (local/pass-through.ts) that
  * records the function's requests (the PutEvents endpoint records its own), and the
  * reference replays them on a twin table seeded alike, so that DynamoDB Local does the
  * same work for both. The ratio is what our code (zod, the domain, Powertools,
@@ -154,7 +154,13 @@ export async function bundlesFigure(ctx: BenchContext, options: BenchOptions): P
   const outdir = mkdtempSync(join(tmpdir(), 'omakase-bench-bundles-'));
   const recorder = new RequestRecorder();
   const bus = await fakeEventBridge(recorder);
-  const dynamoDb = await recordingProxy(ctx.dynamoDbEndpoint, recorder);
+  // The function's and the reference's requests both take this pass-through, so the hop costs them alike.
+  const dynamoDb = await startPassThrough(ctx.dynamoDbEndpoint, {
+    inspect: (request, body) => {
+      recorder.record(request.headers['x-amz-target'], body.toString('utf8'));
+      return 'forward';
+    },
+  });
   try {
     const references = Object.keys(REFERENCE_NAME) as Reference[];
     const entries = [
@@ -444,55 +450,13 @@ export function replayed(requests: RecordedRequest[], tables: { ours: string; tw
   });
 }
 
-/** Reads a request's body whole. */
-function bodyOf(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-/**
- * A pass-through to DynamoDB Local that records each request's body: the function's and
- * the reference's requests both take it, so the hop costs them alike.
- */
-async function recordingProxy(target: string, recorder: RequestRecorder): Promise<{ url: string; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const agent = new Agent({ keepAlive: true });
-  const server: Server = createServer((request, response) => {
+/** A PutEvents endpoint that accepts every entry, for the functions and references that publish, recording what it is sent. */
+async function fakeEventBridge(recorder: RequestRecorder): Promise<Listening & { accepted: () => number }> {
+  let accepted = 0;
+  const server = createServer((request, response) => {
     bodyOf(request)
       .then((body) => {
-        recorder.record(request.headers['x-amz-target'], body);
-        const forwarded = httpRequest(
-          { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: request.headers, agent },
-          (answer) => {
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(response);
-          },
-        );
-        forwarded.on('error', (error) => response.writeHead(502).end(String(error)));
-        forwarded.end(body);
-      })
-      .catch((error: unknown) => response.writeHead(500).end(String(error)));
-  });
-  const listening = await listen(server);
-  return {
-    url: listening.url,
-    close: () => {
-      agent.destroy();
-      return listening.close();
-    },
-  };
-}
-
-/** A PutEvents endpoint that accepts every entry, for the functions and references that publish, recording what it is sent. */
-async function fakeEventBridge(recorder: RequestRecorder): Promise<{ url: string; accepted: () => number; close: () => Promise<void> }> {
-  let accepted = 0;
-  const server: Server = createServer((request, response) => {
-    bodyOf(request)
-      .then((text) => {
+        const text = body.toString('utf8');
         recorder.record(request.headers['x-amz-target'], text);
         const entries = (JSON.parse(text || '{}') as { Entries?: unknown[] }).Entries ?? [];
         accepted += entries.length;
@@ -502,20 +466,7 @@ async function fakeEventBridge(recorder: RequestRecorder): Promise<{ url: string
       })
       .catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
-  return { ...(await listen(server)), accepted: () => accepted };
-}
-
-/** Starts `server` on a free loopback port: its address, and how to close it with its connections. */
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), accepted: () => accepted };
 }
 
 const kib = (bytes: number): string => (bytes / 1024).toFixed(0);

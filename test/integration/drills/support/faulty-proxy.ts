@@ -1,8 +1,8 @@
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { operationOf, startPassThrough, type Listening, type Passage } from '../../../../local/pass-through';
 
 /**
- * An HTTP proxy in front of DynamoDB Local that can make DynamoDB unavailable for a
+ * A pass-through in front of DynamoDB Local that can make DynamoDB unavailable for a
  * while: during an outage every other request has its connection dropped and the rest
  * get a 500 InternalServerError, the two ways a real outage shows itself to the SDK.
  */
@@ -12,24 +12,21 @@ export class FaultyProxy {
   readonly refusedByOperation: Record<string, number> = {};
   private outageUntil = 0;
   private answersToLose: { count: number; matches: (target: string, body: string) => boolean } | null = null;
-  private readonly agent = new Agent({ keepAlive: true });
-
-  private constructor(
-    private readonly server: Server,
-    private readonly upstream: URL,
-  ) {
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res));
-  }
+  private passThrough: Listening | null = null;
 
   static async start(upstream: string): Promise<FaultyProxy> {
-    const server = createServer();
-    const proxy = new FaultyProxy(server, new URL(upstream));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = new FaultyProxy();
+    proxy.passThrough = await startPassThrough(upstream, {
+      refuse: (request, response) => proxy.refuse(request, response),
+      inspect: (request, body) => proxy.inspect(request, body),
+      answerLost: () => (proxy.counts.answersLost += 1),
+    });
     return proxy;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    if (!this.passThrough) throw new Error('the proxy is not started');
+    return this.passThrough.url;
   }
 
   /** DynamoDB is unavailable from now for `ms`. */
@@ -51,56 +48,30 @@ export class FaultyProxy {
   }
 
   async close(): Promise<void> {
-    this.agent.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.passThrough?.close();
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.unavailable) {
-      const operation =
-        String(req.headers['x-amz-target'] ?? '')
-          .split('.')
-          .at(-1) ?? '';
-      this.refusedByOperation[operation] = (this.refusedByOperation[operation] ?? 0) + 1;
-      if ((this.counts.dropped + this.counts.failed) % 2 === 0) {
-        this.counts.dropped += 1;
-        req.socket.destroy();
-      } else {
-        this.counts.failed += 1;
-        req.resume();
-        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected outage' }));
-      }
-      return;
+  private refuse(request: IncomingMessage, response: ServerResponse): boolean {
+    if (!this.unavailable) return false;
+    const operation = operationOf(request);
+    this.refusedByOperation[operation] = (this.refusedByOperation[operation] ?? 0) + 1;
+    if ((this.counts.dropped + this.counts.failed) % 2 === 0) {
+      this.counts.dropped += 1;
+      request.socket.destroy();
+    } else {
+      this.counts.failed += 1;
+      request.resume();
+      response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected outage' }));
     }
+    return true;
+  }
+
+  private inspect(request: IncomingMessage, body: Buffer): Passage {
     this.counts.passed += 1;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const lose = this.answersToLose;
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const losing = lose !== null && lose.count > 0 && lose.matches(target, body.toString('utf8'));
-      if (losing) lose.count -= 1;
-      const forward = request(
-        { host: this.upstream.hostname, port: this.upstream.port, path: req.url, method: req.method, headers: req.headers, agent: this.agent },
-        (answer) => {
-          if (losing) {
-            // Carried out by DynamoDB; the caller never hears of it.
-            answer.resume();
-            answer.on('end', () => {
-              this.counts.answersLost += 1;
-              req.socket.destroy();
-            });
-            return;
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => res.destroy());
-      forward.end(body);
-    });
+    const lose = this.answersToLose;
+    if (lose === null || lose.count <= 0 || !lose.matches(String(request.headers['x-amz-target'] ?? ''), body.toString('utf8'))) return 'forward';
+    lose.count -= 1;
+    return 'lose-answer';
   }
 }
