@@ -29,13 +29,11 @@ export function bodyOf(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** The operation an AWS JSON request names: X-Amz-Target after its last dot (`DynamoDB_20120810.GetItem` → `GetItem`). */
-export function operationOf(request: IncomingMessage): string {
-  return (
-    String(request.headers['x-amz-target'] ?? '')
-      .split('.')
-      .at(-1) ?? ''
-  );
+/** The operation an AWS JSON request's X-Amz-Target names: what follows its last dot (`DynamoDB_20120810.GetItem` → `GetItem`), '' when it names none. */
+export function operationOf(target: IncomingMessage['headers']['x-amz-target']): string {
+  const text = String(target ?? '');
+  const dot = text.lastIndexOf('.');
+  return dot < 0 ? '' : text.slice(dot + 1);
 }
 
 /** What a pass-through does with a request it has read: send it on, or have it carried out and its answer cut off. */

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
-import { bodyOf, listenOnLoopback, startPassThrough, type Listening } from '../../local/pass-through';
+import { bodyOf, listenOnLoopback, operationOf, startPassThrough, type Listening } from '../../local/pass-through';
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_RUNTIME } from '../../lib/constructs/contracts-function';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { HandlerName as Handler } from '../../functions/topology/routing';
@@ -429,8 +429,8 @@ export class RequestRecorder {
     return requests;
   }
 
-  record(target: string | string[] | undefined, body: string): void {
-    const op = String(target ?? '').split('.')[1];
+  record(target: IncomingMessage['headers']['x-amz-target'], body: string): void {
+    const op = operationOf(target);
     if (!op) throw new Error(`a request without an X-Amz-Target operation: ${String(target)}`);
     this.requests?.push({ op, body });
   }

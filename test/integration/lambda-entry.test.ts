@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as applicationHandler } from '../../functions/handlers/contract-application';
 import { handler as lookupHandler } from '../../functions/handlers/lookup-api';
 import { handler as outcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
 import { ORDER_SLOT } from '../../functions/store/contract-store';
+import { bodyOf, listenOnLoopback, type Listening } from '../../local/pass-through';
 import { dynamoDbEndpoint, freshTable, type TestTable } from './support/dynamodb';
 import { application, inboundEvent } from './support/fixtures';
 
@@ -24,19 +24,17 @@ interface Sent {
 }
 
 let table: TestTable;
-let server: Server;
+let local: Listening;
 const sent: Sent[] = [];
 const savedEnv = { ...process.env };
 const context = {} as Context;
 
 beforeAll(async () => {
   table = await freshTable('lambda-entry');
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+  const server = createServer((request, response) => {
+    void bodyOf(request).then((raw) => {
       const headers: IncomingHttpHeaders = request.headers;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+      const body = JSON.parse(raw.toString('utf8')) as Record<string, any>;
       sent.push({ target: String(headers['x-amz-target']), authorization: String(headers.authorization), body });
       const answer =
         headers['x-amz-target'] === 'AWSEvents.PutEvents'
@@ -45,8 +43,7 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  local = await listenOnLoopback(server);
   Object.assign(process.env, {
     AWS_REGION: 'ap-northeast-1',
     AWS_ACCESS_KEY_ID: 'AKIDLAMBDA',
@@ -55,15 +52,15 @@ beforeAll(async () => {
     TABLE_NAME: table.settings.tableName,
     RENEWAL_SHARDS: String(table.settings.renewalShards),
     DYNAMODB_ENDPOINT: dynamoDbEndpoint(),
-    EVENTBRIDGE_ENDPOINT: local,
-    DEAD_LETTER_QUEUE_URL: `${local}/000000000000/omakase-contracts-dead-letters`,
+    EVENTBRIDGE_ENDPOINT: local.url,
+    DEAD_LETTER_QUEUE_URL: `${local.url}/000000000000/omakase-contracts-dead-letters`,
   });
 });
 
 afterAll(async () => {
   process.env = savedEnv;
   table.client.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await local.close();
 });
 
 it('applies, dead-letters, publishes and answers lookups through the environment they are given', async () => {

@@ -14,6 +14,8 @@ export class FaultyProxy {
   private answersToLose: { count: number; matches: (target: string, body: string) => boolean } | null = null;
   private passThrough: Listening | null = null;
 
+  private constructor() {}
+
   static async start(upstream: string): Promise<FaultyProxy> {
     const proxy = new FaultyProxy();
     proxy.passThrough = await startPassThrough(upstream, {
@@ -53,7 +55,7 @@ export class FaultyProxy {
 
   private refuse(request: IncomingMessage, response: ServerResponse): boolean {
     if (!this.unavailable) return false;
-    const operation = operationOf(request);
+    const operation = operationOf(request.headers['x-amz-target']);
     this.refusedByOperation[operation] = (this.refusedByOperation[operation] ?? 0) + 1;
     if ((this.counts.dropped + this.counts.failed) % 2 === 0) {
       this.counts.dropped += 1;
