@@ -1,6 +1,7 @@
 import './sdk-notice';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../functions/commons/settings';
+import { POWERTOOLS_ENVIRONMENT } from '../functions/topology/function-environment';
 import { DEFAULT_RETRY, type RetryPolicy } from './event-bus';
 import { DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
 
@@ -90,8 +91,12 @@ function banner(stack: LocalStack, seconds: string): string {
 }
 
 async function main(): Promise<void> {
-  // Read by Powertools when the functions build their Metrics: off unless asked for.
+  // The functions' Powertools settings as deployed, unless the caller sets them; metrics
+  // off unless asked for.
+  for (const [name, value] of Object.entries(POWERTOOLS_ENVIRONMENT)) process.env[name] ??= value;
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // As Lambda's on-demand environments say: Powertools then logs each function's first invocation as its cold start.
+  process.env.AWS_LAMBDA_INITIALIZATION_TYPE ??= 'on-demand';
   const config = options(process.argv.slice(2), process.env);
   if (config.help) {
     console.log(USAGE);

@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } fro
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { POWERTOOLS_ENVIRONMENT } from '../../functions/topology/function-environment';
 import { OUTBOUND_SOURCE, type HandlerName } from '../../functions/topology/routing';
 import { ALARM_PERIOD, alarmAbove, alarmOnAny } from './alarms';
 import type { ContractsTable } from './contracts-table';
@@ -42,9 +43,7 @@ export const FUNCTION_ENVIRONMENT: Record<string, string> = {
   // Stack traces in the logs name the TypeScript file and line. It costs a few ms of each
   // cold start, which the bundles figure measures (README, figure 4).
   NODE_OPTIONS: '--enable-source-maps',
-  POWERTOOLS_SERVICE_NAME: 'omakase-contracts',
-  POWERTOOLS_METRICS_NAMESPACE: 'OmakaseContracts',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
+  ...POWERTOOLS_ENVIRONMENT,
 };
 
 /**

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, MathExpression, Metric, TextWidget, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
-import { FUNCTION_ENVIRONMENT } from './contracts-function';
+import { POWERTOOLS_ENVIRONMENT } from '../../functions/topology/function-environment';
 
 const PERIOD = Duration.hours(1);
 
@@ -16,8 +16,8 @@ export class ContractsDashboard extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const namespace = FUNCTION_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE ?? 'OmakaseContracts';
-    const service = FUNCTION_ENVIRONMENT.POWERTOOLS_SERVICE_NAME ?? 'omakase-contracts';
+    const namespace = POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE;
+    const service = POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME;
     const sum = (metricName: string, label: string) =>
       new Metric({ namespace, metricName, dimensionsMap: { service }, statistic: 'Sum', period: PERIOD, label });
     // A refusal is counted once per reason code: one line per code that occurred.
