@@ -6,6 +6,7 @@ import { describeError, type OrderDeps } from '../use-cases/deps';
 import { fingerprintOf, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';
 import type { OrderHandlerDeps } from './dependencies';
 import { countOutcome, flushMetrics, METRIC } from './metrics';
+import { invocationLogger, Invocations } from './invocation-logger';
 
 /** What an inbound handler answers: the order's result, or why its event was dead-lettered. */
 export type InboundResult = { orderId: string; outcome: string; duplicate: boolean } | { deadLettered: true; reason: string };
@@ -22,11 +23,10 @@ type UseCase<T> = (deps: OrderDeps, inbound: ReadableInbound<T>, order: InboundO
  * retried.
  */
 export function inboundHandler<D extends string, T>(detailType: D, schema: Schema<T>, useCase: UseCase<T>) {
-  return (deps: OrderHandlerDeps): InboundHandler<D> =>
-    async (event, context) => {
-      // A child per invocation: the local stack runs invocations side by side on one logger.
-      const logger = deps.logger.createChild();
-      if (context) logger.addContext(context);
+  return (deps: OrderHandlerDeps): InboundHandler<D> => {
+    const invocations = new Invocations();
+    return async (event, context) => {
+      const logger = invocationLogger(deps.logger, context, invocations.next());
       try {
         const received = (event as Partial<EventBridgeEvent<string, unknown>> | null)?.['detail-type'];
         if (received !== detailType) return await deadLetter(deps, logger, `this function takes ${detailType} events, not ${String(received)}`, event);
@@ -46,6 +46,7 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
         flushMetrics(deps.metrics);
       }
     };
+  };
 }
 
 async function deadLetter(deps: OrderHandlerDeps, logger: OrderHandlerDeps['logger'], reason: string, event: unknown): Promise<InboundResult> {

@@ -9,6 +9,7 @@ import { fieldIssues, type Schema } from '../schemas/field-issues';
 import { identifier, localDate, readableOrderId, yearMonth } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
+import { invocationLogger, Invocations } from '../commons/invocation-logger';
 
 /**
  * Query parameters each resource accepts; anything else is refused, so a typo is not
@@ -61,7 +62,9 @@ const ROUTES: Record<LookupResource, Route> = {
  * Cognito JWT authorizer (v2 events, allowed for the customer-service group only).
  */
 export function createLookupApiHandler(deps: LookupHandlerDeps) {
+  const invocations = new Invocations();
   return async (event: APIGatewayProxyEvent | APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResult> => {
+    const invocation = invocations.next();
     let path = '';
     try {
       const request = lookupRequestOf(event);
@@ -74,9 +77,7 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
     } catch (error) {
       const response = errorResponse(error);
       if (response.statusCode >= 500) {
-        const logger = deps.logger.createChild();
-        if (context) logger.addContext(context);
-        logger.error('lookup failed', { path, error: describeError(error) });
+        invocationLogger(deps.logger, context, invocation).error('lookup failed', { path, error: describeError(error) });
       }
       return response;
     }

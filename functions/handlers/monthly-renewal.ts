@@ -7,6 +7,7 @@ import { InvalidRequestError } from '../domain/errors';
 import { fieldIssues } from '../schemas/field-issues';
 import { renewalPayloadSchema } from '../schemas/renewal';
 import { DEFAULT_RENEWAL_TUNING, RenewalIncompleteError, runMonthlyRenewal, type RenewalSummary, type RenewalTuning } from '../use-cases/monthly-renewal';
+import { invocationLogger, Invocations } from '../commons/invocation-logger';
 
 // A summary listing thousands of contracts would not fit one log event.
 const LOGGED_PER_LIST = 50;
@@ -20,9 +21,9 @@ const LOGGED_PER_LIST = 50;
 export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
   const shardCount = deps.store.renewalShards;
   const tuning = { ...DEFAULT_RENEWAL_TUNING, ...deps.tuning };
+  const invocations = new Invocations();
   return async (event: unknown, context?: Context): Promise<RenewalSummary> => {
-    const logger = deps.logger.createChild();
-    if (context) logger.addContext(context);
+    const logger = invocationLogger(deps.logger, context, invocations.next());
     const payload = renewalPayloadSchema.safeParse(event);
     if (!payload.success) throw new InvalidRequestError('the renewal payload is not valid', fieldIssues(payload.error));
     const outOfRange = (payload.data.shards ?? []).filter((shard) => shard >= shardCount);

@@ -10,6 +10,7 @@ import { storedOutcomeSchema } from '../schemas/stored-outcome';
 import { isUnpublishedOutcome } from '../topology/outcome-stream';
 import type { Logger } from '../use-cases/deps';
 import { PublishedOutcomes, publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '../use-cases/publish-outcomes';
+import { invocationLogger, Invocations } from '../commons/invocation-logger';
 
 /**
  * Fed by the table's stream (order items with an unpublished outcome, new or handed back
@@ -22,9 +23,9 @@ import { PublishedOutcomes, publishStoredOutcomes, type PublishSummary, type Sto
 export function createOutcomePublisherHandler(deps: OutcomePublisherDeps) {
   // Per function instance: what it published, so that a retried batch is marked, not published again.
   const published = new PublishedOutcomes();
+  const invocations = new Invocations();
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
-    const logger = deps.logger.createChild();
-    if (context) logger.addContext(context);
+    const logger = invocationLogger(deps.logger, context, invocations.next());
     const records = event.Records ?? [];
     const batch = new StreamBatch(
       records.length,

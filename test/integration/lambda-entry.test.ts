@@ -28,6 +28,8 @@ let local: Listening;
 const sent: Sent[] = [];
 const savedEnv = { ...process.env };
 const context = {} as Context;
+/** What the functions' Powertools loggers wrote (INFO to stdout, WARN and ERROR to stderr), one JSON object a line. */
+const logged: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   table = await freshTable('lambda-entry');
@@ -44,7 +46,18 @@ beforeAll(async () => {
     });
   });
   local = await listenOnLoopback(server);
+  const keep = (chunk: string | Uint8Array) => {
+    for (const line of String(chunk)
+      .split('\n')
+      .filter((l) => l.startsWith('{')))
+      logged.push(JSON.parse(line) as Record<string, unknown>);
+    return true;
+  };
+  jest.spyOn(process.stdout, 'write').mockImplementation(keep);
+  jest.spyOn(process.stderr, 'write').mockImplementation(keep);
   Object.assign(process.env, {
+    // What Lambda sets in an on-demand execution environment; Powertools reports cold starts only there.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_REGION: 'ap-northeast-1',
     AWS_ACCESS_KEY_ID: 'AKIDLAMBDA',
     AWS_SECRET_ACCESS_KEY: 'lambda-secret',
@@ -58,12 +71,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  jest.restoreAllMocks();
   process.env = savedEnv;
   table.client.destroy();
   await local.close();
 });
 
-it('applies, dead-letters, publishes and answers lookups through the environment they are given', async () => {
+it('applies, dead-letters, publishes and answers lookups through the environment they are given, logging a cold start on each function’s first invocation only', async () => {
   const detail = application();
   const applied = await applicationHandler(inboundEvent('ContractApplicationSubmitted', detail), context);
   expect(applied).toMatchObject({ outcome: 'ContractCreated', duplicate: false });
@@ -88,4 +102,11 @@ it('applies, dead-letters, publishes and answers lookups through the environment
   const lookup = await lookupHandler({ httpMethod: 'GET', path: `/contracts/${contractId}`, queryStringParameters: null } as APIGatewayProxyEvent, context);
   expect(lookup.statusCode).toBe(200);
   expect(JSON.parse(lookup.body)).toMatchObject({ contractId, lineId: detail.lineId, status: 'live' });
+
+  const coldStarts = logged.map((line) => [line.message, line.cold_start]);
+  expect(coldStarts).toEqual([
+    ['order processed', true],
+    ['event dead-lettered', false],
+    ['outcomes published', true],
+  ]);
 });
