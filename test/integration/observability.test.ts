@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
+import { POWERTOOLS_ENVIRONMENT } from '../../functions/topology/function-environment';
 import { testDeps } from '../support/handler-deps';
 import { application, inboundEvent, newOrderId } from './support/fixtures';
 import { useTable } from './support/suite';
@@ -103,5 +104,57 @@ describe('an order as the operator sees it', () => {
     await apply(inboundEvent('ContractApplicationSubmitted', { ...application(), orderId: '' }), context);
     expect(recorded.metrics).toEqual([{ name: METRIC.deadLetters, value: 1, dimensions: {} }]);
     expect(recorded.lines.find((line) => line.message === 'event dead-lettered')).toMatchObject({ level: 'WARN', reason: expect.stringContaining('orderId') });
+  });
+});
+
+/**
+ * The EMF records themselves, as CloudWatch reads them from the function's stdout: the
+ * namespace and dimensions the dashboard's metrics and SEARCH expressions name
+ * (lib/constructs/dashboard.ts), with the settings every function is deployed with.
+ */
+describe('the metrics as CloudWatch receives them', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  interface Emf {
+    _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+    [key: string]: unknown;
+  }
+
+  function emitted(): Emf[] {
+    const records: Emf[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        const parsed = JSON.parse(line) as Partial<Emf>;
+        if (parsed._aws) records.push(parsed as Emf);
+      }
+      return true;
+    });
+    return records;
+  }
+
+  it('writes accepted orders under the service dimension, and each refusal reason under service and reason', async () => {
+    Object.assign(process.env, POWERTOOLS_ENVIRONMENT, { POWERTOOLS_METRICS_DISABLED: 'false' });
+    const records = emitted();
+    const apply = createContractApplicationHandler(testDeps({ ...t.h.deps, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics() }));
+    await apply(inboundEvent('ContractApplicationSubmitted', application()), context);
+    const refused = application({ customer: { customerId: 'C-1', name: '個人', kind: 'individual' }, plan: { code: 'prime', tier: 10 } });
+    await apply(inboundEvent('ContractApplicationSubmitted', refused), context);
+
+    const directives = records.map((record) => ({ ...record._aws.CloudWatchMetrics[0], values: record }));
+    expect(directives.every((d) => d.Namespace === POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE)).toBe(true);
+    expect(directives.every((d) => d.values.service === POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME)).toBe(true);
+    const accepted = directives.find((d) => d.Metrics.some((m) => m.Name === METRIC.applicationsAccepted));
+    expect(accepted).toMatchObject({ Dimensions: [['service']], Metrics: [{ Name: METRIC.applicationsAccepted, Unit: 'Count' }] });
+    expect(accepted?.values[METRIC.applicationsAccepted]).toBe(1);
+    const rejections = directives.filter((d) => d.Metrics.some((m) => m.Name === METRIC.applicationsRejected));
+    const byCode = rejections
+      .map((d) => ({ dimensions: [...(d.Dimensions[0] ?? [])].sort(), code: d.values[REASON_DIMENSION], count: d.values[METRIC.applicationsRejected] }))
+      .sort((a, b) => String(a.code).localeCompare(String(b.code)));
+    expect(byCode).toEqual(
+      ['CORPORATE_ONLY', 'EDR_PRIME_CONFLICT', 'PRIME_PLAN_CLOSED'].map((code) => ({ dimensions: [REASON_DIMENSION, 'service'], code, count: 1 })),
+    );
   });
 });
