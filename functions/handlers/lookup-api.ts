@@ -4,7 +4,7 @@ import { builtOnFirstCall, lookupFromEnvironment, once, type LookupHandlerDeps }
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { lookupRequestOf } from '../http/lookup-request';
-import { matchResource, type LookupResource } from '../http/routes';
+import type { LookupResource } from '../http/routes';
 import { fieldIssues, type Schema } from '../schemas/field-issues';
 import { identifier, localDate, readableOrderId, yearMonth } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
@@ -69,7 +69,7 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
     try {
       const request = lookupRequestOf(event);
       path = request.path;
-      const matched = matchResource(request.path);
+      const matched = request.route;
       if (!matched) throw new RouteNotFoundError(request.method, request.path);
       if (request.method !== 'GET') throw new MethodNotAllowedError(request.method, request.path);
       const route = ROUTES[matched.resource];

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { ForbiddenError } from './errors';
+import { matchResource, routeOfKey, type MatchedRoute } from './routes';
 
 /** The Cognito group whose members may use the console's API (docs/interface.md §6). */
 export const CUSTOMER_SERVICE_GROUP = 'customer-service';
@@ -7,8 +8,10 @@ export const CUSTOMER_SERVICE_GROUP = 'customer-service';
 /** What the lookup handler reads of a request, whichever API it came through. */
 export interface LookupRequest {
   method: string;
-  /** Still percent-encoded: matchResource decodes each segment once. */
+  /** As the event gives it, for messages and logs. */
   path: string;
+  /** The resource and its decoded path parameters; null if the path is none of ours. */
+  route: MatchedRoute | null;
   query: Record<string, string | undefined>;
 }
 
@@ -22,11 +25,19 @@ export interface LookupRequest {
 export function lookupRequestOf(event: APIGatewayProxyEvent | APIGatewayProxyEventV2WithJWTAuthorizer): LookupRequest {
   if (!('version' in event) || event.version !== '2.0') {
     const v1 = event as APIGatewayProxyEvent;
-    return { method: v1.httpMethod, path: v1.path, query: v1.queryStringParameters ?? {} };
+    // The REST API's path is still percent-encoded: matchResource decodes each segment once.
+    return { method: v1.httpMethod, path: v1.path, route: matchResource(v1.path), query: v1.queryStringParameters ?? {} };
   }
   const groups = groupsOf(event.requestContext.authorizer?.jwt?.claims?.['cognito:groups']);
   if (!groups.includes(CUSTOMER_SERVICE_GROUP)) throw new ForbiddenError(CUSTOMER_SERVICE_GROUP);
-  return { method: event.requestContext.http.method, path: event.rawPath, query: event.queryStringParameters ?? {} };
+  // An HTTP API hands over rawPath already decoded (a second decoding would read an id holding
+  // `%41` as `A`), having matched the route itself: its routeKey and pathParameters say which.
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    route: routeOfKey(event.routeKey, event.pathParameters),
+    query: event.queryStringParameters ?? {},
+  };
 }
 
 /**

@@ -41,6 +41,24 @@ export function matchResource(path: string): MatchedRoute | null {
   return null;
 }
 
+/**
+ * The resource API Gateway matched for a v2 event (its routeKey, e.g.
+ * `GET /contracts/{contractId}`), with the path parameters it decoded; null if the route is
+ * none of ours or a parameter is missing.
+ */
+export function routeOfKey(routeKey: string, pathParameters: Record<string, string | undefined> | undefined): MatchedRoute | null {
+  const matched = routeKey.slice(routeKey.indexOf(' ') + 1);
+  const resource = LOOKUP_RESOURCES.find((r) => r === matched);
+  if (!resource) return null;
+  const params: Record<string, string> = {};
+  for (const [, name] of resource.matchAll(/\{(\w+)\}/g)) {
+    const value = pathParameters?.[name];
+    if (!value) return null;
+    params[name] = value;
+  }
+  return { resource, params };
+}
+
 function decodeSegment(name: string, segment: string): string {
   try {
     return decodeURIComponent(segment);

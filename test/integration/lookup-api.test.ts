@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
+import { LOOKUP_RESOURCES } from '../../functions/http/routes';
 import { inboundHandlers } from './support/contracts';
 import { freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
@@ -212,11 +213,22 @@ describe('lookup API', () => {
  * authorizer) and hands over its claims in a v2 event; the group is the function's check.
  */
 describe('lookup API behind the console HTTP API (v2 events, Cognito claims)', () => {
-  function consoleEvent(rawPath: string, claims: Record<string, unknown> | null, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
+  /**
+   * As an HTTP API hands a request to the function: the route it matched (routeKey), the
+   * path parameters it decoded, and rawPath decoded too (path given here as the browser
+   * sent it, percent-encoded).
+   */
+  function consoleEvent(path: string, claims: Record<string, unknown> | null, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
+    const rawPath = decodeURIComponent(path);
+    const route = LOOKUP_RESOURCES.map((resource) => ({ resource, pattern: new RegExp(`^${resource.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`) }))
+      .map(({ resource, pattern }) => ({ resource, match: pattern.exec(path) }))
+      .find(({ match }) => match !== null);
+    const pathParameters = Object.fromEntries(Object.entries(route?.match?.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
     return {
       version: '2.0',
-      routeKey: 'GET /contracts/{contractId}',
+      routeKey: route ? `GET ${route.resource}` : '$default',
       rawPath,
+      ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
       rawQueryString: new URLSearchParams(query).toString(),
       headers: {},
       isBase64Encoded: false,
@@ -266,5 +278,17 @@ describe('lookup API behind the console HTTP API (v2 events, Cognito claims)', (
       body: { error: { code: 'INVALID_REQUEST', fields: [{ path: 'month' }] } },
     });
     expect(await send(consoleEvent('/contracts/nope', member))).toMatchObject({ status: 404, body: { error: { code: 'CONTRACT_NOT_FOUND' } } });
+  });
+
+  it('looks up ids holding %, spaces or Japanese by the path parameters API Gateway decoded, not by decoding its rawPath again', async () => {
+    const member = staff('[customer-service]');
+    for (const id of ['L-%41', 'L 50% off', 'L-回線１']) {
+      const created = await inboundHandlers(h).created({
+        customer: { customerId: `C-odd-${Date.now()}`, name: '株式会社記号', kind: 'corporation' },
+        lineId: id,
+      });
+      const { status, body } = await send(consoleEvent(`/lines/${encodeURIComponent(id)}/contract`, member));
+      expect({ id, status, lineId: body.lineId, contractId: body.contractId }).toEqual({ id, status: 200, lineId: id, contractId: created });
+    }
   });
 });
