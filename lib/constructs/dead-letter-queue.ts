@@ -10,8 +10,15 @@ export interface DeadLetterQueueProps {
 }
 
 /**
+ * SQS's largest message (its default since 2025, stated so that an older default cannot
+ * refuse one): a dead letter carries a whole event of up to EventBridge's 256 KB with its
+ * reason, and a Lambda invocation record carries the event and the error.
+ */
+export const DEAD_LETTER_MESSAGE_BYTES = 1_048_576;
+
+/**
  * A place where nothing is lost: encrypted, SSL-only, kept for SQS's maximum of 14 days,
- * and alarmed as soon as one message arrives.
+ * taking SQS's largest messages, and alarmed as soon as one message arrives.
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: Queue;
@@ -23,6 +30,7 @@ export class DeadLetterQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      maxMessageSizeBytes: DEAD_LETTER_MESSAGE_BYTES,
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',

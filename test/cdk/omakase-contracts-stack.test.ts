@@ -582,12 +582,12 @@ describe('customer-service console (docs/interface.md §6)', () => {
 });
 
 describe('dead-letter queues and alarms', () => {
-  it('every queue is encrypted (SQS-managed), SSL-only and keeps messages 14 days', () => {
+  it('every queue is encrypted (SQS-managed), SSL-only, keeps messages 14 days and takes SQS’s largest messages', () => {
     const queues = ofType('AWS::SQS::Queue');
     expect(queues).toHaveLength(3);
     const policies = ofType('AWS::SQS::QueuePolicy');
     for (const [id, queue] of queues) {
-      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600, MaximumMessageSize: 1_048_576 });
       const statements = policies
         .filter(([, p]) => p.Properties.Queues.some((q: unknown) => refersTo(q, id)))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);

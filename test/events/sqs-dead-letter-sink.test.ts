@@ -1,5 +1,7 @@
 import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_REQUEST_BYTES } from '../../functions/events/put-events-limits';
 import { SqsDeadLetterSink } from '../../functions/events/sqs-dead-letter-sink';
+import { DEAD_LETTER_MESSAGE_BYTES } from '../../lib/constructs/dead-letter-queue';
 
 /** What SQS takes in a message body or a String attribute (SendMessage, "allowed characters"). */
 const SQS_TEXT = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
@@ -32,4 +34,29 @@ describe('the SQS dead-letter queue', () => {
     expect(sent[1]?.MessageAttributes?.reason?.StringValue).toBe('bad \uFFFD \uFFFD reason');
     expect(JSON.parse(sent[0]?.MessageBody ?? '')).toMatchObject({ reason });
   });
+});
+
+it('fits the largest event EventBridge delivers, with its reason, in a dead-letter queue’s message', async () => {
+  const { sink: queue, sent } = sink();
+  // Detail at EventBridge's 256 KB entry limit, in three-byte characters, inside the envelope Lambda receives.
+  const detail = JSON.stringify({ orderId: '', name: '株'.repeat((MAX_REQUEST_BYTES - 100) / 3) });
+  const event = {
+    version: '0',
+    id: 'e'.repeat(36),
+    'detail-type': 'ContractApplicationSubmitted',
+    source: 'omakase.orders',
+    account: '0'.repeat(12),
+    time: '2024-05-01T01:00:00Z',
+    region: 'ap-northeast-1',
+    resources: [],
+    detail: JSON.parse(detail) as unknown,
+  };
+  await queue.deadLetter(`no readable orderId (detail.orderId: must not be empty) ${'x'.repeat(2000)}`, event);
+  const input = sent[0];
+  const attributeBytes = Object.entries(input?.MessageAttributes ?? {}).reduce(
+    (sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType ?? '') + Buffer.byteLength(a.StringValue ?? ''),
+    0,
+  );
+  expect(Buffer.byteLength(input?.MessageBody ?? '') + attributeBytes).toBeLessThanOrEqual(DEAD_LETTER_MESSAGE_BYTES);
+  expect(Buffer.byteLength(input?.MessageBody ?? '')).toBeGreaterThan(MAX_REQUEST_BYTES - 200);
 });
