@@ -26,6 +26,17 @@ export const text = (max: number) =>
 export const identifier = text(MAX_LENGTH.id);
 
 /**
+ * docs/terms.md K2: the largest count an order may state (terminals, users, ids,
+ * quantities, mails) and the largest volume migrated per device. Far above any real
+ * order, and low enough that every amount of a bill stays an exact whole number of yen.
+ */
+export const MAX_COUNT = 100_000;
+export const MAX_VOLUME_GB = 1_000_000;
+
+export const wholeNumber = (min: number, max: number) =>
+  z.int({ error: 'must be a whole number' }).check(z.minimum(min, { error: `must be ${min} or more` }), z.maximum(max, { error: `must be ${max} or less` }));
+
+/**
  * An orderId long enough to refuse, yet short enough to carry in the refusal: up to this
  * length an order gets its outcome (INVALID_REQUEST on orderId when over K2's 64);
  * beyond it, the event is unreadable and dead-lettered.

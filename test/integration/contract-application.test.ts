@@ -189,6 +189,17 @@ describe('ContractApplicationSubmitted', () => {
     ]);
   });
 
+  it('refuses a count over 100,000, naming the field and the limit (docs/terms.md K2)', async () => {
+    const detail = application({ plan: { code: 'none' }, services: { edrSecurity: { terminals: 100_001 }, cloudProxy: { users: Number.MAX_SAFE_INTEGER } } });
+    await t.handlers.apply(submitted(detail));
+    const [event] = t.h.bus.forOrder(detail.orderId);
+    expect(event?.detailType).toBe('ContractApplicationRejected');
+    expect(event?.detail.reasons[0].fields).toEqual([
+      { path: 'services.edrSecurity.terminals', message: 'must be 100000 or less' },
+      { path: 'services.cloudProxy.users', message: 'must be 100000 or less' },
+    ]);
+  });
+
   describe('sizes (docs/terms.md K2)', () => {
     it('refuses ids over 64 characters, a name over 200 and a phone over 32, naming each field', async () => {
       const detail = application({

@@ -177,6 +177,45 @@ describe('OneOffServiceOrdered', () => {
   });
 });
 
+describe('the largest counts an order may state (docs/terms.md K2)', () => {
+  it('charges a contract and a one-off order at the largest counts exactly, and refuses one more, naming each field', async () => {
+    const most = { endpointSecurity: undefined, edrSecurity: { terminals: 100_000 }, cloudProxy: { users: 100_000 }, elgana: { ids: 100_000 } };
+    const contractId = await t.handlers.created({
+      plan: { code: 'none' },
+      services: { edrSecurity: most.edrSecurity, cloudProxy: most.cloudProxy, elgana: most.elgana },
+    });
+    const largest = t.handlers.oneOffEvent({
+      contractId,
+      date: '2024-06-05',
+      visitSupport: { items: Array.from({ length: 100 }, () => ({ item: 'routerInstallation.basic', quantity: 100_000 })) },
+      dataMigration: { devices: Array.from({ length: 100 }, () => ({ volumeGB: 1_000_000 })) },
+      mailTraining: { mails: 100_000 },
+    });
+    await t.handlers.orderOneOff(largest);
+    expect(t.handlers.outcomeOf(largest.detail.orderId).detailType).toBe('OneOffFeeCharged');
+    const june = await get(`/contracts/${contractId}/charges`, { month: '2024-06' });
+    expect(june.status).toBe(200);
+    const lines = june.body.lines as Array<{ amount: number }>;
+    expect([...lines.map((l) => l.amount), june.body.subtotal, june.body.tax.total].every(Number.isSafeInteger)).toBe(true);
+    expect(june.body.tax.total).toBe(june.body.subtotal + june.body.tax.consumptionTax);
+
+    const tooMany = t.handlers.oneOffEvent({
+      contractId,
+      visitSupport: { items: [{ item: 'osRecovery', quantity: 100_001 }] },
+      dataMigration: { devices: [{ volumeGB: 1_000_001 }] },
+      mailTraining: { mails: Number.MAX_SAFE_INTEGER },
+    });
+    await t.handlers.orderOneOff(tooMany);
+    const refused = t.handlers.outcomeOf(tooMany.detail.orderId);
+    expect(refused.detailType).toBe('OneOffServiceRejected');
+    expect(refused.detail.reasons[0].fields).toEqual([
+      { path: 'visitSupport.items.0.quantity', message: 'must be 100000 or less' },
+      { path: 'dataMigration.devices.0.volumeGB', message: 'must be 1000000 or less' },
+      { path: 'mailTraining.mails', message: 'must be 100000 or less' },
+    ]);
+  });
+});
+
 describe('GET /orders/{orderId}', () => {
   it('answers what became of an order, and 404 ORDER_NOT_FOUND for one never received', async () => {
     const contractId = await t.handlers.created();

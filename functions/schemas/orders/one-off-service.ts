@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../../domain/calendar';
 import { VISIT_ITEM_NAMES } from '../../domain/charges/one-off-order';
-import { identifier, instant, localDate } from '../fields';
+import { identifier, instant, localDate, MAX_COUNT, MAX_VOLUME_GB, wholeNumber } from '../fields';
 
-/** A whole number of 1 or more (interface §1.1: quantities, volumes, mail counts). */
-const positive = z.int({ error: 'must be a whole number' }).check(z.minimum(1, { error: 'must be 1 or more' }));
+/** A whole number of 1 or more (interface §1.1: quantities and mail counts). */
+const positive = wholeNumber(1, MAX_COUNT);
 /** Enough for any real order, few enough that a refusal stays small (docs/terms.md K2). */
 const MAX_ORDER_ENTRIES = 100;
 const list = <T extends z.ZodMiniType>(entry: T) =>
@@ -28,7 +28,7 @@ export const oneOffServiceSchema = z.pipe(
           items: list(z.strictObject({ item: z.enum(VISIT_ITEM_NAMES, { error: `must be one of ${VISIT_ITEM_NAMES.join(', ')}` }), quantity: positive })),
         }),
       ),
-      dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB: positive })) })),
+      dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB: wholeNumber(1, MAX_VOLUME_GB) })) })),
       mailTraining: z.optional(z.strictObject({ mails: positive })),
     })
     .check(

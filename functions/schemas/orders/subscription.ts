@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_COUNT, wholeNumber } from '../fields';
 
 /**
  * What an order subscribes to, as applications, services changes and plan changes state
@@ -6,7 +7,7 @@ import * as z from 'zod/mini';
  * are the domain's; these check the shape.
  */
 const tier = z.literal([10, 50, 100], { error: 'must be 10, 50 or 100' });
-const count = z.int({ error: 'must be a whole number' }).check(z.minimum(0, { error: 'must be 0 or more' }));
+const count = wholeNumber(0, MAX_COUNT);
 
 // Strict: a misspelled service would otherwise be dropped without a word.
 export const services = z.strictObject({
