@@ -92,7 +92,7 @@ function overrides(value: string | null, issues: FieldIssue[]): TariffOverrides 
     return parsed;
   } catch (error) {
     if (error instanceof InvalidRequestError) {
-      issues.push(...error.fields.map((f) => ({ path: `TARIFF_OVERRIDES.${f.path}`, message: f.message })));
+      issues.push(...error.fields.map((f) => ({ path: f.path ? `TARIFF_OVERRIDES.${f.path}` : 'TARIFF_OVERRIDES', message: f.message })));
     } else {
       issues.push({ path: 'TARIFF_OVERRIDES', message: `must be JSON (${(error as Error).message})` });
     }

@@ -62,6 +62,10 @@ describe('loadSettings', () => {
     ]);
   });
 
+  it('names TARIFF_OVERRIDES itself when its JSON is not an object', () => {
+    expect(() => loadSettings({ TARIFF_OVERRIDES: '[]' })).toThrow(/TARIFF_OVERRIDES: must be an object/);
+  });
+
   it('refuses TARIFF_OVERRIDES that is not JSON', () => {
     expect(() => loadSettings({ TARIFF_OVERRIDES: '{prices:' })).toThrow(/TARIFF_OVERRIDES: must be JSON/);
   });

@@ -58,7 +58,7 @@ export function validateCatalog(catalog: Catalog): void {
       });
     }
     for (const [item, entry] of Object.entries(revision.prices)) {
-      if (!isYen(entry?.amount)) issues.push({ path: `[${i}].prices.${item}.amount`, message: 'must be a whole number of yen, 0 or more' });
+      if (!isPrice(entry?.amount)) issues.push({ path: `[${i}].prices.${item}.amount`, message: PRICE_RULE });
     }
   });
   if (issues.length > 0) throw new InvalidRequestError('tariff catalog is not valid', issues);
@@ -109,8 +109,8 @@ function overrideIssues(catalog: Catalog, overrides: TariffOverrides): FieldIssu
     for (const [item, amount] of Object.entries(prices)) {
       if (!PLACEHOLDER_ITEMS.includes(item as TariffItem)) {
         issues.push({ path: `${path}.${item}`, message: `only amounts the seed does not state may be set (${PLACEHOLDER_ITEMS.join(', ')})` });
-      } else if (!isYen(amount)) {
-        issues.push({ path: `${path}.${item}`, message: 'must be a whole number of yen, 0 or more (Decision T2)' });
+      } else if (!isPrice(amount)) {
+        issues.push({ path: `${path}.${item}`, message: PRICE_RULE });
       } else if (revision && !revision.prices[item as TariffItem]) {
         issues.push({ path: `${path}.${item}`, message: `revision ${revision.id} has no such item` });
       }
@@ -137,6 +137,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isYen(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/**
+ * The highest unit price the catalog takes: ten million yen, a hundred times the seed's
+ * highest. With the counts an order may state (docs/terms.md K2) every bill stays an exact
+ * whole number of yen.
+ */
+const MAX_UNIT_PRICE = 10_000_000;
+const PRICE_RULE = `must be a whole number of yen from 0 to ${MAX_UNIT_PRICE} (Decision T2)`;
+
+function isPrice(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_UNIT_PRICE;
 }

@@ -110,15 +110,16 @@ describe('applyOverrides (Decision P1)', () => {
     expect(SHIPPED_CATALOG.every((r) => priceOf(r, 'elgana').amount === 300 && priceOf(r, 'elgana').placeholder)).toBe(true);
   });
 
-  it('accepts 0 yen', () => {
+  it('accepts 0 yen and ten million yen, the bounds', () => {
     expect(priceOf(applyOverrides(SHIPPED_CATALOG, { prices: { elgana: 0 } })[2], 'elgana').amount).toBe(0);
+    expect(priceOf(applyOverrides(SHIPPED_CATALOG, { prices: { elgana: 10_000_000 } })[2], 'elgana').amount).toBe(10_000_000);
   });
 
   it('refuses the seed’s own prices', () => {
     expect(paths(() => applyOverrides(SHIPPED_CATALOG, { prices: { endpointSecurity: 400 } }))).toEqual(['prices.endpointSecurity']);
   });
 
-  it.each([-1, 1.5, Number.NaN, '300'])('refuses %p as an amount', (amount) => {
+  it.each([-1, 1.5, Number.NaN, '300', 10_000_001, Number.MAX_SAFE_INTEGER])('refuses %p as an amount', (amount) => {
     const fields = invalidFields(() => applyOverrides(SHIPPED_CATALOG, { prices: { elgana: amount as number } }));
     expect(fields).toEqual([{ path: 'prices.elgana', message: expect.stringMatching(/whole number of yen/) }]);
   });
