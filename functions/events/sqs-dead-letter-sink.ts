@@ -1,7 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetterSink } from './dead-letter';
 
-/** SQS takes a message attribute of at most this many characters here; the whole reason is in the body. */
+/** The reason attribute holds the reason's start, enough to filter the queue on; the whole reason is in the body. */
 const REASON_ATTRIBUTE_LENGTH = 1000;
 
 /**
