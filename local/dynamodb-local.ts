@@ -64,6 +64,26 @@ export class JavaNotFoundError extends Error {
   }
 }
 
+export class DataFolderError extends Error {
+  constructor(path: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | null)?.code ?? String(cause);
+    super(
+      `--data-dir ${path} cannot be a data folder (${code}): give a folder this user may create and write, or leave the option out to keep the data in memory.`,
+      {
+        cause,
+      },
+    );
+    this.name = 'DataFolderError';
+  }
+}
+
+export class DynamoDbUnreachableError extends Error {
+  constructor(problem: string) {
+    super(`${problem}. Start that DynamoDB, or unset DYNAMODB_ENDPOINT to let npm start run DynamoDB Local.`);
+    this.name = 'DynamoDbUnreachableError';
+  }
+}
+
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_DYNAMODB_REGION, credentials: LOCAL_CREDENTIALS });
 }
@@ -73,7 +93,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await freePort());
   // The package runs java in its own folder, so a relative data path would land there.
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
-  if (path !== null) mkdirSync(path, { recursive: true });
+  if (path !== null) {
+    try {
+      mkdirSync(path, { recursive: true });
+    } catch (error) {
+      throw new DataFolderError(path, error);
+    }
+  }
 
   // No telemetry, and CORS for nothing but the local server's own origin: DynamoDB Local
   // has no bind address and listens on every interface (README, "Run it locally").

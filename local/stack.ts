@@ -19,6 +19,7 @@ import type { Clock } from '../functions/use-cases/deps';
 import {
   answering,
   createTables,
+  DynamoDbUnreachableError,
   LOCAL_CREDENTIALS,
   LOCAL_DYNAMODB_REGION,
   localDynamoDbClient,
@@ -73,6 +74,13 @@ async function step<T>(progress: (line: string) => void, label: string, work: ()
   return result;
 }
 
+/** The DynamoDB that DYNAMODB_ENDPOINT names, once it answers. */
+async function usingExternal(endpoint: string): Promise<DynamoDbLocal> {
+  const problem = await answering(endpoint);
+  if (problem !== null) throw new DynamoDbUnreachableError(problem);
+  return { endpoint, stop: () => Promise.resolve(), problem: () => answering(endpoint) };
+}
+
 function localFunction(name: HandlerName, timeoutMs: number, handler: LambdaHandler): LocalFunction {
   return { name, timeoutMs, handler };
 }
@@ -105,7 +113,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     server = await startLocalServer({ port: options.port ?? DEFAULT_PORT });
     progress(`HTTP server listening on ${server.url}`);
     database = external
-      ? { endpoint: external, stop: () => Promise.resolve(), problem: () => answering(external) }
+      ? await usingExternal(external)
       : await step(progress, `DynamoDB Local started (${dataDir ? `data folder ${dataDir}` : 'in memory'})`, () =>
           startDynamoDbLocal({ ...(dataDir ? { dataDir } : {}), corsOrigin: server?.url ?? 'http://127.0.0.1' }),
         );

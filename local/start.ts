@@ -145,7 +145,7 @@ async function main(): Promise<void> {
 }
 
 /** Failures a user causes and can fix get their message alone; anything else its stack. */
-const EXPLAINED = new Set(['UsageError', 'PortInUseError', 'JavaNotFoundError', 'InvalidRequestError']);
+const EXPLAINED = new Set(['UsageError', 'PortInUseError', 'JavaNotFoundError', 'DataFolderError', 'DynamoDbUnreachableError', 'ConfigurationError']);
 
 main().catch((error: unknown) => {
   const explained = error instanceof Error && EXPLAINED.has(error.name);

@@ -1,4 +1,6 @@
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -71,5 +73,47 @@ describe('npm start (local/start.ts)', () => {
     expect(await exited).toBe(0);
     expect(output).toContain('Stopped.');
     expect(output).not.toContain('"level":"ERROR"');
+  }, 60_000);
+});
+
+/** A failure the operator caused and can fix ends `npm start` with one line saying what to do, no stack trace. */
+describe('npm start refused', () => {
+  async function refused(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    const port = await freePort();
+    const run = promisify(execFile)(process.execPath, [TSX, join(ROOT, 'local', 'start.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: '', LOCAL_DATA_DIR: '', ...env },
+      timeout: 60_000,
+    });
+    return run.then(
+      (done) => ({ code: 0, output: done.stdout + done.stderr }),
+      (error: { code: number | null; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+    );
+  }
+  const failure = (output: string) => output.split('\n').filter((line) => line.startsWith('npm start failed') || line.startsWith('    at '));
+
+  it('names DYNAMODB_ENDPOINT when nothing answers there', async () => {
+    const closed = await freePort();
+    const { code, output } = await refused([], { DYNAMODB_ENDPOINT: `http://127.0.0.1:${closed}` });
+    expect(code).toBe(1);
+    expect(failure(output)).toEqual([
+      expect.stringMatching(new RegExp(`^npm start failed: DynamoDB at http://127.0.0.1:${closed} does not answer.*unset DYNAMODB_ENDPOINT`)),
+    ]);
+  }, 60_000);
+
+  it('names --data-dir when it cannot be a folder', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'start-data-')), 'a-file');
+    writeFileSync(file, '');
+    const { code, output } = await refused(['--data-dir', file], {});
+    expect(code).toBe(1);
+    expect(failure(output)).toEqual([
+      `npm start failed: --data-dir ${file} cannot be a data folder (EEXIST): give a folder this user may create and write, or leave the option out to keep the data in memory.`,
+    ]);
+  }, 60_000);
+
+  it('names the setting the functions refuse', async () => {
+    const { code, output } = await refused([], { TARIFF_OVERRIDES: '[]' });
+    expect(code).toBe(1);
+    expect(failure(output)).toEqual(['npm start failed: invalid environment: TARIFF_OVERRIDES: must be an object { prices?, revisions? }']);
   }, 60_000);
 });
