@@ -22,6 +22,11 @@ export interface MatchedRoute {
   params: Record<string, string>;
 }
 
+/** The parameter a part of a resource names (`{contractId}` → contractId); null for a literal part. */
+function parameterOf(part: string): string | null {
+  return part.startsWith('{') ? part.slice(1, -1) : null;
+}
+
 /** The resource a request path belongs to, with its path parameters decoded; null if none. */
 export function matchResource(path: string): MatchedRoute | null {
   const segments = path.replace(/\/+$/, '').split('/');
@@ -31,9 +36,10 @@ export function matchResource(path: string): MatchedRoute | null {
     const params: Record<string, string> = {};
     const matches = pattern.every((part, i) => {
       const segment = segments[i];
-      if (!part.startsWith('{')) return part === segment;
+      const name = parameterOf(part);
+      if (name === null) return part === segment;
       if (segment === '') return false;
-      params[part.slice(1, -1)] = decodeSegment(part.slice(1, -1), segment);
+      params[name] = decodeSegment(name, segment);
       return true;
     });
     if (matches) return { resource, params };
@@ -51,7 +57,8 @@ export function routeOfKey(routeKey: string, pathParameters: Record<string, stri
   const resource = LOOKUP_RESOURCES.find((r) => r === matched);
   if (!resource) return null;
   const params: Record<string, string> = {};
-  for (const [, name] of resource.matchAll(/\{(\w+)\}/g)) {
+  for (const name of resource.split('/').map(parameterOf)) {
+    if (name === null) continue;
     const value = pathParameters?.[name];
     if (!value) return null;
     params[name] = value;

@@ -139,8 +139,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * The highest unit price the catalog takes: ten million yen, about a hundred times the
- * seed's highest (101,500). With the counts an order may state (docs/terms.md K2) every bill stays an exact
- * whole number of yen.
+ * seed's highest (101,500). With the counts an order may state (docs/terms.md K2) every
+ * bill stays an exact whole number of yen.
  */
 const MAX_UNIT_PRICE = 10_000_000;
 const PRICE_RULE = `must be a whole number of yen from 0 to ${MAX_UNIT_PRICE} (Decision T2)`;
