@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { invocationLogger, Invocations } from '../../functions/commons/invocation-logger';
+import { capturedJsonLines } from '../support/observability';
 
 const context = {
   functionName: 'lookup-api',
@@ -11,12 +12,7 @@ const context = {
 const savedType = process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
 
 function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  });
-  return { logger: new Logger({ serviceName: 'omakase-contracts', logLevel: 'INFO' }), lines };
+  return { lines: capturedJsonLines(), logger: new Logger({ serviceName: 'omakase-contracts', logLevel: 'INFO' }) };
 }
 
 afterEach(() => {

@@ -7,6 +7,7 @@ import { handler as lookupHandler } from '../../functions/handlers/lookup-api';
 import { handler as outcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
 import { ORDER_SLOT } from '../../functions/store/contract-store';
 import { bodyOf, listenOnLoopback, type Listening } from '../../local/pass-through';
+import { capturedJsonLines } from '../support/observability';
 import { dynamoDbEndpoint, freshTable, type TestTable } from './support/dynamodb';
 import { application, inboundEvent } from './support/fixtures';
 
@@ -28,8 +29,8 @@ let local: Listening;
 const sent: Sent[] = [];
 const savedEnv = { ...process.env };
 const context = {} as Context;
-/** What the functions' Powertools loggers wrote (INFO to stdout, WARN and ERROR to stderr), one JSON object a line. */
-const logged: Array<Record<string, unknown>> = [];
+/** What the functions' Powertools loggers wrote, from beforeAll on. */
+let logged: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   table = await freshTable('lambda-entry');
@@ -46,15 +47,7 @@ beforeAll(async () => {
     });
   });
   local = await listenOnLoopback(server);
-  const keep = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk)
-      .split('\n')
-      .filter((l) => l.startsWith('{')))
-      logged.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  jest.spyOn(process.stdout, 'write').mockImplementation(keep);
-  jest.spyOn(process.stderr, 'write').mockImplementation(keep);
+  logged = capturedJsonLines();
   Object.assign(process.env, {
     // What Lambda sets in an on-demand execution environment; Powertools reports cold starts only there.
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',

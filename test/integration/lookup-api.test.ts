@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
-import { LOOKUP_RESOURCES } from '../../functions/http/routes';
+import { matchResource } from '../../functions/http/routes';
 import { inboundHandlers } from './support/contracts';
 import { freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
@@ -220,15 +220,13 @@ describe('lookup API behind the console HTTP API (v2 events, Cognito claims)', (
    */
   function consoleEvent(path: string, claims: Record<string, unknown> | null, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
     const rawPath = decodeURIComponent(path);
-    const route = LOOKUP_RESOURCES.map((resource) => ({ resource, pattern: new RegExp(`^${resource.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`) }))
-      .map(({ resource, pattern }) => ({ resource, match: pattern.exec(path) }))
-      .find(({ match }) => match !== null);
-    const pathParameters = Object.fromEntries(Object.entries(route?.match?.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
+    // API Gateway's matching, as the local server plays it: the resource, its parameters decoded.
+    const route = matchResource(path);
     return {
       version: '2.0',
       routeKey: route ? `GET ${route.resource}` : '$default',
       rawPath,
-      ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+      ...(route && Object.keys(route.params).length > 0 ? { pathParameters: route.params } : {}),
       rawQueryString: new URLSearchParams(query).toString(),
       headers: {},
       isBase64Encoded: false,

@@ -6,6 +6,7 @@ import { createCancellationHandler } from '../../functions/handlers/cancellation
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
 import { POWERTOOLS_ENVIRONMENT } from '../../functions/topology/function-environment';
 import { testDeps } from '../support/handler-deps';
+import { capturedJsonLines } from '../support/observability';
 import { application, inboundEvent, newOrderId } from './support/fixtures';
 import { useTable } from './support/suite';
 
@@ -22,15 +23,8 @@ interface Recorded {
 }
 
 function observed(): { logger: Logger; metrics: Metrics; recorded: Recorded } {
-  const recorded: Recorded = { metrics: [], lines: [] };
+  const recorded: Recorded = { metrics: [], lines: capturedJsonLines() };
   const logger = new Logger({ serviceName: 'omakase-contracts', logLevel: 'INFO' });
-  // Powertools writes each line as one JSON object: INFO to stdout, WARN and ERROR to stderr.
-  const keep = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n').filter(Boolean)) recorded.lines.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  jest.spyOn(process.stdout, 'write').mockImplementation(keep);
-  jest.spyOn(process.stderr, 'write').mockImplementation(keep);
   const metrics = new Metrics({ namespace: 'OmakaseContracts', serviceName: 'omakase-contracts' });
   jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
     recorded.metrics.push({ name, value, dimensions: {} });
@@ -123,26 +117,15 @@ describe('the metrics as CloudWatch receives them', () => {
     [key: string]: unknown;
   }
 
-  function emitted(): Emf[] {
-    const records: Emf[] = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      for (const line of String(chunk).split('\n').filter(Boolean)) {
-        const parsed = JSON.parse(line) as Partial<Emf>;
-        if (parsed._aws) records.push(parsed as Emf);
-      }
-      return true;
-    });
-    return records;
-  }
-
   it('writes accepted orders under the service dimension, and each refusal reason under service and reason', async () => {
     Object.assign(process.env, POWERTOOLS_ENVIRONMENT, { POWERTOOLS_METRICS_DISABLED: 'false' });
-    const records = emitted();
+    const lines = capturedJsonLines();
     const apply = createContractApplicationHandler(testDeps({ ...t.h.deps, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics() }));
     await apply(inboundEvent('ContractApplicationSubmitted', application()), context);
     const refused = application({ customer: { customerId: 'C-1', name: '個人', kind: 'individual' }, plan: { code: 'prime', tier: 10 } });
     await apply(inboundEvent('ContractApplicationSubmitted', refused), context);
 
+    const records = lines.filter((line): line is Emf => '_aws' in line);
     const directives = records.map((record) => ({ ...record._aws.CloudWatchMetrics[0], values: record }));
     expect(directives.every((d) => d.Namespace === POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE)).toBe(true);
     expect(directives.every((d) => d.values.service === POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME)).toBe(true);

@@ -3,6 +3,21 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DeadLetter, DeadLetterSink } from '../../functions/events/dead-letter';
 import { TapLogger, type LogLine } from '../../local/tap-logger';
 
+/**
+ * What Powertools writes from now on, each line parsed (INFO lines and EMF records go to
+ * stdout, WARN and ERROR to stderr), instead of printing it; jest.restoreAllMocks ends it.
+ */
+export function capturedJsonLines(): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = [];
+  const keep = (chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+    return true;
+  };
+  jest.spyOn(process.stdout, 'write').mockImplementation(keep);
+  jest.spyOn(process.stderr, 'write').mockImplementation(keep);
+  return lines;
+}
+
 /** A Powertools logger that writes nothing: for tests whose subject is not the log. */
 export function silentLogger(): Logger {
   return new Logger({ logLevel: 'SILENT' });
