@@ -39,6 +39,7 @@ export function createOutcomePublisherHandler(deps: OutcomePublisherDeps) {
       });
       const summary = batch.summary;
       deps.metrics.addMetric(METRIC.outcomesPublished, MetricUnit.Count, summary?.published ?? 0);
+      if (summary?.deadLettered) deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, summary.deadLettered);
       const fields = { records: records.length, outcomes: batch.outcomes, published: summary?.published ?? 0, deadLettered: batch.deadLettered };
       if (response.batchItemFailures.length === 0) logger.info('outcomes published', fields);
       else
@@ -103,8 +104,11 @@ class StreamBatch {
     try {
       const summary = await this.publish(this.pending.map((p) => p.stored));
       this.summary = summary;
+      this.deadLettered += summary.deadLettered;
       const failure = new Error(`not published: ${summary.error ?? 'an earlier outcome of the batch failed'}`);
-      this.pending.forEach((p, i) => p.settle(i < summary.published ? null : failure));
+      // Done (published, or dead-lettered as too large) up to the position the stream must retry from.
+      const left = summary.retryFrom === null ? this.pending.length : this.pending.findIndex((p) => p.stored.position === summary.retryFrom);
+      this.pending.forEach((p, i) => p.settle(i < left ? null : failure));
     } catch (error) {
       this.pending.forEach((p) => p.settle(error instanceof Error ? error : new Error(String(error))));
     }

@@ -8,16 +8,32 @@ import type { FieldIssue } from '../domain/errors';
 // Set here, where every refusal's fields are read.
 z.config(en());
 
+// With the u flag a surrogate pair is one code point, so only a lone surrogate matches.
+export const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
+
 /** What a handler parses with: any schema of this folder, whose output is T. */
 export type Schema<T> = z.ZodMiniType<T, unknown>;
 
 /** Zod issues as interface §1.2's `fields`: dotted paths, one entry per unknown key. */
 export function fieldIssues(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
+    const path = issue.path.map((key) => shownKey(String(key))).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'unknown field' }));
+      return issue.keys.map((key) => ({ path: path ? `${path}.${shownKey(key)}` : shownKey(key), message: 'unknown field' }));
     }
     return [{ path: path || '(root)', message: issue.message }];
   });
+}
+
+/** docs/terms.md K2: the most of a key that a refusal repeats. */
+export const MAX_KEY_SHOWN = 64;
+
+/**
+ * A key as a refusal names it. The sender chose it, so it is cut to MAX_KEY_SHOWN (an
+ * unknown key of 200 KB would otherwise make a refusal too large to store or publish),
+ * and a lone surrogate, which DynamoDB's UTF-8 cannot hold, becomes U+FFFD.
+ */
+function shownKey(key: string): string {
+  const cut = key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}… (${key.length} characters)` : key;
+  return cut.replace(LONE_SURROGATES, '\uFFFD');
 }

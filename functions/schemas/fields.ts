@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { LONE_SURROGATES } from './field-issues';
 import { isInstant, isLocalDate, isYearMonth, LAST_YEAR, type LocalDate, type YearMonth } from '../domain/calendar';
 
 /**
@@ -21,8 +22,14 @@ export const yearMonth = z.pipe(
 /** docs/terms.md K2: the longest text each kind of field may hold. */
 export const MAX_LENGTH = { id: 64, name: 200, phone: 32 } as const;
 
+/**
+ * docs/terms.md K2: DynamoDB holds strings as UTF-8, which has no encoding for a lone
+ * surrogate (JSON's `\ud800`); such text is refused here rather than failing its write.
+ */
+export const wellFormed = z.refine<string>((value) => value.search(LONE_SURROGATES) === -1, { error: 'must be well-formed Unicode text (no lone surrogate)' });
+
 export const text = (max: number) =>
-  z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `must be at most ${max} characters` }));
+  z.string().check(wellFormed, z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `must be at most ${max} characters` }));
 export const identifier = text(MAX_LENGTH.id);
 
 /**

@@ -14,6 +14,8 @@ export interface StoredOutcome {
 
 export interface PublishSummary {
   published: number;
+  /** Outcomes EventBridge can never take, put in the dead-letter queue instead: done, like the published ones. */
+  deadLettered: number;
   /** The position of the first outcome not published and marked, from where the stream must retry; null when all were. */
   retryFrom: string | null;
   error: string | null;
@@ -34,7 +36,7 @@ export async function publishStoredOutcomes(
   deps: Pick<PublishingDeps, 'publisher' | 'store'> & { deadLetters: DeadLetterSink; published?: PublishedOutcomes },
   outcomes: StoredOutcome[],
 ): Promise<PublishSummary> {
-  if (outcomes.length === 0) return { published: 0, retryFrom: null, error: null };
+  if (outcomes.length === 0) return { published: 0, deadLettered: 0, retryFrom: null, error: null };
   const { settled, error } = await publishInOrder(deps, outcomes);
   for (const step of settled) if (step.kind === 'accepted') deps.published?.add(step.stored);
   const results = await Promise.allSettled(
@@ -43,9 +45,10 @@ export async function publishStoredOutcomes(
   const unsettled = results.findIndex((result) => result.status === 'rejected');
   const done = unsettled === -1 ? settled.length : unsettled;
   const published = settled.slice(0, done).filter((step) => step.kind === 'accepted').length;
-  if (done === outcomes.length) return { published, retryFrom: null, error: null };
+  const deadLettered = done - published;
+  if (done === outcomes.length) return { published, deadLettered, retryFrom: null, error: null };
   const settleError = unsettled === -1 ? null : describeError((results[unsettled] as PromiseRejectedResult).reason);
-  return { published, retryFrom: outcomes[done].position, error: settleError ?? error };
+  return { published, deadLettered, retryFrom: outcomes[done].position, error: settleError ?? error };
 }
 
 type Step = { kind: 'accepted'; stored: StoredOutcome } | { kind: 'refused-for-good'; stored: StoredOutcome; reason: string };

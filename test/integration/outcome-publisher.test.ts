@@ -43,13 +43,13 @@ function setup() {
 
 let sequence = 0;
 /** Writes an order with a stored refusal, as the inbound handlers do, and returns its stream record. */
-async function storedOrder(): Promise<{ orderId: string; record: DynamoDBRecord }> {
+async function storedOrder(padding = ''): Promise<{ orderId: string; record: DynamoDBRecord }> {
   const orderId = newOrderId('pub');
   const order: NewOrder = {
     orderId,
     slot: ORDER_SLOT,
     fingerprint: 'fp',
-    outcome: { detailType: 'ContractApplicationRejected', detail: { eventKey: orderId, orderId, reasons: [] } },
+    outcome: { detailType: 'ContractApplicationRejected', detail: { eventKey: orderId, orderId, reasons: [], ...(padding ? { padding } : {}) } },
     leaseUntil: Date.now() + 60_000,
     at: '2024-06-01T10:00:00+09:00',
   };
@@ -118,6 +118,20 @@ describe('outcome publisher (fed by the table stream)', () => {
       expect(await store.getOrder({ orderId, slot: ORDER_SLOT })).toMatchObject({ published: true });
     }
     expect(bus.forOrder(orders[0].orderId)).toHaveLength(1);
+  });
+
+  it('dead-letters outcomes too large for EventBridge wherever they sit in the batch, and counts their records done', async () => {
+    const { bus, handler, deadLetters } = setup();
+    // Under DynamoDB's 400 KB item, over PutEvents' 256 KB.
+    const large = 'x'.repeat(300_000);
+    const orders = [await storedOrder(large), await storedOrder(), await storedOrder(), await storedOrder(large)];
+
+    expect(await handler(event(orders.map((o) => o.record)))).toEqual({ batchItemFailures: [] });
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual([orders[1].orderId, orders[2].orderId]);
+    expect(deadLetters.letters.map((letter) => letter.reason)).toEqual(
+      [0, 3].map((i) => expect.stringContaining(`${orders[i].orderId} can never be published: EntryTooLarge`)),
+    );
+    expect(logger.lines.find((line) => line.message === 'outcomes published')?.fields).toMatchObject({ records: 4, published: 2, deadLettered: 2 });
   });
 
   it('passes over records that are not unpublished outcomes (the filter the mapping applies)', async () => {

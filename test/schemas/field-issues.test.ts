@@ -1,5 +1,5 @@
 import { applicationDetail } from '../../bench/fixtures';
-import { fieldIssues } from '../../functions/schemas/field-issues';
+import { fieldIssues, MAX_KEY_SHOWN } from '../../functions/schemas/field-issues';
 import { parseInbound } from '../../functions/schemas/inbound';
 import { applicationSchema } from '../../functions/schemas/orders/application';
 import { cancellationSchema } from '../../functions/schemas/orders/cancellation';
@@ -37,6 +37,35 @@ describe('fields of a refused inbound detail', () => {
       { path: 'services.firewall', message: 'unknown field' },
       { path: 'billing', message: 'Invalid input: expected object, received undefined' },
     ]);
+  });
+
+  it('names a long unknown key by its start and length, and a lone surrogate in a key as U+FFFD', () => {
+    const valid = applicationDetail('o-1', 'l-1', 'c-1');
+    const long = 'k'.repeat(200_000);
+    const issues = issuesOf(applicationSchema, { ...valid, services: { [long]: {}, '\ud800x': {}, [`a${'😀'.repeat(40)}`]: {} } });
+    expect(issues).toEqual([
+      { path: `services.${'k'.repeat(MAX_KEY_SHOWN)}… (200000 characters)`, message: 'unknown field' },
+      { path: 'services.\uFFFDx', message: 'unknown field' },
+      // Cut inside a surrogate pair: the half left is replaced too.
+      { path: `services.a${'😀'.repeat(31)}\uFFFD… (81 characters)`, message: 'unknown field' },
+    ]);
+    expect(JSON.stringify(issues).length).toBeLessThan(1_000);
+  });
+
+  it('refuses text holding a lone surrogate (DynamoDB stores UTF-8), and takes a surrogate pair', () => {
+    const valid = applicationDetail('o-1', 'l-1', 'c-1');
+    const surrogate = (name: string) => ({ ...valid, customer: { ...valid.customer, name, phone: `06${name}` } });
+    const message = 'must be well-formed Unicode text (no lone surrogate)';
+    expect(issuesOf(applicationSchema, surrogate('株式会社\ud83d'))).toEqual([
+      { path: 'customer.name', message },
+      { path: 'customer.phone', message },
+    ]);
+    expect(issuesOf(applicationSchema, surrogate('\ude00株式会社'))).toHaveLength(2);
+    expect(applicationSchema.safeParse(surrogate('株式会社😀')).success).toBe(true);
+    expect(parseInbound(cancellationSchema, { orderId: 'o-\udfff', contractId: 'c' })).toEqual({
+      kind: 'unreadable',
+      reason: `no readable orderId (detail.orderId: ${message}), so no outcome can be published for this event`,
+    });
   });
 
   it('fills the defaults of interface §1.1 on a valid detail', () => {

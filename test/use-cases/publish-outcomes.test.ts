@@ -37,7 +37,7 @@ describe('publishStoredOutcomes', () => {
     const { store, marked } = markingStore();
     const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, stored(23));
 
-    expect(summary).toEqual({ published: 23, retryFrom: null, error: null });
+    expect(summary).toEqual({ published: 23, deadLettered: 0, retryFrom: null, error: null });
     expect(bus.calls).toEqual([10, 10, 3]);
     expect(bus.published.map((e) => e.detail.orderId)).toEqual(stored(23).map((s) => s.key.orderId));
     expect(marked.sort()).toEqual(
@@ -79,7 +79,7 @@ describe('publishStoredOutcomes', () => {
 
   it('has nothing to do for an empty batch', async () => {
     const { store } = markingStore();
-    expect(await publishStoredOutcomes({ publisher, store, deadLetters }, [])).toEqual({ published: 0, retryFrom: null, error: null });
+    expect(await publishStoredOutcomes({ publisher, store, deadLetters }, [])).toEqual({ published: 0, deadLettered: 0, retryFrom: null, error: null });
     expect(bus.calls).toEqual([]);
   });
   it('puts an outcome too large for EventBridge in the dead-letter queue, with its reason, and publishes and marks the others', async () => {
@@ -88,7 +88,7 @@ describe('publishStoredOutcomes', () => {
     outcomes[1] = { ...outcomes[1], outcome: { detailType: 'ContractCreated', detail: { eventKey: 'ORD-1', orderId: 'ORD-1', padding: 'x'.repeat(300_000) } } };
     const summary = await publishStoredOutcomes({ publisher, store, deadLetters }, outcomes);
 
-    expect(summary).toEqual({ published: 2, retryFrom: null, error: null });
+    expect(summary).toEqual({ published: 2, deadLettered: 1, retryFrom: null, error: null });
     expect(bus.published.map((e) => e.detail.orderId)).toEqual(['ORD-0', 'ORD-2']);
     expect(marked.sort()).toEqual(['ORD-0', 'ORD-2']);
     expect(deadLetters.letters).toEqual([{ at: expect.any(String), reason: expect.stringContaining('EntryTooLarge'), payload: outcomes[1] }]);
@@ -114,7 +114,7 @@ describe('publishStoredOutcomes', () => {
     // The stream hands over the batch again from the first unmarked outcome.
     const healthy = markingStore();
     const retry = await publishStoredOutcomes({ publisher, store: healthy.store, deadLetters, published }, stored(4).slice(1));
-    expect(retry).toEqual({ published: 3, retryFrom: null, error: null });
+    expect(retry).toEqual({ published: 3, deadLettered: 0, retryFrom: null, error: null });
     expect(bus.published).toHaveLength(4);
     expect(healthy.marked.sort()).toEqual(['ORD-1', 'ORD-2', 'ORD-3']);
   });

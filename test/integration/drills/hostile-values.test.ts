@@ -130,6 +130,48 @@ it('sizes: 256 KB details, 4,000 unknown keys, 130 KB names, 20,000-deep nesting
   expect(health).toBe(200);
 });
 
+it('hostile keys and text: a 200 KB unknown service key, ten of 24 KB, lone surrogates in a key, a name and an orderId; then an ordinary order', async () => {
+  const longKey = application({ services: { ['k'.repeat(200_000)]: { terminals: 1 } } });
+  const longKeys = application({ services: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i).padEnd(24_000, 'k'), { terminals: 1 }])) });
+  const surrogateKey = application();
+  const surrogateName = application();
+  const surrogateOrderId = `${newOrderId('surrogate')}-`;
+  // Lone surrogates only survive as JSON escapes: JSON.stringify writes them so, and the bus parses them back.
+  await put(
+    ...[longKey, longKeys].map((detail) => ({ type: 'ContractApplicationSubmitted', detail })),
+    { type: 'ContractApplicationSubmitted', detail: JSON.stringify({ ...surrogateKey, services: { '\ud800': {} } }) },
+    {
+      type: 'ContractApplicationSubmitted',
+      detail: JSON.stringify({ ...surrogateName, customer: { ...(surrogateName.customer as Record<string, unknown>), name: '株式会社\udc00' } }),
+    },
+    { type: 'ContractApplicationSubmitted', detail: JSON.stringify({ ...application(), orderId: `${surrogateOrderId}\ud83d` }) },
+  );
+  const ordinary = application();
+  await put({ type: 'ContractApplicationSubmitted', detail: ordinary });
+
+  const orderIds = [longKey, longKeys, surrogateKey, surrogateName, ordinary].map((detail) => detail.orderId);
+  const { counts, events } = await counted(orderIds);
+  const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+  const pathsOf = (orderId: string) =>
+    (outcomeOf(events, orderId)?.detail as { reasons?: Array<{ fields?: Array<{ path: string }> }> } | undefined)?.reasons
+      ?.flatMap((r) => r.fields ?? [])
+      .map((f) => f.path);
+  const largestOutcome = Math.max(...orderIds.map((id) => JSON.stringify(outcomeOf(events, id)?.detail ?? {}).length));
+  printDrill('hostile keys and text', counts, { largestOutcomeBytes: largestOutcome, surrogateKeyPaths: pathsOf(surrogateKey.orderId) });
+
+  expect(counts).toEqual({ delivered: 5, outcomes: 5, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
+  expect(orderIds.slice(0, 4).map((id) => outcomeOf(events, id)?.['detail-type'])).toEqual(Array(4).fill('ContractApplicationRejected'));
+  expect(pathsOf(longKey.orderId)).toEqual([`services.${'k'.repeat(64)}… (200000 characters)`]);
+  expect(pathsOf(longKeys.orderId)).toHaveLength(10);
+  expect(pathsOf(surrogateKey.orderId)).toEqual(['services.\uFFFD']);
+  expect(pathsOf(surrogateName.orderId)).toEqual(['customer.name']);
+  expect(largestOutcome).toBeLessThan(16 * 1024);
+  // The orderId no outcome can carry went to the dead-letter store with its reason.
+  expect(deadLetters.filter((letter) => orderIdOf(letter.payload).startsWith(surrogateOrderId) && letter.reason.includes('well-formed'))).toHaveLength(1);
+  expect(outcomeOf(events, ordinary.orderId)?.['detail-type']).toBe('ContractCreated');
+  expect((await get<unknown>('/health')).status).toBe(200);
+});
+
 it('empty values: empty maps, lists and strings in every order kind; then an ordinary order', async () => {
   const created = application({ services: {} });
   await put({ type: 'ContractApplicationSubmitted', detail: created });
