@@ -68,7 +68,7 @@ export async function domainFigure(_ctx: unknown, options: BenchOptions): Promis
       let yen = 0;
       for (let i = 0; i < count; i++) {
         const { contract, effectiveDate } = at(i);
-        yen += terminationFee(SHIPPED_CATALOG, contract, effectiveDate, { taxable: false }).amount;
+        yen += terminationFee(SHIPPED_CATALOG, contract, { requestedOn: effectiveDate, effectiveDate }, { taxable: false }).amount;
       }
       return yen;
     },

@@ -12,11 +12,11 @@ import type {
   Services,
   Term,
 } from './contract';
-import { primePlusSince, statusOn, type TerminationFee } from './contract';
-import { terminationFee } from './fees/termination-fee';
+import { statusOn, type TerminationFee } from './contract';
+import { terminationFee, termOfRequest } from './fees/termination-fee';
 import type { Catalog } from './tariff/catalog';
 import { revisionInForceOn } from './tariff/versioned-tariff';
-import { initialTerm, nextTerm, termContaining } from './term/prime-plus-term';
+import { initialTerm, nextTerm } from './term/prime-plus-term';
 import { yenLabel } from './yen';
 
 /**
@@ -84,12 +84,14 @@ export function withCancellation(
   catalog: Catalog,
   settings: { taxable: boolean },
 ): Contract {
-  const fee = terminationFee(catalog, contract, request.effectiveDate, settings);
-  // Decision L3: a cancellation taking effect in a term the monthly run has already renewed
-  // past (asked for in time, processed late) withdraws that renewal: the contract ends in
-  // the term of its effective date, and the outcome names the term billing must void.
-  const withdrawn = contract.term !== null && request.effectiveDate < contract.term.start;
-  const term = withdrawn ? termContaining(initialTerm(primePlusSince(contract)), request.effectiveDate) : contract.term;
+  const requestedOn = jstDateOf(request.requestedAt);
+  const fee = terminationFee(catalog, contract, { requestedOn, effectiveDate: request.effectiveDate }, settings);
+  // Decision L3 (with L5): a request made in a term the monthly run has since renewed past
+  // (asked for in time, processed late) withdraws that renewal, whatever its effective date:
+  // the contract keeps the term it was asked in, and the outcome names the term billing must void.
+  const asked = contract.term === null ? null : termOfRequest(contract, requestedOn);
+  const withdrawn = asked !== null && contract.term !== null && asked.number < contract.term.number;
+  const term = withdrawn ? asked : contract.term;
   const cancellation: Cancellation = {
     orderId: request.orderId,
     requestedAt: request.requestedAt,
@@ -124,7 +126,8 @@ export function withPlanChange(
 ): { contract: Contract; terminationFee: TerminationFee | null } {
   const wasPrimePlus = contract.plan.code === 'prime-plus';
   const toPrimePlus = change.plan.code === 'prime-plus';
-  const fee = wasPrimePlus && !toPrimePlus ? terminationFee(catalog, contract, change.effectiveDate, settings) : null;
+  const request = { requestedOn: jstDateOf(change.requestedAt), effectiveDate: change.effectiveDate };
+  const fee = wasPrimePlus && !toPrimePlus ? terminationFee(catalog, contract, request, settings) : null;
   const term = toPrimePlus ? (wasPrimePlus ? contract.term : initialTerm(change.effectiveDate)) : null;
   const feeLabel = fee ? `, 解約金 ${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})` : '';
   const next = advance(contract, { plan: change.plan, services: change.services, term }, [
@@ -155,8 +158,7 @@ export function withOneOffFee(contract: Contract, charge: OneOffCharge, requeste
 /**
  * Auto-renewal (別紙7 ※11, interface §4): renews every term whose renewal month is before
  * `month`, so a missed run catches up and a rerun for the same month changes nothing.
- * It stops at the term containing a cancellation's effective date; a cancellation taking
- * effect after the current term does not stop that term's renewal (the lead's decision).
+ * It stops at the term in which the customer asked to leave (Decision L5).
  */
 export function renewThrough(contract: Contract, month: YearMonth, at: string): { contract: Contract; renewed: Term[] } {
   const renewed: Term[] = [];
@@ -189,9 +191,13 @@ export function occupiesLineOn(contract: Contract, date: LocalDate): boolean {
   return contract.cancellation === null || contract.cancellation.effectiveDate >= date;
 }
 
-/** Decision for 別紙7 ※11 and interface §4: a term renews unless a cancellation takes effect by its end. */
+/**
+ * Decision L5: a term renews unless its customer asked to leave on or before its last day
+ * (the last day of its renewal month, JST), whatever the effective date: the seed renews
+ * 「契約更新月に解約のお申し出がない場合」. A move out of Prime Plus ends the term at once (PC4).
+ */
 function renewsAfter(term: Term, contract: Contract): boolean {
-  return contract.cancellation === null || contract.cancellation.effectiveDate > term.end;
+  return contract.cancellation === null || jstDateOf(contract.cancellation.requestedAt) > term.end;
 }
 
 /** Every state change bumps the version once (the store's optimistic concurrency) and appends history. */

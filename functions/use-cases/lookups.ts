@@ -48,7 +48,8 @@ export async function lineContract(deps: LookupDeps, lineId: string) {
 export async function terminationQuote(deps: LookupDeps, contractId: string, date: LocalDate | undefined) {
   const contract = await requireContract(deps, contractId);
   const effectiveDate = date ?? today(deps);
-  const fee = asFieldError('date', () => terminationFee(deps.catalog, contract, effectiveDate, { taxable: deps.terminationFeeTaxable }));
+  const requestedOn = effectiveDate < today(deps) ? effectiveDate : today(deps);
+  const fee = asFieldError('date', () => terminationFee(deps.catalog, contract, { requestedOn, effectiveDate }, { taxable: deps.terminationFeeTaxable }));
   return { contractId, effectiveDate, ...fee };
 }
 

@@ -1,6 +1,6 @@
 import type { LocalDate } from '../../functions/domain/calendar';
 import fc from 'fast-check';
-import { addDays, addMonths, monthOf } from '../../functions/domain/calendar';
+import { addDays, addMonths, jstDateOf, monthOf } from '../../functions/domain/calendar';
 import type { Contract } from '../../functions/domain/contract';
 import {
   contractView,
@@ -150,6 +150,9 @@ describe('a late cancellation from the renewal month (docs/terms.md L3)', () => 
     ['effective on the last day of the renewal month (0 months left)', '2024-12-03T09:00:00+09:00', '2024-12-31', 0],
     ['effective on the first day of the renewal month', '2024-12-01T00:00:00+09:00', '2024-12-01', 0],
     ['requested 23:59 JST on the last day, effective that day', '2024-12-31T14:59:00Z', '2024-12-31', 0],
+    // L5: whatever the effective date; after the term's end nothing is owed.
+    ['requested in the renewal month, effective after the term', '2024-12-05T10:00:00+09:00', '2025-01-15', 0],
+    ['requested 23:59 JST on the last day, effective in March', '2024-12-31T14:59:00Z', '2025-03-31', 0],
   ])('withdraws the renewal when %s', (_case, requestedAt, effectiveDate, months) => {
     expect(renewed.term?.number).toBe(2);
     const request = { orderId: 'ORD-LATE', requestedAt, effectiveDate };
@@ -216,8 +219,22 @@ describe('renewThrough (interface §4)', () => {
     expect(renewThrough(cancelled(contract, '2024-12-31'), '2027-02', RUN_AT).renewed).toEqual([]);
   });
 
-  it('renews a term whose end comes before the cancellation, and stops in the term containing it', () => {
-    const { renewed } = renewThrough(cancelled(contract, '2025-01-01'), '2027-02', RUN_AT);
+  it('does not renew a term in which the customer asked to leave, whatever the effective date (L5)', () => {
+    // Asked 2024-01-15 (term 1), effective in what would have been term 2.
+    expect(renewThrough(cancelled(contract, '2025-01-01'), '2027-02', RUN_AT).renewed).toEqual([]);
+    expect(renewThrough(cancelled(contract, '2025-01-15', '2024-12-05T10:00:00+09:00'), '2025-01', RUN_AT).renewed).toEqual([]);
+  });
+
+  it.each([
+    ['23:59 JST on the last day of the renewal month', '2024-12-31T14:59:59Z', []],
+    ['00:00 JST on the first day of the next term', '2024-12-31T15:00:00Z', [2]],
+  ])('a request at %s stops that renewal or belongs to the new term', (_case, requestedAt, terms) => {
+    const asked = cancelled(contract, '2025-01-15', requestedAt);
+    expect(renewThrough(asked, '2025-02', RUN_AT).renewed.map((t) => t.number)).toEqual(terms);
+  });
+
+  it('renews the terms before the one a (late-processed) request was made in, and stops there', () => {
+    const { renewed } = renewThrough(cancelled(contract, '2025-03-01', '2025-02-01T10:00:00+09:00'), '2027-02', RUN_AT);
     expect(renewed.map((t) => t.number)).toEqual([2]);
   });
 
@@ -232,11 +249,12 @@ describe('renewalDueMonth', () => {
 
   it('is the renewal month while the contract will renew', () => {
     expect(renewalDueMonth(contract)).toBe('2024-12');
-    expect(renewalDueMonth(cancelled(contract, '2025-03-31'))).toBe('2024-12');
   });
 
-  it('is null once a cancellation takes effect within the term, or without a term', () => {
+  it('is null once the customer asked to leave in the term (L5: effective within it or after), or without a term', () => {
     expect(renewalDueMonth(cancelled(contract, '2024-12-31'))).toBeNull();
+    expect(renewalDueMonth(cancelled(contract, '2025-03-31'))).toBeNull();
+    expect(renewalDueMonth(cancelled(contract, '2025-01-15', '2024-12-31T14:59:59Z'))).toBeNull();
     expect(renewalDueMonth(aContract({ plan: { code: 'none' } }))).toBeNull();
   });
 });
@@ -288,11 +306,14 @@ describe('properties', () => {
       month: aMonthAfter(start),
       later: aMonthAfter(start),
       cancelAfterDays: fc.option(fc.integer({ min: 0, max: 365 * 6 }), { nil: null }),
+      askAfterDays: fc.integer({ min: 0, max: 365 * 6 }),
     }),
   );
-  const contractOf = ({ start, cancelAfterDays }: { start: LocalDate; cancelAfterDays: number | null }) => {
+  // Asked on or before the effective date (interface §1.1), anywhere in the years before it.
+  const contractOf = ({ start, cancelAfterDays, askAfterDays }: { start: LocalDate; cancelAfterDays: number | null; askAfterDays: number }) => {
     const contract = aContract({ startDate: start });
-    return cancelAfterDays === null ? contract : cancelled(contract, addDays(start, cancelAfterDays), `${start}T09:00:00+09:00`);
+    if (cancelAfterDays === null) return contract;
+    return cancelled(contract, addDays(start, cancelAfterDays), `${addDays(start, Math.min(askAfterDays, cancelAfterDays))}T09:00:00+09:00`);
   };
 
   it('renewing twice to the same month equals renewing once', () => {
@@ -306,7 +327,7 @@ describe('properties', () => {
     );
   });
 
-  it('renewed terms are consecutive, never past the term containing the cancellation, and reach the month otherwise', () => {
+  it('renewed terms are consecutive, never past the term the request to leave was made in, and reach the month otherwise', () => {
     fc.assert(
       fc.property(aCase, (c) => {
         const contract = contractOf(c);
@@ -316,9 +337,10 @@ describe('properties', () => {
           expect(term.start).toBe(addDays(previous.end, 1));
           previous = term;
         }
-        const effective = contract.cancellation?.effectiveDate;
-        if (effective !== undefined && effective <= previous.end) {
-          expect(terms.every((t) => t.start <= effective)).toBe(true);
+        // L5: no term after the one the request to leave was made in.
+        const askedOn = contract.cancellation ? jstDateOf(contract.cancellation.requestedAt) : undefined;
+        if (askedOn !== undefined && askedOn <= previous.end) {
+          expect(terms.every((t) => t.start <= askedOn)).toBe(true);
         } else {
           expect(previous.renewalMonth >= c.month).toBe(true);
         }

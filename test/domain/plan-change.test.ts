@@ -105,8 +105,13 @@ describe('PC4: leaving Prime Plus is a mid-term termination (L2 fee)', () => {
     expect(renewalDueMonth(contract)).toBeNull();
   });
 
-  it('a date after the term’s end falls in the renewed term and costs that term’s fee', () => {
+  it('asked in the renewal month, effective after the term’s end: the renewal stops and nothing is owed (L5)', () => {
     const { terminationFee } = withPlanChange(primePlusContract(), change('2025-04-20T09:00:00+09:00', none, gateway, '2025-05-15'), catalog, untaxed);
+    expect(terminationFee).toMatchObject({ remainingMonths: 0, amount: 0 });
+  });
+
+  it('asked on the first day of the renewed term, it costs that term’s fee', () => {
+    const { terminationFee } = withPlanChange(primePlusContract(), change('2025-05-01T00:00:00+09:00', none, gateway, '2025-05-15'), catalog, untaxed);
     expect(terminationFee).toMatchObject({ remainingMonths: 11, amount: 33000 });
   });
 });

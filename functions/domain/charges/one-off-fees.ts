@@ -17,7 +17,8 @@ export interface OneOffFee {
 export type VisitItem = Extract<OneOffItem, `visit.${string}`>;
 
 /**
- * Visit support (別紙8). ※1: on the first installation only, the marked items are 0 yen
+ * Visit support (別紙8). ※1: on the first installation only (`firstInstallation`: this order
+ * is it, Decision V1), the marked items are 0 yen
  * for the plans the revision names (until 2023-11-30 Prime and the rental router
  * installation; from 2023-12-01 Prime and Prime Plus, and also basic work, status
  * diagnosis and gateway installation). The waived price stays on the line.
@@ -47,31 +48,43 @@ export function visitSupportFee(
   return fee(order.date, revision, lines);
 }
 
-// Storage is sold in decimal units (docs/terms.md V3): 1 TB = 1,000 GB.
-const GB_PER_TB = 1_000;
-const GB_4TB = 4 * GB_PER_TB;
+// Storage is sold in decimal units (docs/terms.md V3): 1 TB = 1,000 GB; volumes are
+// counted in MB (thousandths of a GB, the finest V3 allows) so that no float decides a boundary.
+const MB_PER_GB = 1_000;
+const MB_4_7GB = 4_700;
+const MB_PER_TB = 1_000_000;
+const MB_4TB = 4 * MB_PER_TB;
+
+/** Decision V3: a volume in GB with at most 3 decimals, as a whole number of MB; null if it is not one. */
+export function megabytesOf(volumeGB: number): number | null {
+  if (!Number.isFinite(volumeGB) || volumeGB <= 0 || Number(volumeGB.toFixed(3)) !== volumeGB) return null;
+  return Math.round(volumeGB * MB_PER_GB);
+}
 
 /**
  * Data migration (別紙9, as in 別紙8; Decision V3), per device by the volume it migrates,
- * in whole GB: up to 4.7 GB the 4.7 GB price; up to 4 TB the 4 TB price; above, the 4 TB
- * price plus the extra-TB price for every started terabyte beyond 4 TB.
+ * in GB with up to 3 decimals: up to 4.7 GB the 4.7 GB price; up to 4 TB the 4 TB price;
+ * above, the 4 TB price plus the extra-TB price for every started terabyte beyond 4 TB.
  */
 export function dataMigrationFee(catalog: Catalog, order: { date: LocalDate; devices: Array<{ volumeGB: number }> }): OneOffFee {
   const revision = revisionInForceOn(catalog, order.date);
   const issues: FieldIssue[] = [];
   if (order.devices.length === 0) issues.push({ path: 'devices', message: 'at least one device' });
-  order.devices.forEach(({ volumeGB }, i) => checkCount(issues, `devices[${i}].volumeGB`, volumeGB, 1));
+  const volumes = order.devices.map(({ volumeGB }, i) => {
+    const megabytes = megabytesOf(volumeGB);
+    if (megabytes === null) issues.push({ path: `devices[${i}].volumeGB`, message: 'must be more than 0, with at most 3 decimals' });
+    return megabytes ?? 0;
+  });
   reject(issues);
 
   let small = 0;
   let large = 0;
   let extraTB = 0;
-  for (const { volumeGB } of order.devices) {
-    // 4.7 GB in tenths, so that no float decides the boundary.
-    if (volumeGB * 10 <= 47) small += 1;
+  for (const megabytes of volumes) {
+    if (megabytes <= MB_4_7GB) small += 1;
     else {
       large += 1;
-      extraTB += Math.ceil(Math.max(0, volumeGB - GB_4TB) / GB_PER_TB);
+      extraTB += Math.ceil(Math.max(0, megabytes - MB_4TB) / MB_PER_TB);
     }
   }
   const lines = (

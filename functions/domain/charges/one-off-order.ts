@@ -1,6 +1,7 @@
 import type { LocalDate } from '../calendar';
-import { planOn, plansUntil, primePlusSince, type Contract, type OneOffCharge } from '../contract';
+import { planOn, plansUntil, primePlusSince, type Contract, type OneOffCharge, type PlanCode } from '../contract';
 import type { Catalog } from '../tariff/catalog';
+import { revisionInForceOn } from '../tariff/versioned-tariff';
 import { initialTerm, termContaining } from '../term/prime-plus-term';
 import { sumOf } from './charge-line';
 import { dataMigrationFee, mailTrainingFee, visitSupportFee, type OneOffFee, type VisitItem } from './one-off-fees';
@@ -30,8 +31,8 @@ export interface OneOffOrder {
 
 /**
  * The fee of a one-off order on this contract (docs/terms.md §8), priced by the revision in
- * force on the service date (P2), with what the contract's past decides: whether this is
- * its first visit-support order (V1), whether ※7's first-time mails or the Prime Plus
+ * force on the service date (P2), with what the contract's past decides: whether ※1's
+ * first installation is still to come (V1), whether ※7's first-time mails or the Prime Plus
  * term's allowance still apply (V2), all read from the plan in force on that date.
  */
 export function oneOffFeeFor(catalog: Catalog, contract: Contract, order: OneOffOrder): OneOffFee {
@@ -39,8 +40,9 @@ export function oneOffFeeFor(catalog: Catalog, contract: Contract, order: OneOff
   const plan = planOn(contract, order.date).code;
   const parts: OneOffFee[] = [];
   if (order.visitSupport) {
-    const firstInstallation = !past.some((charge) => hasItem(charge, 'visit.'));
     const items = order.visitSupport.items.map(({ item, quantity }) => ({ item: `visit.${item}` as VisitItem, quantity }));
+    const firstInstallation =
+      items.some(({ item }) => INSTALLATION_ITEMS.includes(item)) && !past.some((charge) => usedInstallationWaiver(catalog, contract, charge));
     parts.push(visitSupportFee(catalog, { date: order.date, plan, firstInstallation, items }));
   }
   if (order.dataMigration) parts.push(dataMigrationFee(catalog, { date: order.date, devices: order.dataMigration.devices }));
@@ -53,6 +55,19 @@ export function oneOffFeeFor(catalog: Catalog, contract: Contract, order: OneOff
   if (!first) throw new RangeError('a one-off order needs at least one of visitSupport, dataMigration, mailTraining');
   const lines = parts.flatMap((part) => part.lines);
   return { date: order.date, revision: first.revision, revisionEffectiveFrom: first.revisionEffectiveFrom, lines, subtotal: sumOf(lines) };
+}
+
+/** Decision V1: the installation items of 別紙8 that make a visit the "first installation" of ※1. */
+export const INSTALLATION_ITEMS: readonly string[] = ['visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'];
+
+/**
+ * Decision V1 (※1 初回設置時に限り): the waiver goes to the first visit-support order that
+ * contains an installation item and is performed while on a plan ※1 names (Prime, and from
+ * 2023-12-01 Prime Plus). A visit without one, or made on another plan, leaves it for later.
+ */
+function usedInstallationWaiver(catalog: Catalog, contract: Contract, charge: OneOffCharge): boolean {
+  const plans: readonly PlanCode[] = revisionInForceOn(catalog, charge.date).rules.firstInstallationFree.plans;
+  return charge.lines.some((line) => INSTALLATION_ITEMS.includes(line.item)) && plans.includes(planOn(contract, charge.date).code);
 }
 
 function hasItem(charge: OneOffCharge, prefix: string): boolean {

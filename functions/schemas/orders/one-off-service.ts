@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../../domain/calendar';
+import { megabytesOf } from '../../domain/charges/one-off-fees';
 import { VISIT_ITEM_NAMES } from '../../domain/charges/one-off-order';
 import { identifier, instant, localDate, MAX_COUNT, MAX_VOLUME_GB, wholeNumber } from '../fields';
 
@@ -15,6 +16,12 @@ const list = <T extends z.ZodMiniType>(entry: T) =>
       z.maxLength(MAX_ORDER_ENTRIES, { error: `must hold at most ${MAX_ORDER_ENTRIES} entries` }),
     );
 
+/** docs/terms.md V3: GB with up to 3 decimals (4.5 GB is within the 4.7 GB price, 4.701 GB is not). */
+const volumeGB = z.number({ error: 'must be a number of GB' }).check(
+  z.refine((value) => megabytesOf(value) !== null, { error: 'must be more than 0, with at most 3 decimals' }),
+  z.maximum(MAX_VOLUME_GB, { error: `must be ${MAX_VOLUME_GB} or less` }),
+);
+
 /** OneOffServiceOrdered's detail (interface §1.1). */
 export const oneOffServiceSchema = z.pipe(
   z
@@ -28,7 +35,7 @@ export const oneOffServiceSchema = z.pipe(
           items: list(z.strictObject({ item: z.enum(VISIT_ITEM_NAMES, { error: `must be one of ${VISIT_ITEM_NAMES.join(', ')}` }), quantity: positive })),
         }),
       ),
-      dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB: wholeNumber(1, MAX_VOLUME_GB) })) })),
+      dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB })) })),
       mailTraining: z.optional(z.strictObject({ mails: positive })),
     })
     .check(

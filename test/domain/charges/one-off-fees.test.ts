@@ -107,7 +107,14 @@ describe('data migration (別紙9), per device by volume', () => {
     ['2023-12-01', 4_000, 101500],
     ['2024-04-01', 5_000, 101500 + 25600],
     ['2024-04-01', 5_200, 101500 + 2 * 25600],
-  ])('on %s, %i GB costs %i (V3)', (date, volumeGB, expected) => {
+    // Decimal volumes (V3 revised 2026-12-07): exact at the boundaries.
+    ['2024-04-01', 0.001, 16000],
+    ['2024-04-01', 4.5, 16000],
+    ['2024-04-01', 4.7, 16000],
+    ['2024-04-01', 4.701, 101500],
+    ['2024-04-01', 4_000.001, 101500 + 25600],
+    ['2024-04-01', 5_000.999, 101500 + 2 * 25600],
+  ])('on %s, %d GB costs %i (V3)', (date, volumeGB, expected) => {
     expect(dataMigrationFee(catalog, { date: date as LocalDate, devices: [{ volumeGB }] }).subtotal).toBe(expected);
   });
 
@@ -124,11 +131,15 @@ describe('data migration (別紙9), per device by volume', () => {
     expect(fee.revision).toBe('2023-12-01');
   });
 
-  it('refuses no devices and volumes that are not whole positive gigabytes', () => {
+  it('refuses no devices, and volumes that are not more than 0 with at most 3 decimals', () => {
     expect(fieldPaths(() => dataMigrationFee(catalog, { date: '2024-04-01', devices: [] }))).toEqual(['devices']);
-    expect(fieldPaths(() => dataMigrationFee(catalog, { date: '2024-04-01', devices: [{ volumeGB: 0 }, { volumeGB: 2.5 }] }))).toEqual([
+    const volumes = [0, -1, 4.7001, Number.NaN, Infinity, 2.5, 1.005];
+    expect(fieldPaths(() => dataMigrationFee(catalog, { date: '2024-04-01', devices: volumes.map((volumeGB) => ({ volumeGB })) }))).toEqual([
       'devices[0].volumeGB',
       'devices[1].volumeGB',
+      'devices[2].volumeGB',
+      'devices[3].volumeGB',
+      'devices[4].volumeGB',
     ]);
   });
 });

@@ -51,23 +51,55 @@ describe('V1: ※1 items are 0 yen on the first visit-support order while on Pri
     expect(second.fee.subtotal).toBe(40200);
   });
 
-  it('a first order without a package plan pays every item, and uses up the first order', () => {
-    const plain = aContract({ plan: { code: 'none' }, services: { gatewaySecurity: { tier: 10, failureSupport24h: true } } });
-    const first = ordered(plain, visit('2024-06-05'));
-    expect(first.fee.lines.every((l) => l.waived === undefined)).toBe(true);
-    const onPrimePlus = withPlanChange(
-      first.contract,
-      {
-        orderId: 'ORD-PC',
-        requestedAt: '2024-06-10T09:00:00+09:00',
-        effectiveDate: '2024-07-01',
-        plan: primePlus,
-        services: { edrSecurity: { terminals: 5 } },
-      },
+  const toPrimePlus = (contract: Contract, effectiveDate: LocalDate) =>
+    withPlanChange(
+      contract,
+      { orderId: 'ORD-PC', requestedAt: '2024-06-10T09:00:00+09:00', effectiveDate, plan: primePlus, services: { edrSecurity: { terminals: 5 } } },
       catalog,
       { taxable: false },
     ).contract;
-    expect(ordered(onPrimePlus, visit('2024-07-05')).fee.lines.every((l) => l.waived === undefined)).toBe(true);
+
+  it('an installation made without a package plan pays every item and leaves the waiver for the first one on Prime Plus', () => {
+    const plain = aContract({ plan: { code: 'none' }, services: { gatewaySecurity: { tier: 10, failureSupport24h: true } } });
+    const first = ordered(plain, visit('2024-06-05'));
+    expect(first.fee.lines.every((l) => l.waived === undefined)).toBe(true);
+    const onPrimePlus = ordered(toPrimePlus(first.contract, '2024-07-01'), visit('2024-07-05'));
+    expect(onPrimePlus.fee.lines.map((l) => l.amount)).toEqual([0, 0, 24200]);
+    expect(ordered(onPrimePlus.contract, visit('2024-07-20')).fee.lines.map((l) => l.amount)).toEqual([7500, 8500, 24200]);
+  });
+
+  it('a visit without an installation item pays the tariff and does not use the waiver up (初回設置時に限り)', () => {
+    const osUpdate = ordered(aContract({ plan: primePlus }), {
+      date: '2024-05-20',
+      visitSupport: {
+        items: [
+          { item: 'basicWork', quantity: 1 },
+          { item: 'osUpdate', quantity: 1 },
+        ],
+      },
+    });
+    expect(osUpdate.fee.lines.map((l) => [l.item, l.amount])).toEqual([
+      ['visit.basicWork', 7500],
+      ['visit.osUpdate', 12100],
+    ]);
+    const installation = ordered(osUpdate.contract, visit('2024-06-05'));
+    expect(installation.fee.lines.map((l) => l.amount)).toEqual([0, 0, 24200]);
+    expect(installation.fee.lines[1].waived).toEqual({ unitPrice: 8500, clause: '別紙8 ※1' });
+  });
+
+  it.each<[string, 'routerInstallation.basic' | 'routerInstallation.highEnd']>([
+    ['basic', 'routerInstallation.basic'],
+    ['high-end', 'routerInstallation.highEnd'],
+  ])('a rental router installation (%s) is an installation too', (_model, item) => {
+    const fee = oneOffFeeFor(catalog, aContract({ plan: primePlus }), { date: '2024-06-05', visitSupport: { items: [{ item, quantity: 1 }] } });
+    expect(fee.lines).toEqual([expect.objectContaining({ item: `visit.${item}`, amount: 0 })]);
+  });
+
+  it('a Prime contract that had its first installation has used the waiver when it moves to Prime Plus (once per contract)', () => {
+    const prime = aContract({ plan: { code: 'prime', tier: 10 }, services: {}, startDate: '2023-11-01', appliedAt: '2023-10-20T10:00:00+09:00' });
+    const installed = ordered(prime, visit('2023-12-05'));
+    expect(installed.fee.lines.map((l) => l.amount)).toEqual([0, 0, 24200]);
+    expect(ordered(toPrimePlus(installed.contract, '2024-07-01'), visit('2024-07-05')).fee.lines.map((l) => l.amount)).toEqual([7500, 8500, 24200]);
   });
 
   it('prices by the revision in force on the service date (P2): 2023-11-30 vs 2023-12-01', () => {

@@ -1,0 +1,28 @@
+import { fieldIssues } from '../../functions/schemas/field-issues';
+import { oneOffServiceSchema } from '../../functions/schemas/orders/one-off-service';
+
+/** docs/terms.md V3 at the edge: a device's volume in GB with up to 3 decimals. */
+const order = (volumeGB: unknown) => ({
+  orderId: 'ORD-V3',
+  requestedAt: '2024-06-03T09:00:00+09:00',
+  contractId: 'K-1',
+  dataMigration: { devices: [{ volumeGB }] },
+});
+
+describe('OneOffServiceOrdered: dataMigration.devices[].volumeGB (V3)', () => {
+  it.each([0.001, 4.5, 4.7, 4.701, 1.005, 5_200, 1_000_000])('takes %d GB', (volumeGB) => {
+    expect(oneOffServiceSchema.safeParse(order(volumeGB)).success).toBe(true);
+  });
+
+  it.each([
+    [4.7001, 'must be more than 0, with at most 3 decimals'],
+    [0, 'must be more than 0, with at most 3 decimals'],
+    [-4.5, 'must be more than 0, with at most 3 decimals'],
+    [1_000_000.001, 'must be 1000000 or less'],
+    ['4.5', 'must be a number of GB'],
+  ])('refuses %p naming the field: %s', (volumeGB, message) => {
+    const parsed = oneOffServiceSchema.safeParse(order(volumeGB));
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(fieldIssues(parsed.error)).toEqual([{ path: 'dataMigration.devices.0.volumeGB', message }]);
+  });
+});
