@@ -43,7 +43,7 @@ export function dueContract(tag: string, n: number): Contract {
       contractId: padded(`K-${tag}`, n),
       orderId: padded(`ORD-${tag}`, n),
       appliedAt: '2023-12-20T10:00:00+09:00',
-      customer: { customerId: padded(`C-${tag}`, n % 1000), name: '株式会社ベンチ', kind: 'corporation' },
+      customer: { customerId: padded(`C-${tag}`, n % 1000), name: '株式会社ベンチ', kind: 'corporation', phone: '06-0000-0000' },
       lineId: padded(`L-${tag}`, n),
       startDate: `2024-01-${day}` as LocalDate,
       plan: { code: 'prime-plus', tier: 10 },

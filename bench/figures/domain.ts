@@ -35,7 +35,7 @@ function samples(): Sample[] {
         contractId: `K-DOMAIN-${n}`,
         orderId: `ORD-DOMAIN-${n}`,
         appliedAt: `${startDate}T09:00:00+09:00`,
-        customer: { customerId: 'C-DOMAIN', name: '株式会社ベンチ', kind: 'corporation' },
+        customer: { customerId: 'C-DOMAIN', name: '株式会社ベンチ', kind: 'corporation', phone: '06-0000-0000' },
         lineId: `L-DOMAIN-${n}`,
         startDate,
         plan,
@@ -46,12 +46,16 @@ function samples(): Sample[] {
       SHIPPED_CATALOG,
     );
     const changedOn = addDays(startDate, 40);
-    const contract = withServices(created, {
-      orderId: `ORD-DOMAIN-${n}-S`,
-      requestedAt: `${changedOn}T09:00:00+09:00`,
-      services:
-        plan.code === 'prime' ? { endpointSecurity: { terminals: 5 } } : { edrSecurity: { terminals: 12 }, cloudProxy: { users: 4 }, elgana: { ids: 7 } },
-    });
+    const contract = withServices(
+      created,
+      {
+        orderId: `ORD-DOMAIN-${n}-S`,
+        requestedAt: `${changedOn}T09:00:00+09:00`,
+        services:
+          plan.code === 'prime' ? { endpointSecurity: { terminals: 5 } } : { edrSecurity: { terminals: 12 }, cloudProxy: { users: 4 }, elgana: { ids: 7 } },
+      },
+      SHIPPED_CATALOG,
+    );
     return { contract, effectiveDate: addDays(startDate, (n * 37) % 700), month: addMonths(monthOf(startDate), n % 24) };
   });
 }

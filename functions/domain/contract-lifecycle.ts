@@ -1,6 +1,7 @@
 import { jstDateOf, type LocalDate, type YearMonth } from './calendar';
 import type {
   BillingMethod,
+  ContactChange,
   Cancellation,
   Contract,
   ContractStatus,
@@ -43,6 +44,7 @@ export type ContractView = Omit<Contract, 'history'> & { status: ContractStatus 
 export function createContract(input: NewContractInput, catalog: Catalog): Contract {
   const appliedOn = jstDateOf(input.appliedAt);
   const startDate = input.startDate ?? appliedOn;
+  const acceptedTermsRevision = revisionInForceOn(catalog, appliedOn).id;
   return {
     contractId: input.contractId,
     orderId: input.orderId,
@@ -57,25 +59,35 @@ export function createContract(input: NewContractInput, catalog: Catalog): Contr
     term: input.plan.code === 'prime-plus' ? initialTerm(startDate) : null,
     cancellation: null,
     // Decision S1: the customer accepts the terms in force when they apply (A1), not at start.
-    acceptedTermsRevision: revisionInForceOn(catalog, appliedOn).id,
+    acceptedTermsRevision,
     version: 1,
     history: [
-      entry(
-        'ContractCreated',
-        input.appliedAt,
-        input.orderId,
-        `新規契約: ${planLabel(input.plan)}, 利用開始日 ${startDate}; ${servicesLabel(input.services)}`,
-        input.services,
-      ),
+      {
+        ...entry(
+          'ContractCreated',
+          input.appliedAt,
+          input.orderId,
+          `新規契約: ${planLabel(input.plan)}, 利用開始日 ${startDate}; ${servicesLabel(input.services)}`,
+          input.services,
+        ),
+        acceptedTermsRevision,
+      },
     ],
   };
 }
 
 /** `services` is the complete desired set (interface §1.1); it counts for billing from its month (Decision C2). */
-export function withServices(contract: Contract, change: { orderId: string; requestedAt: string; services: Services }): Contract {
-  return advance(contract, { services: change.services }, [
+export function withServices(
+  contract: Contract,
+  change: { orderId: string; requestedAt: string; services: Services } & ContactChange,
+  catalog: Catalog,
+): Contract {
+  return byOrder(
+    catalog,
+    contract,
+    { services: change.services, customer: withContact(contract.customer, change) },
     entry('ContractServicesChanged', change.requestedAt, change.orderId, `サービス変更: ${servicesLabel(change.services)}`, change.services),
-  ]);
+  );
 }
 
 export function withCancellation(
@@ -101,7 +113,10 @@ export function withCancellation(
   };
   const feeLabel = `${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})`;
   const withdrawal = withdrawn && contract.term ? `; 第${contract.term.number}期への自動更新を取消` : '';
-  return advance(contract, { cancellation, term }, [
+  return byOrder(
+    catalog,
+    contract,
+    { cancellation, term },
     entry(
       'ContractCancelled',
       request.requestedAt,
@@ -109,7 +124,7 @@ export function withCancellation(
       `解約受付: 解約日 ${request.effectiveDate}, 解約金 ${feeLabel}${withdrawal}`,
       contract.services,
     ),
-  ]);
+  );
 }
 
 /**
@@ -120,7 +135,7 @@ export function withCancellation(
  */
 export function withPlanChange(
   contract: Contract,
-  change: { orderId: string; requestedAt: string; effectiveDate: LocalDate; plan: Plan; services: Services },
+  change: { orderId: string; requestedAt: string; effectiveDate: LocalDate; plan: Plan; services: Services } & ContactChange,
   catalog: Catalog,
   settings: { taxable: boolean },
 ): { contract: Contract; terminationFee: TerminationFee | null } {
@@ -130,7 +145,10 @@ export function withPlanChange(
   const fee = wasPrimePlus && !toPrimePlus ? terminationFee(catalog, contract, request, settings) : null;
   const term = toPrimePlus ? (wasPrimePlus ? contract.term : initialTerm(change.effectiveDate)) : null;
   const feeLabel = fee ? `, 解約金 ${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})` : '';
-  const next = advance(contract, { plan: change.plan, services: change.services, term }, [
+  const next = byOrder(
+    catalog,
+    contract,
+    { plan: change.plan, services: change.services, term, customer: withContact(contract.customer, change) },
     {
       ...entry(
         'ContractPlanChanged',
@@ -144,15 +162,18 @@ export function withPlanChange(
       effectiveDate: change.effectiveDate,
       terminationFee: fee,
     },
-  ]);
+  );
   return { contract: next, terminationFee: fee };
 }
 
 /** A one-off fee charged to the contract (docs/terms.md §8): kept for its month's bill (T2) and for V1/V2's "first". */
-export function withOneOffFee(contract: Contract, charge: OneOffCharge, requestedAt: string): Contract {
-  return advance(contract, { oneOffFees: [...(contract.oneOffFees ?? []), charge] }, [
+export function withOneOffFee(contract: Contract, charge: OneOffCharge, requestedAt: string, catalog: Catalog): Contract {
+  return byOrder(
+    catalog,
+    contract,
+    { oneOffFees: [...(contract.oneOffFees ?? []), charge] },
     entry('OneOffFeeCharged', requestedAt, charge.orderId, `単発サービス: ${charge.date}, ${yenLabel(charge.subtotal)} (税抜)`, contract.services),
-  ]);
+  );
 }
 
 /**
@@ -198,6 +219,21 @@ export function occupiesLineOn(contract: Contract, date: LocalDate): boolean {
  */
 function renewsAfter(term: Term, contract: Contract): boolean {
   return contract.cancellation === null || jstDateOf(contract.cancellation.requestedAt) > term.end;
+}
+
+/**
+ * An accepted order's change. Decision S2: it records the terms revision in force when it
+ * was asked for (A1), on the contract (the latest) and in its history entry (each one), so
+ * that, say, adding EDR in 2024 keeps the consent of 第35条 20–22 on record.
+ */
+function byOrder(catalog: Catalog, contract: Contract, changes: Partial<Contract>, order: HistoryEntry): Contract {
+  const acceptedTermsRevision = revisionInForceOn(catalog, jstDateOf(order.at)).id;
+  return advance(contract, { ...changes, acceptedTermsRevision }, [{ ...order, acceptedTermsRevision }]);
+}
+
+function withContact(customer: Customer, change: ContactChange): Customer {
+  const phone = change.customer?.phone;
+  return phone === undefined ? customer : { ...customer, phone };
 }
 
 /** Every state change bumps the version once (the store's optimistic concurrency) and appends history. */

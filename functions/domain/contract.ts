@@ -15,6 +15,11 @@ export interface Customer {
   phone?: string;
 }
 
+/** Decision S2: a services or plan change may supply the contact telephone EDR needs (interface §1.1). */
+export interface ContactChange {
+  customer?: { phone?: string };
+}
+
 export interface Plan {
   code: PlanCode;
   tier?: Tier;
@@ -74,6 +79,8 @@ export interface HistoryEntry {
   effectiveDate?: LocalDate;
   /** PC4: the fee of leaving Prime Plus with this change; a line of the bill of its effective month. */
   terminationFee?: TerminationFee | null;
+  /** Decision S2: the terms revision the customer accepted with this order (absent on renewals and older entries). */
+  acceptedTermsRevision?: string;
 }
 
 /** A one-off fee charged to the contract (docs/terms.md §8): a line group of the bill of its date's month (T2). */
@@ -97,7 +104,7 @@ export interface Contract {
   startDate: LocalDate;
   term: Term | null;
   cancellation: Cancellation | null;
-  /** Decision S1: the terms revision the customer accepted when applying. */
+  /** Decisions S1, S2: the terms revision the customer accepted with the latest accepted order. */
   acceptedTermsRevision: string;
   /** The one-off fees charged so far, in order (docs/terms.md §8); absent on contracts stored before one-off orders. */
   oneOffFees?: OneOffCharge[];

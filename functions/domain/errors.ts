@@ -37,6 +37,17 @@ export class OrderNotFoundError extends Error {
   }
 }
 
+/** interface §3 (2026-12-07): a termination quote on a contract that is cancelled or has its cancellation recorded. */
+export class ContractNotLiveError extends Error {
+  constructor(
+    readonly contractId: string,
+    readonly effectiveDate: string,
+  ) {
+    super(`契約 ${contractId} は解約手続き済みです (解約日 ${effectiveDate})。解約金の試算はできません。`);
+    this.name = 'ContractNotLiveError';
+  }
+}
+
 /** A date before the first tariff revision: an error, never a silent fallback (Decision P1). */
 export class TariffNotInForceError extends Error {
   constructor(

@@ -126,6 +126,15 @@ export function productNotAvailable(product: string, requestedOn: LocalDate, off
   };
 }
 
+/** Decision E1: elgana is sold only as part of Prime Plus (別紙7 ※11 ベースプラン 5ID, ※15). */
+export function elganaOutsidePrimePlus(): Reason {
+  return {
+    code: 'PRODUCT_NOT_AVAILABLE',
+    message: 'elganaはプライムPlusプランに含まれるサービスで、単独ではお申し込みいただけません。elganaを0IDにするか、プライムPlusプランでお申し込みください。',
+    clause: '別紙7 ※11 ※15',
+  };
+}
+
 /** R7: one live contract per line (同一契約回線, 別紙7 ※12 ※14). */
 export function lineAlreadyContracted(): Reason {
   return {

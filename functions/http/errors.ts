@@ -1,5 +1,12 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ContractNotFoundError, InvalidRequestError, LineContractNotFoundError, OrderNotFoundError, type FieldIssue } from '../domain/errors';
+import {
+  ContractNotFoundError,
+  ContractNotLiveError,
+  InvalidRequestError,
+  LineContractNotFoundError,
+  OrderNotFoundError,
+  type FieldIssue,
+} from '../domain/errors';
 import { listedFields } from '../domain/reasons';
 
 /** Errors of the HTTP edge itself. */
@@ -37,18 +44,61 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
 
 const errorBody = (code: string, message: string, fields?: FieldIssue[]) => ({ error: { code, message, ...(fields ? listedFields(fields) : {}) } });
 
+/** What a caller told to come back later waits, in seconds: longer than a slow spell of DynamoDB usually lasts, short enough to retry by hand. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Names the SDK gives a call that DynamoDB did not answer in time, or turned away for now. */
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
+/** Node's codes for a connection refused, cut or never made. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A failure of the store rather than of the request: a timeout, a connection refused or
+ * reset, a 5xx from DynamoDB, or throttling (which the SDK marks `$retryable`). Asking
+ * again later may well succeed, so it is no 500.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  // Read by shape: Node's own errors (ECONNREFUSED) may come from another realm than this module's Error.
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, $metadata, $retryable } = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  return (
+    (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) ||
+    (typeof code === 'string' && UNREACHABLE_CODES.has(code)) ||
+    ($metadata?.httpStatusCode ?? 0) >= 500 ||
+    $retryable !== undefined
+  );
+}
+
 /**
  * The one mapping from errors to HTTP answers (interface §3). Anything unexpected is a
- * 500 without internals; bad input never gets here as anything but a 400 or 404.
+ * 500 without internals; bad input never gets here as anything but a 400 or 404; a store
+ * that is down or too slow is a 503 saying when to ask again.
  */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ContractNotFoundError || error instanceof LineContractNotFoundError) {
     return jsonResponse(404, errorBody('CONTRACT_NOT_FOUND', error.message));
   }
   if (error instanceof OrderNotFoundError) return jsonResponse(404, errorBody('ORDER_NOT_FOUND', error.message));
+  if (error instanceof ContractNotLiveError) return jsonResponse(409, errorBody('CONTRACT_NOT_LIVE', error.message));
   if (error instanceof InvalidRequestError) return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
   if (error instanceof RouteNotFoundError) return jsonResponse(404, errorBody('NOT_FOUND', error.message));
   if (error instanceof ForbiddenError) return jsonResponse(403, errorBody('FORBIDDEN', error.message));
   if (error instanceof MethodNotAllowedError) return jsonResponse(405, errorBody('METHOD_NOT_ALLOWED', error.message));
+  if (isStoreUnavailable(error)) {
+    const response = jsonResponse(
+      503,
+      errorBody('SERVICE_UNAVAILABLE', `the contract store is unavailable or too slow just now; ask again in ${RETRY_AFTER_SECONDS} seconds`),
+    );
+    return { ...response, headers: { ...response.headers, 'retry-after': String(RETRY_AFTER_SECONDS) } };
+  }
   return jsonResponse(500, errorBody('INTERNAL_ERROR', 'the lookup failed; see the function log'));
 }

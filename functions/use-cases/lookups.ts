@@ -4,7 +4,7 @@ import { statusOn } from '../domain/contract';
 import { contractView, renewalDueMonth } from '../domain/contract-lifecycle';
 import { INBOUND_OF_OUTCOME } from '../domain/outbound-events';
 import { ORDER_SLOT } from '../store/contract-store';
-import { ContractNotFoundError, LineContractNotFoundError, OrderNotFoundError } from '../domain/errors';
+import { ContractNotFoundError, ContractNotLiveError, LineContractNotFoundError, OrderNotFoundError } from '../domain/errors';
 import { terminationFee } from '../domain/fees/termination-fee';
 import { monthlyCharges } from '../domain/charges/monthly-charges';
 import { revisionInForceOn } from '../domain/tariff/versioned-tariff';
@@ -45,8 +45,10 @@ export async function lineContract(deps: LookupDeps, lineId: string) {
   return contractView(current, on);
 }
 
+/** interface §3: what leaving would cost; a contract already leaving (or gone) has no such cancellation to quote (409). */
 export async function terminationQuote(deps: LookupDeps, contractId: string, date: LocalDate | undefined) {
   const contract = await requireContract(deps, contractId);
+  if (contract.cancellation) throw new ContractNotLiveError(contractId, contract.cancellation.effectiveDate);
   const effectiveDate = date ?? today(deps);
   const requestedOn = effectiveDate < today(deps) ? effectiveDate : today(deps);
   const fee = asFieldError('date', () => terminationFee(deps.catalog, contract, { requestedOn, effectiveDate }, { taxable: deps.terminationFeeTaxable }));

@@ -19,6 +19,11 @@ function decideOneOffOrder(deps: OrderDeps, orderId: string, contract: Contract,
   const reasons = checkOneOffOrder(contract, request);
   if (reasons.length > 0) return { reasons };
   const fee = asFieldError('date', () => oneOffFeeFor(deps.catalog, contract, request));
-  const next = withOneOffFee(contract, { orderId, date: fee.date, revision: fee.revision, lines: fee.lines, subtotal: fee.subtotal }, request.requestedAt);
+  const next = withOneOffFee(
+    contract,
+    { orderId, date: fee.date, revision: fee.revision, lines: fee.lines, subtotal: fee.subtotal },
+    request.requestedAt,
+    deps.catalog,
+  );
   return { next, outcome: outcomes.oneOffFeeCharged(orderId, contract.contractId, fee) };
 }

@@ -13,6 +13,6 @@ export const processServicesChange = contractOrderUseCase<ServicesChangeRequest>
 function decideServicesChange(deps: OrderDeps, orderId: string, contract: Contract, change: ServicesChangeRequest): ContractDecision {
   const reasons = checkServicesChange(deps.catalog, contract, change);
   if (reasons.length > 0) return { reasons };
-  const next = withServices(contract, change);
+  const next = withServices(contract, { ...change, orderId }, deps.catalog);
   return { next, outcome: outcomes.servicesChanged(orderId, next, jstDateOf(deps.clock.now())) };
 }

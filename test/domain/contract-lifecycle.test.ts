@@ -38,8 +38,41 @@ describe('createContract', () => {
       version: 1,
     });
     expect(contract.history).toEqual([
-      { at: input.appliedAt, type: 'ContractCreated', orderId: 'ORD-2024-000123', summary: expect.stringContaining('プライムPlus'), services: input.services },
+      {
+        at: input.appliedAt,
+        type: 'ContractCreated',
+        orderId: 'ORD-2024-000123',
+        summary: expect.stringContaining('プライムPlus'),
+        services: input.services,
+        acceptedTermsRevision: '2024-04-01',
+      },
     ]);
+  });
+
+  it('records with every accepted order the terms revision in force when it was asked (S2), and the phone a change supplies', () => {
+    const baseline = createContract(
+      anApplication({ appliedAt: '2023-11-20T10:00:00+09:00', startDate: '2023-11-25', plan: { code: 'none' }, services: {} }),
+      SHIPPED_CATALOG,
+    );
+    expect(baseline.acceptedTermsRevision).toBe('baseline');
+    // 2023-11-30 23:59 JST is still the baseline; 2023-12-01 00:00 JST is the revision that brought EDR (第35条 20–22).
+    const late = withServices(baseline, { orderId: 'ORD-S1', requestedAt: '2023-11-30T14:59:00Z', services: {} }, SHIPPED_CATALOG);
+    expect(late.acceptedTermsRevision).toBe('baseline');
+    const edr = withServices(
+      late,
+      { orderId: 'ORD-S2', requestedAt: '2023-11-30T15:00:00Z', services: { edrSecurity: { terminals: 3 } }, customer: { phone: '06-1111-2222' } },
+      SHIPPED_CATALOG,
+    );
+    expect(edr.acceptedTermsRevision).toBe('2023-12-01');
+    expect(edr.customer.phone).toBe('06-1111-2222');
+    expect(edr.history.map((h) => h.acceptedTermsRevision)).toEqual(['baseline', 'baseline', '2023-12-01']);
+    const renewedLater = withCancellation(
+      edr,
+      { orderId: 'ORD-C', requestedAt: '2024-04-01T00:00:00+09:00', effectiveDate: '2024-04-30' },
+      SHIPPED_CATALOG,
+      notTaxable,
+    );
+    expect(renewedLater.acceptedTermsRevision).toBe('2024-04-01');
   });
 
   it.each([
@@ -69,7 +102,7 @@ describe('changeServices', () => {
   const change = { orderId: 'ORD-2024-000200', requestedAt: '2024-06-01T09:00:00+09:00', services: { edrSecurity: { terminals: 12 } } };
 
   it('replaces the services, bumps the version and appends history, leaving the input untouched', () => {
-    const changed = withServices(contract, change);
+    const changed = withServices(contract, change, SHIPPED_CATALOG);
     expect(changed.services).toEqual(change.services);
     expect(changed.version).toBe(2);
     expect(changed.history.at(-1)).toEqual({
@@ -78,6 +111,7 @@ describe('changeServices', () => {
       orderId: 'ORD-2024-000200',
       summary: expect.stringContaining('EDR 12端末'),
       services: change.services,
+      acceptedTermsRevision: '2024-04-01',
     });
     expect(contract.version).toBe(1);
     expect(contract.history).toHaveLength(1);
@@ -85,7 +119,7 @@ describe('changeServices', () => {
 
   it('is refused by the rules once the cancellation has taken effect', () => {
     const ended = cancelled(contract, '2024-05-31', '2024-05-20T09:00:00+09:00');
-    expect(withServices(ended, { ...change, requestedAt: '2024-05-31T23:59:00+09:00' }).version).toBe(3);
+    expect(withServices(ended, { ...change, requestedAt: '2024-05-31T23:59:00+09:00' }, SHIPPED_CATALOG).version).toBe(3);
     expect(checkServicesChange(SHIPPED_CATALOG, ended, { ...change, requestedAt: '2024-05-31T15:00:00Z' }).map((r) => r.code)).toEqual(['CONTRACT_NOT_LIVE']);
   });
 });

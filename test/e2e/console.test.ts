@@ -29,7 +29,7 @@ let page: Page;
 let contractId: string;
 const customerId = `C-CONSOLE-${randomUUID().slice(0, 6)}`;
 const lineId = `L-CONSOLE-${randomUUID().slice(0, 6)}`;
-const applied = application({ customer: { customerId, name: '株式会社コンソール', kind: 'corporation' }, lineId });
+const applied = application({ customer: { customerId, name: '株式会社コンソール', kind: 'corporation', phone: '06-0000-0000' }, lineId });
 const oneOffOrderId = newOrderId('console-one');
 
 async function orderOutcome(orderId: string): Promise<Record<string, any>> {

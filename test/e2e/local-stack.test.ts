@@ -153,7 +153,7 @@ describe('local stack, driven from outside', () => {
   });
 
   it('answers a detail of almost 256 KB with a small refusal, and an ordinary application after it still gets its outcome', async () => {
-    const huge = application({ customer: { customerId: 'C-HUGE', name: '株'.repeat(80_000), kind: 'corporation' } });
+    const huge = application({ customer: { customerId: 'C-HUGE', name: '株'.repeat(80_000), kind: 'corporation', phone: '06-0000-0000' } });
     const [refused] = await outcomes(huge.orderId, await put(entry('ContractApplicationSubmitted', huge)));
     expect(refused?.event['detail-type']).toBe('ContractApplicationRejected');
     expect((refused?.event.detail.reasons as Json[])[0]).toMatchObject({
@@ -167,7 +167,7 @@ describe('local stack, driven from outside', () => {
 
   it('refuses an application breaking several rules with every reason at once', async () => {
     const detail = application({
-      customer: { customerId: 'C-E2E-IND', name: '山田太郎', kind: 'individual' },
+      customer: { customerId: 'C-E2E-IND', name: '山田太郎', kind: 'individual', phone: '06-0000-0000' },
       plan: { code: 'none' },
       services: { endpointSecurity: { terminals: 3 }, edrSecurity: { terminals: 3 } },
     });

@@ -83,7 +83,7 @@ describe('ContractApplicationSubmitted', () => {
   });
 
   it('refuses an individual applying on or after 2023-12-01 with CORPORATE_ONLY', async () => {
-    const detail = application({ customer: { customerId: 'C-002', name: '山田太郎', kind: 'individual' } });
+    const detail = application({ customer: { customerId: 'C-002', name: '山田太郎', kind: 'individual', phone: '06-0000-0000' } });
     await t.handlers.apply(submitted(detail));
     expect(reasonCodes(detail.orderId)).toEqual(['CORPORATE_ONLY']);
   });
@@ -119,7 +119,7 @@ describe('ContractApplicationSubmitted', () => {
     const first = application();
     await t.handlers.apply(submitted(first));
     const second = application({ lineId: first.lineId });
-    const both = application({ lineId: first.lineId, customer: { customerId: 'C-003', name: '個人', kind: 'individual' } });
+    const both = application({ lineId: first.lineId, customer: { customerId: 'C-003', name: '個人', kind: 'individual', phone: '06-0000-0000' } });
     await t.handlers.apply(submitted(second));
     await t.handlers.apply(submitted(both));
 

@@ -5,6 +5,43 @@ const t = useTable('changes');
 
 const codesOf = (event: { detail: Record<string, any> }) => (event.detail.reasons as Array<{ code: string }>).map((r) => r.code);
 
+describe('EDR needs a telephone, and every accepted order records its terms revision (S2)', () => {
+  it('refuses adding EDR without a phone naming customer.phone, takes it with customer.phone, and keeps each revision in the history', async () => {
+    const contractId = await t.handlers.created({
+      appliedAt: '2023-11-20T10:00:00+09:00',
+      startDate: '2023-11-25',
+      customer: { customerId: 'C-S2', name: '株式会社電話', kind: 'corporation' },
+      plan: { code: 'none' },
+      services: { endpointSecurity: { terminals: 3 } },
+    });
+    const noPhone = t.handlers.changeEvent({ contractId, requestedAt: '2024-06-01T09:00:00+09:00', services: { edrSecurity: { terminals: 3 } } });
+    await t.handlers.change(noPhone);
+    expect(t.handlers.outcomeOf(noPhone.detail.orderId).detail.reasons).toEqual([
+      expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'customer.phone' })] }),
+    ]);
+
+    const withPhone = t.handlers.changeEvent({
+      contractId,
+      requestedAt: '2024-06-01T09:00:00+09:00',
+      services: { edrSecurity: { terminals: 3 } },
+      customer: { phone: '06-1234-5678' },
+    });
+    await t.handlers.change(withPhone);
+    const changed = t.handlers.outcomeOf(withPhone.detail.orderId);
+    expect(changed.detailType).toBe('ContractServicesChanged');
+    expect(changed.detail.contract).toMatchObject({ customer: { phone: '06-1234-5678' }, acceptedTermsRevision: '2024-04-01' });
+    const stored = await t.store.getContract(contractId);
+    expect(stored?.history.map((e) => e.acceptedTermsRevision)).toEqual(['baseline', '2024-04-01']);
+  });
+
+  it('refuses a customer part holding anything but phone, naming the field', async () => {
+    const contractId = await t.handlers.created();
+    const odd = t.handlers.changeEvent({ contractId, services: { edrSecurity: { terminals: 3 } }, customer: { phone: '06', name: '別名' } });
+    await t.handlers.change(odd);
+    expect(t.handlers.outcomeOf(odd.detail.orderId).detail.reasons[0].fields).toEqual([{ path: 'customer.name', message: 'unknown field' }]);
+  });
+});
+
 describe('ServicesChangeRequested', () => {
   it('replaces the services with the complete desired set and counts the version', async () => {
     const contractId = await t.handlers.created();

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const handlers = inboundHandlers(h);
   customerId = `C-${Date.now()}`;
   lineId = `L-lookup-${Date.now()}`;
-  const customer = { customerId, name: '株式会社ルックアップ', kind: 'corporation' };
+  const customer = { customerId, name: '株式会社ルックアップ', kind: 'corporation', phone: '06-0000-0000' };
   contractId = await handlers.created({ customer, lineId, startDate: '2024-05-10' });
   await handlers.change(
     handlers.changeEvent({
@@ -138,6 +138,34 @@ describe('lookup API', () => {
       status: 200,
       body: { effectiveDate: '2024-07-15', amount: 27000, basicFee: 3000, remainingMonths: 9, revision: '2024-04-01' },
     });
+  });
+
+  it('quotes 0 for a date after the term ends: asked today, the renewal stops (L5)', async () => {
+    expect(await call(`/contracts/${contractId}/termination-quote`, { date: '2025-05-15' })).toMatchObject({
+      status: 200,
+      body: { effectiveDate: '2025-05-15', amount: 0, remainingMonths: 0 },
+    });
+  });
+
+  it('answers 409 CONTRACT_NOT_LIVE for a quote on a contract whose cancellation is recorded, or that is cancelled', async () => {
+    const handlers = inboundHandlers(h);
+    const leaving = await handlers.created({
+      customer: { customerId, name: '株式会社ルックアップ', kind: 'corporation', phone: '06-0000-0000' },
+      startDate: '2024-05-10',
+    });
+    expect((await call(`/contracts/${leaving}/termination-quote`)).status).toBe(200);
+    await handlers.cancel(handlers.cancelEvent({ contractId: leaving, requestedAt: '2024-06-20T09:00:00+09:00', effectiveDate: '2024-09-30' }));
+    const gone = await handlers.created({
+      customer: { customerId, name: '株式会社ルックアップ', kind: 'corporation', phone: '06-0000-0000' },
+      startDate: '2024-05-10',
+    });
+    await handlers.cancel(handlers.cancelEvent({ contractId: gone, requestedAt: '2024-06-20T09:00:00+09:00', effectiveDate: '2024-06-30' }));
+    for (const id of [leaving, gone]) {
+      expect(await call(`/contracts/${id}/termination-quote`, { date: '2024-08-01' })).toMatchObject({
+        status: 409,
+        body: { error: { code: 'CONTRACT_NOT_LIVE', message: expect.stringContaining(id) } },
+      });
+    }
   });
 
   it('answers the charges of a billing month, with the change counting for the whole month it was made in (C2)', async () => {
@@ -282,7 +310,7 @@ describe('lookup API behind the console HTTP API (v2 events, Cognito claims)', (
     const member = staff('[customer-service]');
     for (const id of ['L-%41', 'L 50% off', 'L-回線１']) {
       const created = await inboundHandlers(h).created({
-        customer: { customerId: `C-odd-${Date.now()}`, name: '株式会社記号', kind: 'corporation' },
+        customer: { customerId: `C-odd-${Date.now()}`, name: '株式会社記号', kind: 'corporation', phone: '06-0000-0000' },
         lineId: id,
       });
       const { status, body } = await send(consoleEvent(`/lines/${encodeURIComponent(id)}/contract`, member));

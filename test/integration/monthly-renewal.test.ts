@@ -106,17 +106,21 @@ describe('monthly renewal', () => {
     expect(renewedEventsFor(due).map((e) => e.detail.contract.term.number)).toEqual([2, 3]);
   });
 
-  it('does not renew a contract cancelled by the end of its term, and renews one cancelled after it', async () => {
-    const [byTheEnd, afterTheEnd] = await seed(2);
+  it('does not renew a contract whose customer asked to leave in the renewal month, whatever the effective date (L5), and renews the others', async () => {
+    const [byTheEnd, afterTheEnd, staying] = await seed(3);
     const handlers = inboundHandlers(h);
     await handlers.cancel(handlers.cancelEvent({ contractId: byTheEnd, requestedAt: '2024-12-01T09:00:00+09:00', effectiveDate: '2024-12-31' }));
-    await handlers.cancel(handlers.cancelEvent({ contractId: afterTheEnd, requestedAt: '2024-12-01T09:00:00+09:00', effectiveDate: '2025-01-31' }));
+    // Asked 23:59 JST on the renewal month's last day, to leave in the middle of what would have been term 2.
+    await handlers.cancel(handlers.cancelEvent({ contractId: afterTheEnd, requestedAt: '2024-12-31T14:59:00Z', effectiveDate: '2025-01-15' }));
 
     const summary = await renewalHandler()({ scheduledTime: JANUARY_RUN });
 
     expect(summary.renewed).toBe(1);
-    expect(renewedEventsFor([byTheEnd])).toEqual([]);
-    expect((await store.getContract(afterTheEnd))?.term?.number).toBe(2);
+    expect(renewedEventsFor([byTheEnd, afterTheEnd])).toEqual([]);
+    const leaving = await store.getContract(afterTheEnd);
+    expect(leaving?.term?.number).toBe(1);
+    expect(leaving?.cancellation?.terminationFee).toMatchObject({ amount: 0, remainingMonths: 0 });
+    expect((await store.getContract(staying))?.term?.number).toBe(2);
   });
 
   it('reports an index entry that is no longer due as skipped, with the reason', async () => {

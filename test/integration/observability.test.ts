@@ -69,7 +69,11 @@ describe('an order as the operator sees it', () => {
 
   it('counts a refusal once per reason code, under the reason dimension, and its redelivery not again', async () => {
     const { logger, metrics, recorded } = observed();
-    const detail = application({ customer: { customerId: 'C-1', name: '個人', kind: 'individual' }, plan: { code: 'prime', tier: 10 } });
+    const detail = application({
+      customer: { customerId: 'C-1', name: '個人', kind: 'individual', phone: '06-0000-0000' },
+      plan: { code: 'prime', tier: 10 },
+      services: { edrSecurity: { terminals: 8 } },
+    });
     const apply = createContractApplicationHandler(testDeps({ ...t.h.deps, logger, metrics }));
     await apply(inboundEvent('ContractApplicationSubmitted', detail), context);
     await apply(inboundEvent('ContractApplicationSubmitted', detail), context);
@@ -122,7 +126,11 @@ describe('the metrics as CloudWatch receives them', () => {
     const lines = capturedJsonLines();
     const apply = createContractApplicationHandler(testDeps({ ...t.h.deps, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics() }));
     await apply(inboundEvent('ContractApplicationSubmitted', application()), context);
-    const refused = application({ customer: { customerId: 'C-1', name: '個人', kind: 'individual' }, plan: { code: 'prime', tier: 10 } });
+    const refused = application({
+      customer: { customerId: 'C-1', name: '個人', kind: 'individual', phone: '06-0000-0000' },
+      plan: { code: 'prime', tier: 10 },
+      services: { edrSecurity: { terminals: 8 } },
+    });
     await apply(inboundEvent('ContractApplicationSubmitted', refused), context);
 
     const records = lines.filter((line): line is Emf => '_aws' in line);

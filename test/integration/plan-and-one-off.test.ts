@@ -123,7 +123,7 @@ describe('OneOffServiceOrdered', () => {
         visitSupport: {
           items: [
             { item: 'basicWork', quantity: 1 },
-            { item: 'osUpdate', quantity: 1 },
+            { item: 'gatewayInstallation', quantity: 1 },
           ],
         },
       });
@@ -136,17 +136,17 @@ describe('OneOffServiceOrdered', () => {
 
     const charged = t.handlers.outcomeOf(first.detail.orderId);
     expect(charged.detailType).toBe('OneOffFeeCharged');
-    expect(charged.detail).toMatchObject({ eventKey: first.detail.orderId, contractId, fee: { date: '2024-06-05', revision: '2024-04-01', subtotal: 12100 } });
+    expect(charged.detail).toMatchObject({ eventKey: first.detail.orderId, contractId, fee: { date: '2024-06-05', revision: '2024-04-01', subtotal: 0 } });
     expect(charged.detail.fee.lines[0]).toMatchObject({ item: 'visit.basicWork', amount: 0, waived: { unitPrice: 7500 } });
-    expect(t.handlers.outcomeOf(second.detail.orderId).detail.fee.subtotal).toBe(7500 + 12100);
+    expect(t.handlers.outcomeOf(second.detail.orderId).detail.fee.subtotal).toBe(7500 + 8500);
 
     const june = await get(`/contracts/${contractId}/charges`, { month: '2024-06' });
     const oneOff = june.body.lines.filter((l: { kind: string }) => l.kind === 'one-off');
     expect(oneOff.map((l: { orderId: string; amount: number }) => [l.orderId, l.amount])).toEqual([
       [first.detail.orderId, 0],
-      [first.detail.orderId, 12100],
+      [first.detail.orderId, 0],
       [second.detail.orderId, 7500],
-      [second.detail.orderId, 12100],
+      [second.detail.orderId, 8500],
     ]);
     expect(june.body.tax.consumptionTax).toBe(Math.floor(june.body.tax.taxableSubtotal / 10));
     expect(june.body.lines.every((l: Record<string, unknown>) => !('consumptionTax' in l))).toBe(true);
@@ -180,8 +180,9 @@ describe('OneOffServiceOrdered', () => {
 describe('the largest counts an order may state (docs/terms.md K2)', () => {
   it('charges a contract and a one-off order at the largest counts exactly, and refuses one more, naming each field', async () => {
     const most = { endpointSecurity: undefined, edrSecurity: { terminals: 100_000 }, cloudProxy: { users: 100_000 }, elgana: { ids: 100_000 } };
+    // elgana only on Prime Plus (E1); no endpoint security beside its EDR (R5).
     const contractId = await t.handlers.created({
-      plan: { code: 'none' },
+      plan: { code: 'prime-plus', tier: 10 },
       services: { edrSecurity: most.edrSecurity, cloudProxy: most.cloudProxy, elgana: most.elgana },
     });
     const largest = t.handlers.oneOffEvent({

@@ -1,6 +1,6 @@
 import { isInstant, isLocalDate, jstDateOf, toJstIso, type LocalDate } from '../calendar';
 import { canonicalJson } from '../canonical-json';
-import { lastPlanChangeDate, statusOn, type Contract, type Customer, type Plan, type Services } from '../contract';
+import { lastPlanChangeDate, statusOn, type ContactChange, type Contract, type Customer, type Plan, type Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
 import {
   cancellationAlreadyRequested,
@@ -8,6 +8,7 @@ import {
   corporateOnly,
   edrOnPrime,
   edrWithEndpoint,
+  elganaOutsidePrimePlus,
   endpointOnPrimePlus,
   invalidRequest,
   lineAlreadyContracted,
@@ -102,6 +103,8 @@ const RULES: readonly Rule[] = [
     occasions: ['application', 'plan-change'],
     check: (f) => (f.plan.code === 'prime-plus' && f.contract?.plan.code !== 'prime-plus' ? notYetOffered(f, 'primePlus', 'プライムPlusプラン') : []),
   },
+  // E1 (※11, ※15): elgana exists in the seed only as part of Prime Plus.
+  { occasions: EVERY_OCCASION, check: (f) => when(f.plan.code !== 'prime-plus' && contracted(f.services.elgana?.ids), elganaOutsidePrimePlus) },
   // R7: one live contract per line (occupancy is decided by occupiesLineOn).
   { occasions: ['application'], check: (f) => when(f.lineOccupied, lineAlreadyContracted) },
   // A change needs a contract still live on the day it is requested.
@@ -153,6 +156,22 @@ function planIssues(plan: Plan): FieldIssue[] {
   return plan.tier === undefined ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランでは tier (10 | 50 | 100) の指定が必須です' }] : [];
 }
 
+/**
+ * Decision S2: EDR incident notices are by telephone only (別紙1 6 ①), so a contract with
+ * EDR, Prime Plus's included EDR too (※11), needs a contact telephone.
+ */
+function phoneIssues(plan: Plan, services: Services, phone: string | undefined): FieldIssue[] {
+  const edr = hasEdr(services) || plan.code === 'prime-plus';
+  return edr && (phone ?? '').trim() === ''
+    ? [
+        {
+          path: 'customer.phone',
+          message: 'EDRセキュリティ (プライムPlusプランを含む) のインシデント通知は電話で行うため、連絡先電話番号が必須です (別紙1 6 ①)',
+        },
+      ]
+    : [];
+}
+
 /** `startDate` (default: the JST date of appliedAt) may not be earlier than that date. */
 export function checkApplication(
   catalog: Catalog,
@@ -160,19 +179,26 @@ export function checkApplication(
   line: { occupied: boolean },
 ): Reason[] {
   const { appliedAt, customer, plan, services, startDate } = application;
-  const issues = [...planIssues(plan), ...(startDate !== undefined && isInstant(appliedAt) ? notBeforeApplication(appliedAt, 'startDate', startDate) : [])];
+  const issues = [
+    ...planIssues(plan),
+    ...(startDate !== undefined && isInstant(appliedAt) ? notBeforeApplication(appliedAt, 'startDate', startDate) : []),
+    ...phoneIssues(plan, services, customer.phone),
+  ];
   return evaluate('application', catalog, { at: appliedAt, customer, plan, services, lineOccupied: line.occupied }, 'appliedAt', issues);
 }
 
-export function checkServicesChange(catalog: Catalog, contract: Contract, change: { requestedAt: string; services: Services }): Reason[] {
+export function checkServicesChange(catalog: Catalog, contract: Contract, change: { requestedAt: string; services: Services } & ContactChange): Reason[] {
   const request = { at: change.requestedAt, customer: contract.customer, plan: contract.plan, services: change.services, lineOccupied: false, contract };
-  const issues = isInstant(change.requestedAt)
-    ? [
-        ...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)),
-        ...notBeforeLastChange(contract, change.requestedAt),
-        ...noPendingPlanChange(contract, jstDateOf(change.requestedAt)),
-      ]
-    : [];
+  const issues = [
+    ...(isInstant(change.requestedAt)
+      ? [
+          ...notBeforeApplication(contract.appliedAt, 'requestedAt', jstDateOf(change.requestedAt)),
+          ...notBeforeLastChange(contract, change.requestedAt),
+          ...noPendingPlanChange(contract, jstDateOf(change.requestedAt)),
+        ]
+      : []),
+    ...phoneIssues(contract.plan, change.services, change.customer?.phone ?? contract.customer.phone),
+  ];
   return evaluate('change', catalog, request, 'requestedAt', issues);
 }
 
@@ -185,10 +211,10 @@ export function checkServicesChange(catalog: Catalog, contract: Contract, change
 export function checkPlanChange(
   catalog: Catalog,
   contract: Contract,
-  change: { requestedAt: string; effectiveDate: LocalDate; plan: Plan; services: Services },
+  change: { requestedAt: string; effectiveDate: LocalDate; plan: Plan; services: Services } & ContactChange,
 ): Reason[] {
   const request = { at: change.requestedAt, customer: contract.customer, plan: change.plan, services: change.services, lineOccupied: false, contract };
-  const issues = [...planIssues(change.plan)];
+  const issues = [...planIssues(change.plan), ...phoneIssues(change.plan, change.services, change.customer?.phone ?? contract.customer.phone)];
   if (isInstant(change.requestedAt)) {
     const requestedOn = jstDateOf(change.requestedAt);
     issues.push(...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn), ...notBeforeLastChange(contract, change.requestedAt));

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../../domain/calendar';
-import { identifier, instant, localDate, MAX_LENGTH, text, wellFormed } from '../fields';
+import { identifier, instant, localDate, MAX_LENGTH, text } from '../fields';
+import { phone } from './contact';
 import { plan, services } from './subscription';
 
 const customerName = text(MAX_LENGTH.name);
-const phone = z.string().check(wellFormed, z.maxLength(MAX_LENGTH.phone, { error: `must be at most ${MAX_LENGTH.phone} characters` }));
 
 /** ContractApplicationSubmitted's detail (interface §1.1). */
 export const applicationSchema = z.pipe(

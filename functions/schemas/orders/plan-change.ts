@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../../domain/calendar';
 import { identifier, instant, localDate } from '../fields';
+import { contactChange } from './contact';
 import { plan, services } from './subscription';
 
 /** PlanChangeRequested's detail; docs/terms.md PC1: effectiveDate defaults to the JST date of requestedAt. */
@@ -12,6 +13,7 @@ export const planChangeSchema = z.pipe(
     effectiveDate: z.optional(localDate),
     plan,
     services,
+    customer: contactChange,
   }),
   z.transform((detail) => ({ ...detail, effectiveDate: detail.effectiveDate ?? jstDateOf(detail.requestedAt) })),
 );

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { identifier, instant } from '../fields';
+import { contactChange } from './contact';
 import { services } from './subscription';
 
 /** ServicesChangeRequested's detail (interface §1.1). */
@@ -8,6 +9,7 @@ export const servicesChangeSchema = z.object({
   requestedAt: instant,
   contractId: identifier,
   services,
+  customer: contactChange,
 });
 
 export type ServicesChangeRequest = z.output<typeof servicesChangeSchema>;

@@ -22,6 +22,7 @@ function ordered(contract: Contract, order: OneOffOrder) {
       contract,
       { orderId, date: fee.date, revision: fee.revision, lines: fee.lines, subtotal: fee.subtotal },
       `${order.date}T09:00:00+09:00`,
+      catalog,
     ),
   };
 }

@@ -9,12 +9,12 @@ import { aCancellation, aContract, aCustomer } from '../fixtures';
 const free = { occupied: false };
 const codes = (reasons: Reason[]) => reasons.map((r) => r.code);
 
-function apply(overrides: { appliedAt?: string; kind?: 'corporation' | 'individual'; plan?: Plan; services?: Services }, line = free) {
+function apply(overrides: { appliedAt?: string; kind?: 'corporation' | 'individual'; plan?: Plan; services?: Services; phone?: string }, line = free) {
   return checkApplication(
     SHIPPED_CATALOG,
     {
       appliedAt: overrides.appliedAt ?? '2024-05-01T10:00:00+09:00',
-      customer: aCustomer({ kind: overrides.kind ?? 'corporation' }),
+      customer: aCustomer({ kind: overrides.kind ?? 'corporation', ...('phone' in overrides ? { phone: overrides.phone } : {}) }),
       plan: overrides.plan ?? { code: 'prime-plus', tier: 10 },
       services: overrides.services ?? { edrSecurity: { terminals: 8 } },
     },
@@ -206,6 +206,53 @@ describe('checkApplication', () => {
   });
 });
 
+describe('E1: elgana belongs to Prime Plus (別紙7 ※11, ※15)', () => {
+  it.each<[string, Plan, string[]]>([
+    ['Prime Plus', { code: 'prime-plus', tier: 10 }, []],
+    ['Prime', prime, ['PRODUCT_NOT_AVAILABLE']],
+    ['no plan', none, ['PRODUCT_NOT_AVAILABLE']],
+  ])('elgana on %s at signup: %j', (_name, plan, expected) => {
+    // 2023-12-20: Prime is still open, so elgana is the one refusal.
+    expect(codes(apply({ plan, services: { elgana: { ids: 5 } }, appliedAt: '2023-12-20T10:00:00+09:00' }))).toEqual(expected);
+  });
+
+  it('cites ※15 and leaves 0 IDs alone', () => {
+    expect(apply({ plan: none, services: { elgana: { ids: 1 } } })).toEqual([
+      expect.objectContaining({ code: 'PRODUCT_NOT_AVAILABLE', clause: '別紙7 ※11 ※15' }),
+    ]);
+    expect(apply({ plan: none, services: { elgana: { ids: 0 } } })).toEqual([]);
+  });
+
+  it('holds at every change: a services change on another plan cannot add elgana', () => {
+    const plain = aContract({ plan: none, services: {} });
+    expect(codes(checkServicesChange(SHIPPED_CATALOG, plain, { requestedAt: '2024-06-01T09:00:00+09:00', services: { elgana: { ids: 2 } } }))).toEqual([
+      'PRODUCT_NOT_AVAILABLE',
+    ]);
+  });
+});
+
+describe('S2: EDR needs a telephone (別紙1 6 ①)', () => {
+  const phoneRefused = (reasons: Reason[]) => reasons.flatMap((r) => r.fields ?? []).map((f) => f.path);
+
+  it.each<[string, Plan, Services, string | undefined, string[]]>([
+    ['EDR without a plan, no phone', none, { edrSecurity: { terminals: 1 } }, undefined, ['customer.phone']],
+    ['EDR, a blank phone', none, { edrSecurity: { terminals: 1 } }, '  ', ['customer.phone']],
+    ['Prime Plus (EDR included), no phone', { code: 'prime-plus', tier: 10 }, {}, undefined, ['customer.phone']],
+    ['EDR with a phone', none, { edrSecurity: { terminals: 1 } }, '06-0000-0000', []],
+    ['endpoint security, no phone', none, endpoint, undefined, []],
+  ])('application: %s', (_case, plan, services, phone, paths) => {
+    expect(phoneRefused(apply({ plan, services, phone }))).toEqual(paths);
+  });
+
+  it('a change adding EDR needs the phone, from the contract or from the change', () => {
+    const plain = aContract({ plan: none, services: endpoint, customer: aCustomer({ phone: undefined }) });
+    const request = { requestedAt: '2024-06-01T09:00:00+09:00', services: { edrSecurity: { terminals: 2 } } };
+    expect(phoneRefused(checkServicesChange(SHIPPED_CATALOG, plain, request))).toEqual(['customer.phone']);
+    expect(checkServicesChange(SHIPPED_CATALOG, plain, { ...request, customer: { phone: '06-1234-5678' } })).toEqual([]);
+    expect(checkServicesChange(SHIPPED_CATALOG, aContract({ plan: none, services: endpoint }), request)).toEqual([]);
+  });
+});
+
 describe('checkServicesChange', () => {
   const primePlus = aContract({ startDate: '2024-05-10' });
   const change = (services: Services, requestedAt = '2024-06-01T09:00:00+09:00', contract = primePlus) =>
@@ -246,7 +293,11 @@ describe('checkServicesChange', () => {
   });
 
   it('refuses a change requested before the last change applied (deliveries are unordered), naming requestedAt and that change', () => {
-    const later = withServices(primePlus, { orderId: 'ORD-LATER', requestedAt: '2024-06-30T15:00:00Z', services: { edrSecurity: { terminals: 12 } } });
+    const later = withServices(
+      primePlus,
+      { orderId: 'ORD-LATER', requestedAt: '2024-06-30T15:00:00Z', services: { edrSecurity: { terminals: 12 } } },
+      SHIPPED_CATALOG,
+    );
     // 2024-07-01 00:00 JST is the later change's instant, written another way: not before it.
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-01T00:00:00+09:00', later)).toEqual([]);
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-07-01T00:01:00+09:00', later)).toEqual([]);
