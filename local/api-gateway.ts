@@ -4,14 +4,22 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { MatchedRoute } from '../functions/http/routes';
 import { LOCAL_ACCOUNT } from './lambda-runtime';
 
+/**
+ * API Gateway's single- and multi-value maps of the names the caller sent. Gathered in a Map
+ * and made own properties by Object.fromEntries: a name such as `__proto__` or `toString`
+ * is a name like any other, never one of Object.prototype's.
+ */
 function singleAndMulti(pairs: Iterable<[string, string]>): { single: Record<string, string>; multi: Record<string, string[]> } | null {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const multi = new Map<string, string[]>();
   for (const [key, value] of pairs) {
-    single[key] = value; // API Gateway keeps the last value in the single-value map
-    (multi[key] ??= []).push(value);
+    const values = multi.get(key);
+    if (values) values.push(value);
+    else multi.set(key, [value]);
   }
-  return Object.keys(single).length > 0 ? { single, multi } : null;
+  if (multi.size === 0) return null;
+  // API Gateway keeps the last value in the single-value map.
+  const single = [...multi].map(([key, values]): [string, string] => [key, values[values.length - 1]]);
+  return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
 }
 
 function headerPairs(headers: IncomingHttpHeaders): [string, string][] {

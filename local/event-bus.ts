@@ -9,7 +9,10 @@ import { invokeFunction, LOCAL_ACCOUNT, LOCAL_REGION, type LocalFunction } from 
  * The local EventBridge bus: records every event it is given, routes it by the same
  * ROUTES the CDK stack turns into rules, and invokes the matched handler functions
  * asynchronously, retrying failures with backoff and then dead-lettering them, as the
- * AWS wiring does (rule target -> Lambda async invoke -> on-failure destination).
+ * AWS wiring does (rule target -> Lambda async invoke -> on-failure destination). Each
+ * function runs at most `concurrency` deliveries at once, as a Lambda with that reserved
+ * concurrency would; the rest wait their turn, as throttled invocations wait in Lambda's
+ * queue, without it counting as an attempt.
  */
 
 /** The EventBridge envelope, as a Lambda target receives it. */
@@ -35,8 +38,8 @@ export interface BusEntry {
 }
 
 /**
- * `pending` is the first attempt still running: neither delivered yet nor failed, and
- * reporting it as either would mislead whoever polls /_local/events.
+ * `pending` is the first attempt waiting for its function or running: neither delivered
+ * yet nor failed, and reporting it as either would mislead whoever polls /_local/events.
  */
 export type DeliveryState = 'pending' | 'delivered' | 'retrying' | 'dead-lettered';
 
@@ -79,10 +82,20 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200 };
 
+/**
+ * Deliveries each function runs at once. Unbounded, a burst of a few hundred events
+ * opened as many writes at once on DynamoDB Local, which left connections unaccepted
+ * until the SDK gave up, and the events were dead-lettered. On AWS no bound is reserved:
+ * DynamoDB on demand absorbs the burst.
+ */
+export const DEFAULT_CONCURRENCY = 8;
+
 export interface LocalEventBusOptions {
   busName: string;
   functions: ReadonlyMap<HandlerName, LocalFunction>;
   retry?: RetryPolicy;
+  /** Deliveries each function runs at once; default DEFAULT_CONCURRENCY. */
+  concurrency?: number;
 }
 
 interface Attempt {
@@ -96,6 +109,27 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** At most `limit` runs at once; the others wait, first come first served. */
+class Slots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // A slot freed goes straight to the next in line, so no newcomer overtakes it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
 /** Second precision with a Z, as EventBridge writes `time`. */
 function eventTime(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -104,6 +138,7 @@ function eventTime(at: Date): string {
 export class LocalEventBus {
   readonly busName: string;
   private readonly functions: ReadonlyMap<HandlerName, LocalFunction>;
+  private readonly slots = new Map<HandlerName, Slots>();
   private readonly retry: RetryPolicy;
   private readonly records: StoredEvent[] = [];
   private readonly letters: DeadLetter[] = [];
@@ -116,6 +151,7 @@ export class LocalEventBus {
     const missing = ROUTES.filter((route) => !options.functions.has(route.handler)).map((route) => route.handler);
     if (missing.length > 0) throw new Error(`no local function for route targets: ${missing.join(', ')}`);
     this.functions = options.functions;
+    for (const name of options.functions.keys()) this.slots.set(name, new Slots(options.concurrency ?? DEFAULT_CONCURRENCY));
     this.retry = options.retry ?? DEFAULT_RETRY;
     // Each delivery waiting to retry listens for the shutdown: many at once in an outage, not a leak.
     setMaxListeners(0, this.shutdown.signal);
@@ -196,26 +232,37 @@ export class LocalEventBus {
   }
 
   private async deliver(record: StoredEvent, delivery: Delivery): Promise<void> {
-    const fn = this.functions.get(delivery.target) as LocalFunction; // checked in the constructor
+    // Checked in the constructor.
+    const fn = this.functions.get(delivery.target) as LocalFunction;
+    const slots = this.slots.get(delivery.target) as Slots;
     // Let PutEvents answer before the target runs, as the asynchronous invoke does on AWS.
     await sleep(0);
     while (!this.shutdown.signal.aborted) {
-      delivery.attempts += 1;
-      try {
-        await this.currentAttempt.run({ record, delivery }, () => invokeFunction(fn, record.event));
-        if (delivery.state !== 'dead-lettered') delivery.state = 'delivered';
-        return;
-      } catch (error) {
-        delivery.lastError = describe(error);
-        if (delivery.state === 'dead-lettered') return;
-        if (delivery.attempts >= this.retry.maxAttempts) {
-          this.exhausted(record, delivery);
-          return;
-        }
-        delivery.state = 'retrying';
-      }
+      const done = await slots.run(() => this.attempt(fn, record, delivery));
+      if (done) return;
       const delay = this.retry.baseDelayMs * 2 ** (delivery.attempts - 1);
       await sleep(delay, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+    }
+  }
+
+  /** One attempt, once the function has a slot for it: true when the delivery is over (or the bus closing), false to retry. */
+  private async attempt(fn: LocalFunction, record: StoredEvent, delivery: Delivery): Promise<boolean> {
+    // Waiting for the slot may have outlasted the bus: the delivery stays as it was.
+    if (this.shutdown.signal.aborted) return true;
+    delivery.attempts += 1;
+    try {
+      await this.currentAttempt.run({ record, delivery }, () => invokeFunction(fn, record.event));
+      if (delivery.state !== 'dead-lettered') delivery.state = 'delivered';
+      return true;
+    } catch (error) {
+      delivery.lastError = describe(error);
+      if (delivery.state === 'dead-lettered') return true;
+      if (delivery.attempts >= this.retry.maxAttempts) {
+        this.exhausted(record, delivery);
+        return true;
+      }
+      delivery.state = 'retrying';
+      return false;
     }
   }
 

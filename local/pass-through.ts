@@ -1,5 +1,6 @@
 import { Agent, createServer, request as forwardRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A server on a free loopback port: where it listens, and how to close it with its connections. */
 export interface Listening {
@@ -44,6 +45,8 @@ export interface PassThroughHooks {
   refuse?(request: IncomingMessage, response: ServerResponse): boolean;
   /** The request read whole, before it goes on: what to do with it (forwarded when the hook says nothing). */
   inspect?(request: IncomingMessage, body: Buffer): Passage | undefined;
+  /** The request read whole: how long it waits before it goes on, in ms (none when the hook says nothing). The caller may give up meanwhile; it goes on all the same. */
+  delayMs?(request: IncomingMessage): number;
   /** A request the upstream carried out and whose answer was cut off, as `inspect` asked. */
   answerLost?(): void;
 }
@@ -59,7 +62,9 @@ export async function startPassThrough(upstream: string, hooks: PassThroughHooks
   const server = createServer((request, response) => {
     if (hooks.refuse?.(request, response)) return;
     bodyOf(request)
-      .then((body) => {
+      .then(async (body) => {
+        const delayMs = hooks.delayMs?.(request) ?? 0;
+        if (delayMs > 0) await sleep(delayMs);
         const losing = hooks.inspect?.(request, body) === 'lose-answer';
         const forwarded = forwardRequest(
           { host: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers, agent },

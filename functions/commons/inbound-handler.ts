@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Schema } from '../schemas/field-issues';
 import { parseInbound, type ReadableInbound } from '../schemas/inbound';
 import { describeError, type OrderDeps } from '../use-cases/deps';
-import { fingerprintOf, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';
+import { fingerprintOf, landedDespiteFailure, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';
 import type { OrderHandlerDeps } from './dependencies';
 import { countOutcome, flushMetrics, METRIC } from './metrics';
 import { invocationLogger, Invocations } from './invocation-logger';
@@ -20,7 +20,9 @@ type UseCase<T> = (deps: OrderDeps, inbound: ReadableInbound<T>, order: InboundO
  * when the request names one). An event without a readable orderId cannot get an
  * outcome, so it goes to the dead-letter queue with its reason and the handler returns:
  * retrying it would fail the same way. Any other failure is thrown, for the event to be
- * retried.
+ * retried, unless the order's write landed all the same (a slow DynamoDB carries out a
+ * write the SDK gave up waiting for): then its stored outcome stands, where retries that
+ * timed out as well would have dead-lettered an order that succeeded.
  */
 export function inboundHandler<D extends string, T>(detailType: D, schema: Schema<T>, useCase: UseCase<T>) {
   return (deps: OrderHandlerDeps): InboundHandler<D> => {
@@ -33,12 +35,22 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
         const inbound = parseInbound(schema, event.detail);
         if (inbound.kind === 'unreadable') return await deadLetter(deps, logger, inbound.reason, event);
         logger.appendKeys({ orderId: inbound.orderId, ...contractKey(inbound) });
+        const order = { orderId: inbound.orderId, fingerprint: fingerprintOf(detailType, event.detail) };
         try {
-          const result = await useCase({ ...deps, logger }, inbound, { orderId: inbound.orderId, fingerprint: fingerprintOf(detailType, event.detail) });
+          const result = await useCase({ ...deps, logger }, inbound, order);
           if (!result.duplicate) countOutcome(deps.metrics, result.outcome);
           logger.info('order processed', { detailType, outcome: result.outcome.detailType, duplicate: result.duplicate });
           return { orderId: result.orderId, outcome: result.outcome.detailType, duplicate: result.duplicate };
         } catch (error) {
+          const landed = await storedAfterFailure(deps, order, context);
+          if (landed) {
+            logger.warn('order failed after its write landed; its stored outcome stands', {
+              detailType,
+              outcome: landed.outcome.detailType,
+              error: describeError(error),
+            });
+            return { orderId: landed.orderId, outcome: landed.outcome.detailType, duplicate: true };
+          }
           logger.error('order failed; the event will be retried', { detailType, error: describeError(error) });
           throw error;
         }
@@ -47,6 +59,22 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
       }
     };
   };
+}
+
+/** Left of the invocation for the handler to answer after the check; without a context (tests), the check gets FALLBACK_CHECK_MS. */
+const ANSWER_MARGIN_MS = 1_000;
+const FALLBACK_CHECK_MS = 3_000;
+
+/** The order's stored result after a failure, asked with the time the invocation has left; null when not stored, or the store does not say in time. */
+async function storedAfterFailure(deps: OrderHandlerDeps, order: InboundOrder, context: Context | undefined): Promise<OrderResult | null> {
+  const withinMs = context ? context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS : FALLBACK_CHECK_MS;
+  if (withinMs <= 0) return null;
+  try {
+    return await landedDespiteFailure(deps, order, withinMs);
+  } catch {
+    // The store still failing: the event is retried for the use case's own error, logged next.
+    return null;
+  }
 }
 
 async function deadLetter(deps: OrderHandlerDeps, logger: OrderHandlerDeps['logger'], reason: string, event: unknown): Promise<InboundResult> {

@@ -30,7 +30,23 @@ export const wellFormed = z.refine<string>((value) => value.search(LONE_SURROGAT
 
 export const text = (max: number) =>
   z.string().check(wellFormed, z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `must be at most ${max} characters` }));
-export const identifier = text(MAX_LENGTH.id);
+
+/**
+ * DynamoDB counts a key in bytes of UTF-8: 2,048 for a partition key, 1,024 for a sort key.
+ * Every id ends up in a key behind a prefix of the store's (`ORDER#`, `CUSTOMER#`,
+ * `<startDate>#`), for which KEY_PREFIX_BYTES leaves room: an id (contract, line, customer)
+ * may be part of a sort key, an orderId only of a partition key. A character counts 1 to 3
+ * bytes (a surrogate pair 4 for its 2), so a length alone does not keep a key within them.
+ */
+const KEY_BYTES = { partition: 2048, sort: 1024 } as const;
+const KEY_PREFIX_BYTES = 64;
+export const MAX_BYTES = { id: KEY_BYTES.sort - KEY_PREFIX_BYTES, orderId: KEY_BYTES.partition - KEY_PREFIX_BYTES } as const;
+
+export const maxBytes = (max: number) =>
+  z.refine<string>((value) => Buffer.byteLength(value, 'utf8') <= max, { error: `must be at most ${max} bytes in UTF-8` });
+
+/** At 64 characters an id holds at most 192 bytes: its byte limit binds only should MAX_LENGTH.id grow. */
+export const identifier = text(MAX_LENGTH.id).check(maxBytes(MAX_BYTES.id));
 
 /**
  * docs/terms.md K2: the largest count an order may state (terminals, users, ids,
@@ -44,8 +60,9 @@ export const wholeNumber = (min: number, max: number) =>
   z.int({ error: 'must be a whole number' }).check(z.minimum(min, { error: `must be ${min} or more` }), z.maximum(max, { error: `must be ${max} or less` }));
 
 /**
- * An orderId long enough to refuse, yet short enough to carry in the refusal: up to this
- * length an order gets its outcome (INVALID_REQUEST on orderId when over K2's 64);
- * beyond it, the event is unreadable and dead-lettered.
+ * An orderId long enough to refuse, yet short enough to carry in the refusal and to key
+ * its order item: up to this length and MAX_BYTES.orderId an order gets its outcome
+ * (INVALID_REQUEST on orderId when over K2's 64); beyond either, the event is unreadable
+ * and dead-lettered.
  */
-export const readableOrderId = text(1024);
+export const readableOrderId = text(1024).check(maxBytes(MAX_BYTES.orderId));

@@ -95,7 +95,8 @@ export interface ContractStore {
   contractsOnLine(lineId: string): Promise<Contract[]>;
   /** Strongly consistent: what R7 decides on. */
   getLine(lineId: string): Promise<LineRecord | null>;
-  getOrder(key: OrderKey): Promise<OrderRecord | null>;
+  /** `withinMs`: the most the read may take, all attempts included (a failed invocation's remaining time). */
+  getOrder(key: OrderKey, options?: { withinMs?: number }): Promise<OrderRecord | null>;
 
   /**
    * The order, the contract and the line in one transaction. `line` is the line as read

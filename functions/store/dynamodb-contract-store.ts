@@ -45,7 +45,9 @@ import type {
  *   ORDER#<orderId> / REUSED#<fp>   the refusal of another request that reused the orderId
  *   LINE#<lineId> / LINE            the line's contracts, versioned: serializes applications (R7)
  *   RENEWAL-OUTBOX#<shard> / <month>#<id>   renewals written, events not yet published
- *   NOTICE#<contractId> / TERM#<n>  a renewal-month notice of term n, and whether it is published (N1)
+ *   NOTICE#<contractId> / TERM#<n>  a renewal-month notice of term n, and whether it is published (N1):
+ *                                   `noticePublished`, not `published`, which marks what the table's
+ *                                   stream publishes (functions/topology/outcome-stream.ts)
  * GSI1 (customer), GSI2 (line) and GSI4 (renewal month) carry the `contract` attribute, so
  * one Query answers a lookup; GSI3 (renewals due, sharded) holds keys only.
  */
@@ -138,8 +140,14 @@ export class DynamoDbContractStore implements ContractStore {
     return Item ? { lineId, contractIds: Item.contractIds as string[], version: Item.version as number } : null;
   }
 
-  async getOrder(key: OrderKey): Promise<OrderRecord | null> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK: orderPk(key.orderId), SK: key.slot }, ConsistentRead: true }));
+  async getOrder(key: OrderKey, options: { withinMs?: number } = {}): Promise<OrderRecord | null> {
+    const { withinMs } = options;
+    // Each attempt may take all of it, the attempts together no more.
+    const limit = withinMs === undefined ? {} : { requestTimeout: withinMs, abortSignal: AbortSignal.timeout(withinMs) };
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: orderPk(key.orderId), SK: key.slot }, ConsistentRead: true }),
+      limit,
+    );
     if (!Item) return null;
     return {
       orderId: key.orderId,
@@ -223,12 +231,14 @@ export class DynamoDbContractStore implements ContractStore {
     const written = await this.conditional(
       new PutCommand({
         TableName: this.table,
-        Item: { ...noticeKey(contractId, term), contractId, term, month, published: false },
+        Item: { ...noticeKey(contractId, term), contractId, term, month, noticePublished: false },
         ConditionExpression: NOT_EXISTS,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
       (existing) => {
-        found = existing && unmarshall(existing).published === true ? 'published' : 'unpublished';
+        const marker = existing ? unmarshall(existing) : {};
+        // `published` on markers written before the stream's filter was kept to published facts.
+        found = marker.noticePublished === true || marker.published === true ? 'published' : 'unpublished';
         return false;
       },
     );
@@ -240,7 +250,7 @@ export class DynamoDbContractStore implements ContractStore {
       new UpdateCommand({
         TableName: this.table,
         Key: noticeKey(contractId, term),
-        UpdateExpression: 'SET published = :yes',
+        UpdateExpression: 'SET noticePublished = :yes',
         ExpressionAttributeValues: { ':yes': true },
       }),
     );

@@ -117,9 +117,9 @@ async function requireOrder(deps: OrderDeps, key: OrderKey): Promise<OrderRecord
  * the stream again: renewing the lease is a new stream record of the unpublished order.
  */
 async function deliverStoredOutcome(deps: OrderDeps, stored: OrderRecord): Promise<OrderResult> {
-  const result = { orderId: stored.orderId, outcome: stored.outcome, duplicate: true };
+  const result = storedResult(stored);
   const now = Date.now();
-  if (stored.published || stored.leaseUntil > now) return result;
+  if (inStreamsHands(stored, now)) return result;
   if (await deps.store.requeueOutcome(stored, stored.leaseUntil, now + STREAM_PUBLISH_LEASE_MS)) {
     deps.logger.warn('stored outcome handed to the stream again by a redelivery: it was not published in time', {
       orderId: stored.orderId,
@@ -127,6 +127,26 @@ async function deliverStoredOutcome(deps: OrderDeps, stored: OrderRecord): Promi
     });
   }
   return result;
+}
+
+const storedResult = (stored: OrderRecord): OrderResult => ({ orderId: stored.orderId, outcome: stored.outcome, duplicate: true });
+
+/** Published, or the stream's to publish while its lease runs. */
+const inStreamsHands = (stored: OrderRecord, now: number): boolean => stored.published || stored.leaseUntil > now;
+
+/**
+ * After an attempt at the order failed: its result if what it set out to store is stored
+ * all the same (a write DynamoDB carried out after the SDK stopped waiting for it, then
+ * retries that found it there and timed out too) and its outcome is in the stream's hands;
+ * null otherwise, for the event to be retried. `withinMs`: the most both reads may take.
+ */
+export async function landedDespiteFailure(deps: OrderDeps, order: InboundOrder, withinMs: number): Promise<OrderResult | null> {
+  const deadline = Date.now() + withinMs;
+  const read = (slot: string) => deps.store.getOrder({ orderId: order.orderId, slot }, { withinMs: Math.max(1, deadline - Date.now()) });
+  const first = await read(ORDER_SLOT);
+  // A reused orderId's refusal is stored in a slot of its own request.
+  const stored = first && first.fingerprint !== order.fingerprint ? await read(reusedSlot(order.fingerprint)) : first;
+  return stored && inStreamsHands(stored, Date.now()) ? storedResult(stored) : null;
 }
 
 /**

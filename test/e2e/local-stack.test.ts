@@ -261,7 +261,8 @@ describe('local stack, driven from outside', () => {
     };
     const [charged] = await outcomes(oneOff.orderId, await put(entry('OneOffServiceOrdered', oneOff)));
     expect(charged?.event['detail-type']).toBe('OneOffFeeCharged');
-    expect(charged?.event.detail.fee).toMatchObject({ date: '2024-06-05', revision: '2024-04-01', subtotal: 200 });
+    // V1: a visit without an installation item pays basic work (7,500円); the ※1 waiver waits for the first installation.
+    expect(charged?.event.detail.fee).toMatchObject({ date: '2024-06-05', revision: '2024-04-01', subtotal: 7700 });
 
     let order = await get(`/orders/${oneOff.orderId}`);
     for (let waited = 0; !order.body.published && waited < 5_000; waited += 50) {
@@ -283,7 +284,7 @@ describe('local stack, driven from outside', () => {
     const june = await get(`/contracts/${contractId}/charges?month=2024-06`);
     expect(june.status).toBe(200);
     expect(june.body.lines.filter((l: Json) => l.kind === 'one-off').map((l: Json) => [l.item, l.amount, l.orderId])).toEqual([
-      ['visit.basicWork', 0, oneOff.orderId],
+      ['visit.basicWork', 7500, oneOff.orderId],
       ['mailTraining.perMail', 200, oneOff.orderId],
     ]);
     expect(june.body.tax).toEqual({
@@ -348,5 +349,83 @@ describe('local stack, driven from outside', () => {
     const goodId = result.Entries?.[1]?.EventId as string;
     expect((await outcomes(good.orderId, [goodId])).map((r) => r.event['detail-type'])).toEqual(['ContractCreated']);
     expect((await events()).some((record) => record.event.detail.orderId === 'ORD-broken')).toBe(false);
+  });
+  /** Dead letters the outcome publisher wrote for stream records (a notice item among them would be one). */
+  async function streamDeadLetters(): Promise<Json[]> {
+    // A later order's outcome means the stream has passed every record written before it.
+    const marker = application();
+    await createdContract(marker);
+    return ((await get('/_local/dead-letters')).body.deadLetters as Json[]).filter((letter) => letter.target === 'outcome-publisher');
+  }
+
+  it('a request to leave in the renewal month stops the renewal whatever its effective date (L5): no ContractRenewed, fee 0, no notice once asked', async () => {
+    // Renewal month 2025-07; no other test of this file runs the schedule for it.
+    const asksInRenewalMonth = await createdContract(application({ startDate: '2024-08-10' }));
+    const asksBefore = await createdContract(application({ startDate: '2024-08-10' }));
+    const staying = await createdContract(application({ startDate: '2024-08-10' }));
+    const cancel = async (contractId: string, requestedAt: string) => {
+      const order = { orderId: newOrderId('e2e-l5'), requestedAt, contractId, effectiveDate: '2025-08-15' };
+      const [outcome] = await outcomes(order.orderId, await put(entry('CancellationRequested', order)));
+      expect(outcome?.event['detail-type']).toBe('ContractCancelled');
+      return outcome?.event.detail.terminationFee as Json;
+    };
+    expect(await cancel(asksBefore, '2025-06-20T09:00:00+09:00')).toMatchObject({ amount: 0, remainingMonths: 0 });
+
+    const july = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime: '2025-07-01T00:05:00+09:00' }));
+    expect(july.status).toBe(200);
+    const noticed = (await events())
+      .filter((r) => r.event['detail-type'] === 'ContractRenewalMonthStarted')
+      .map((r) => (r.event.detail.contract as Json).contractId as string);
+    expect(noticed.filter((id) => [asksInRenewalMonth, asksBefore, staying].includes(id)).sort()).toEqual([asksInRenewalMonth, staying].sort());
+    const listed = (await get('/renewals?month=2025-07&limit=200')).body.contracts as Json[];
+    expect(listed.find((c) => c.contractId === asksBefore)?.willRenew).toBe(false);
+
+    // 23:59 JST on the renewal month's last day.
+    expect(await cancel(asksInRenewalMonth, '2025-07-31T14:59:00Z')).toMatchObject({ amount: 0, remainingMonths: 0 });
+    const august = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime: '2025-08-01T00:05:00+09:00' }));
+    expect(august.status).toBe(200);
+    const renewed = (await events())
+      .filter((r) => r.event['detail-type'] === 'ContractRenewed')
+      .map((r) => (r.event.detail.contract as Json).contractId as string);
+    expect(renewed.filter((id) => [asksInRenewalMonth, asksBefore, staying].includes(id))).toEqual([staying]);
+    for (const id of [asksInRenewalMonth, asksBefore]) {
+      expect((await get(`/contracts/${id}`)).body).toMatchObject({ term: { number: 1, end: '2025-07-31' }, cancellation: { effectiveDate: '2025-08-15' } });
+      expect((await get(`/contracts/${id}/charges?month=2025-08`)).body.lines[0]).toMatchObject({
+        item: 'primePlus.10',
+        amount: Math.floor((19000 * 15) / 31),
+      });
+    }
+    expect(await streamDeadLetters()).toEqual([]);
+  });
+
+  it('waives the ※1 items on the first installation, not on an earlier visit without one (V1)', async () => {
+    const contractId = await createdContract(application());
+    const visit = async (date: string, items: Array<{ item: string; quantity: number }>) => {
+      const order = { orderId: newOrderId('e2e-v1'), requestedAt: `${date}T09:00:00+09:00`, contractId, date, visitSupport: { items } };
+      const [outcome] = await outcomes(order.orderId, await put(entry('OneOffServiceOrdered', order)));
+      return (outcome?.event.detail.fee as Json).lines.map((l: Json) => [l.item, l.amount]);
+    };
+    expect(await visit('2024-05-20', [{ item: 'osUpdate', quantity: 1 }])).toEqual([['visit.osUpdate', 12100]]);
+    expect(
+      await visit('2024-06-05', [
+        { item: 'basicWork', quantity: 1 },
+        { item: 'gatewayInstallation', quantity: 1 },
+      ]),
+    ).toEqual([
+      ['visit.basicWork', 0],
+      ['visit.gatewayInstallation', 0],
+    ]);
+    expect(await visit('2024-06-20', [{ item: 'gatewayInstallation', quantity: 1 }])).toEqual([['visit.gatewayInstallation', 8500]]);
+  });
+
+  it('publishes renewal-month notices without a dead letter: no notice item is taken for an unpublished outcome', async () => {
+    const contractId = await createdContract(application({ startDate: '2024-09-10' }));
+    const run = await post('/_local/schedules/monthly-renewal', JSON.stringify({ scheduledTime: '2025-08-01T00:05:00+09:00' }));
+    expect(run.status).toBe(200);
+    const notices = (await events()).filter(
+      (r) => r.event['detail-type'] === 'ContractRenewalMonthStarted' && (r.event.detail.contract as Json).contractId === contractId,
+    );
+    expect(notices).toHaveLength(1);
+    expect(await streamDeadLetters()).toEqual([]);
   });
 });

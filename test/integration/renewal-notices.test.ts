@@ -1,4 +1,8 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { storedOutcomeSchema } from '../../functions/schemas/stored-outcome';
+import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { FakeEventBridge } from '../support/fake-event-bridge';
@@ -90,4 +94,13 @@ it('refuses a bad month, limit or token with the field named, never a 500', asyn
     expect(response.status).toBe(400);
     expect(response.body.error.fields.map((f: { path: string }) => f.path)).toEqual([field]);
   }
+});
+
+it('writes no item the stream filter would take for an unpublished outcome unless it is one (every item kind of this file: contracts, lines, orders, notices)', async () => {
+  const items = (await t.table.client.send(new ScanCommand({ TableName: t.table.settings.tableName, ConsistentRead: true }))).Items ?? [];
+  const kinds = new Set(items.map((item) => String(item.PK?.S).split('#')[0]));
+  expect([...kinds].sort()).toEqual(expect.arrayContaining(['CONTRACT', 'LINE', 'NOTICE', 'ORDER']));
+  const taken = items.filter((item) => isUnpublishedOutcome({ eventName: 'INSERT', dynamodb: { NewImage: item } }));
+  const unpublishable = taken.filter((item) => !storedOutcomeSchema.safeParse(unmarshall(item)).success);
+  expect(unpublishable.map((item) => `${item.PK?.S} ${item.SK?.S}`)).toEqual([]);
 });

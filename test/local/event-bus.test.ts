@@ -8,7 +8,7 @@ type Behaviour = (event: BusEvent, context: Context, bus: LocalEventBus) => Prom
 const BUS = 'omakase-contracts';
 const FAST: RetryPolicy = { maxAttempts: 3, baseDelayMs: 5 };
 
-function busWith(behaviour: Behaviour, options: { retry?: RetryPolicy; timeoutMs?: number } = {}) {
+function busWith(behaviour: Behaviour, options: { retry?: RetryPolicy; timeoutMs?: number; concurrency?: number } = {}) {
   const calls: { target: HandlerName; event: BusEvent; context: Context }[] = [];
   const functions = new Map<HandlerName, LocalFunction>();
   for (const route of ROUTES) {
@@ -21,7 +21,12 @@ function busWith(behaviour: Behaviour, options: { retry?: RetryPolicy; timeoutMs
       },
     });
   }
-  const bus = new LocalEventBus({ busName: BUS, functions, retry: options.retry ?? FAST });
+  const bus = new LocalEventBus({
+    busName: BUS,
+    functions,
+    retry: options.retry ?? FAST,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
   return { bus, calls };
 }
 
@@ -166,6 +171,62 @@ describe('LocalEventBus', () => {
 
   it('refuses to start without a function for every route', () => {
     expect(() => new LocalEventBus({ busName: BUS, functions: new Map() })).toThrow(/no local function for route targets: contract-application/);
+  });
+
+  it('runs at most `concurrency` deliveries of a function at once, the rest pending in turn, and delivers them all', async () => {
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let most = 0;
+    const { bus, calls } = busWith(
+      async () => {
+        most = Math.max(most, (running += 1));
+        await gate;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        running -= 1;
+      },
+      { concurrency: 3 },
+    );
+    const orderIds = Array.from({ length: 10 }, (_, i) => `ORD-${i}`);
+    for (const orderId of orderIds) bus.put(entry({ detail: { orderId } }));
+    await waitFor(() => calls.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(calls).toHaveLength(3);
+    expect(bus.events().map((record) => [record.state, record.deliveries[0]?.attempts])).toEqual([
+      ...Array(3).fill(['pending', 1]),
+      ...Array(7).fill(['pending', 0]),
+    ]);
+    release();
+    await bus.idle();
+    expect(most).toBe(3);
+    expect(calls.map((call) => call.event.detail.orderId)).toEqual(orderIds);
+    expect(bus.events().map((record) => record.state)).toEqual(Array(10).fill('delivered'));
+  });
+
+  it('queues a retry behind the deliveries waiting for the function, and keeps a delivery queued at close pending', async () => {
+    let fail = true;
+    const { bus, calls } = busWith(
+      async () => {
+        if (fail) {
+          fail = false;
+          throw new Error('first one fails');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      },
+      { concurrency: 1, retry: { maxAttempts: 2, baseDelayMs: 1 } },
+    );
+    for (const orderId of ['ORD-A', 'ORD-B', 'ORD-C']) bus.put(entry({ detail: { orderId } }));
+    await waitFor(() => calls.length === 2);
+    await bus.close();
+
+    // A's retry queued behind B and C; the close abandoned both it and C, never attempted.
+    expect(calls.map((call) => call.event.detail.orderId)).toEqual(['ORD-A', 'ORD-B']);
+    expect(bus.events().map((record) => [record.state, record.deliveries[0]?.attempts])).toEqual([
+      ['retrying', 1],
+      ['delivered', 1],
+      ['pending', 0],
+    ]);
   });
 
   it('stops waiting retries on close', async () => {

@@ -281,6 +281,22 @@ describe('local server', () => {
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     });
 
+    it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+      'hands the function a query parameter and a header named %s as names like any other',
+      async (name) => {
+        const { text } = await raw(`GET /tariff?${name}=1&${name}=2 HTTP/1.1\r\nHost: x\r\n${name}: a\r\nConnection: close\r\n\r\n`);
+        expect(text).toMatch(/^HTTP\/1\.1 200/);
+        const event = lookupEvents.at(-1) as APIGatewayProxyEvent;
+        // Own properties, as JSON.parse makes them: Object.prototype is untouched.
+        expect(Object.getOwnPropertyDescriptor(event.queryStringParameters, name)?.value).toBe('2');
+        expect(Object.getOwnPropertyDescriptor(event.multiValueQueryStringParameters, name)?.value).toEqual(['1', '2']);
+        // Node's parser leaves a header named __proto__ out of message.headers (rawHeaders only): served without it.
+        const header = name === '__proto__' ? undefined : 'a';
+        expect(Object.getOwnPropertyDescriptor(event.headers, name.toLowerCase())?.value).toBe(header);
+        expect(Object.getOwnPropertyDescriptor(event.multiValueHeaders, name.toLowerCase())?.value).toEqual(header && [header]);
+      },
+    );
+
     it('answers bytes that are no HTTP at all with 400, and goes on serving', async () => {
       const { text } = await raw(Buffer.from([0, 1, 2, 255, 13, 10, 13, 10]));
       expect(text).toMatch(/^HTTP\/1\.1 400/);

@@ -1,5 +1,7 @@
 import { applicationDetail } from '../../bench/fixtures';
+import * as z from 'zod/mini';
 import { fieldIssues, MAX_KEY_SHOWN } from '../../functions/schemas/field-issues';
+import { identifier, MAX_BYTES, maxBytes } from '../../functions/schemas/fields';
 import { parseInbound } from '../../functions/schemas/inbound';
 import { applicationSchema } from '../../functions/schemas/orders/application';
 import { cancellationSchema } from '../../functions/schemas/orders/cancellation';
@@ -66,6 +68,30 @@ describe('fields of a refused inbound detail', () => {
       kind: 'unreadable',
       reason: `no readable orderId (detail.orderId: ${message}), so no outcome can be published for this event`,
     });
+  });
+
+  it('holds an orderId to the bytes its key may take in UTF-8, which DynamoDB counts, not characters', () => {
+    // 700 characters (an orderId may have 1,024) but 2,100 bytes: no order item could be keyed by it.
+    expect(parseInbound(cancellationSchema, { orderId: 'あ'.repeat(700), contractId: 'c' })).toEqual({
+      kind: 'unreadable',
+      reason: `no readable orderId (detail.orderId: must be at most ${MAX_BYTES.orderId} bytes in UTF-8), so no outcome can be published for this event`,
+    });
+    // As many bytes as may be: refused through its outcome, over K2's 64 characters.
+    const longest = 'あ'.repeat(Math.floor(MAX_BYTES.orderId / 3));
+    expect(parseInbound(cancellationSchema, { orderId: longest, contractId: 'c' })).toMatchObject({
+      kind: 'invalid',
+      orderId: longest,
+      reason: { fields: expect.arrayContaining([{ path: 'orderId', message: 'must be at most 64 characters' }]) },
+    });
+  });
+
+  it('counts bytes of UTF-8: 1 to 3 a character, 4 a surrogate pair', () => {
+    const fourBytes = z.string().check(maxBytes(4));
+    expect(['abcd', 'あa', '😀'].map((value) => fourBytes.safeParse(value).success)).toEqual([true, true, true]);
+    const refused = fourBytes.safeParse('ああ');
+    expect(refused.success ? [] : fieldIssues(refused.error)).toEqual([{ path: '(root)', message: 'must be at most 4 bytes in UTF-8' }]);
+    // An id's 64 characters stay within its bytes whatever they are: 128 bytes of surrogate pairs pass.
+    expect(identifier.safeParse('😀'.repeat(32)).success).toBe(true);
   });
 
   it('fills the defaults of interface §1.1 on a valid detail', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { loadSettings } from '../../../functions/commons/settings';
+import { MAX_BYTES } from '../../../functions/schemas/fields';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/topology/routing';
 import type { DeadLetter, EventRecord } from '../../../local/event-bus';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
@@ -94,7 +95,9 @@ const nestedDetail = (orderId: string, depth: number): string =>
 it('sizes: 256 KB details, 4,000 unknown keys, 130 KB names, 20,000-deep nesting; then an ordinary order', async () => {
   const unknownKeys = application({ services: Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [`service${i}`, { terminals: 1 }])) });
   const padded = application({ padding: 'x'.repeat(250_000) });
-  const longNames = Array.from({ length: 4 }, () => application({ customer: { customerId: 'C-BIG', name: '株'.repeat(43_000), kind: 'corporation' } }));
+  const longNames = Array.from({ length: 4 }, () =>
+    application({ customer: { customerId: 'C-BIG', name: '株'.repeat(43_000), kind: 'corporation', phone: '06-0000-0000' } }),
+  );
   const deep = nestedDetail(newOrderId('deep'), 20_000);
   const ordinary = application();
 
@@ -170,6 +173,28 @@ it('hostile keys and text: a 200 KB unknown service key, ten of 24 KB, lone surr
   expect(deadLetters.filter((letter) => orderIdOf(letter.payload).startsWith(surrogateOrderId) && letter.reason.includes('well-formed'))).toHaveLength(1);
   expect(outcomeOf(events, ordinary.orderId)?.['detail-type']).toBe('ContractCreated');
   expect((await get<unknown>('/health')).status).toBe(200);
+});
+
+it('ids sized in bytes: an orderId of 700 あ (2,100 bytes, over what a key holds) and one of as many bytes as may be; their lookups', async () => {
+  const overKey = application({ orderId: 'あ'.repeat(700) });
+  const longest = application({ orderId: 'あ'.repeat(Math.floor(MAX_BYTES.orderId / 3)) });
+  await put(...[overKey, longest].map((detail) => ({ type: 'ContractApplicationSubmitted', detail })));
+  const { counts, events } = await counted([overKey.orderId, longest.orderId]);
+  const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+  const letters = deadLetters.filter((letter) => orderIdOf(letter.payload) === overKey.orderId);
+  const delivery = events.find((record) => orderIdOf(record.event) === overKey.orderId)?.deliveries[0];
+  const lookups = [overKey, longest].map(async (detail) => (await fetch(`${stack.url}/orders/${encodeURIComponent(detail.orderId)}`)).status);
+  const [overKeyLookup, longestLookup] = await Promise.all(lookups);
+  printDrill('ids sized in bytes', counts, { attempts: delivery?.attempts, reason: letters[0]?.reason, lookups: [overKeyLookup, longestLookup] });
+
+  expect(counts).toEqual({ delivered: 2, outcomes: 1, duplicates: 0, deadLetters: 1, lost: 0, stalled: 0 });
+  // Dead-lettered by the handler with its reason at once, not after failed writes.
+  expect(letters).toEqual([
+    expect.objectContaining({ origin: 'handler', reason: expect.stringContaining(`must be at most ${MAX_BYTES.orderId} bytes in UTF-8`) }),
+  ]);
+  expect(delivery).toMatchObject({ attempts: 1, state: 'dead-lettered' });
+  expect(outcomeOf(events, longest.orderId)?.['detail-type']).toBe('ContractApplicationRejected');
+  expect([overKeyLookup, longestLookup]).toEqual([400, 200]);
 });
 
 it('empty values: empty maps, lists and strings in every order kind; then an ordinary order', async () => {
@@ -249,3 +274,16 @@ it('hostile HTTP: raw requests that are no HTTP or no URL, and an oversized body
   expect(outcomeOf(events, after.orderId)?.['detail-type']).toBe('ContractCreated');
   expect(health).toBe(200);
 });
+
+it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+  'hostile names: %s as a query parameter is refused as unknown, as a header name is served',
+  async (name) => {
+    const request = (target: string, header = '') => rawHttp(stack.url, `GET ${target} HTTP/1.1\r\nHost: x\r\n${header}Connection: close\r\n\r\n`);
+    const asQuery = await request(`/tariff?${name}=1&${name}=2`);
+    const asHeader = await request('/tariff', `${name}: 1\r\n`);
+
+    expect(asQuery.text).toMatch(/^HTTP\/1\.1 400/);
+    expect(asQuery.text).toContain(JSON.stringify({ path: name, message: 'unknown field' }));
+    expect(asHeader.text).toMatch(/^HTTP\/1\.1 200/);
+  },
+);

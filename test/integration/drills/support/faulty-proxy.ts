@@ -5,12 +5,15 @@ import { operationOf, startPassThrough, type Listening, type Passage } from '../
  * A pass-through in front of DynamoDB Local that can make DynamoDB unavailable for a
  * while: during an outage every other request has its connection dropped and the rest
  * get a 500 InternalServerError, the two ways a real outage shows itself to the SDK.
+ * It can also make DynamoDB slow: each request is held a while before it goes on, and is
+ * carried out even when the SDK has stopped waiting for it.
  */
 export class FaultyProxy {
-  readonly counts = { passed: 0, dropped: 0, failed: 0, answersLost: 0 };
+  readonly counts = { passed: 0, dropped: 0, failed: 0, answersLost: 0, delayed: 0 };
   /** Requests refused during an outage (dropped or failed), by operation (X-Amz-Target's name). */
   readonly refusedByOperation: Record<string, number> = {};
   private outageUntil = 0;
+  private slowness = { until: 0, minMs: 0, maxMs: 0 };
   private answersToLose: { count: number; matches: (target: string, body: string) => boolean } | null = null;
   private passThrough: Listening | null = null;
 
@@ -22,6 +25,7 @@ export class FaultyProxy {
       refuse: (request, response) => proxy.refuse(request, response),
       inspect: (request, body) => proxy.inspect(request, body),
       answerLost: () => (proxy.counts.answersLost += 1),
+      delayMs: () => proxy.delayMs(),
     });
     return proxy;
   }
@@ -34,6 +38,15 @@ export class FaultyProxy {
   /** DynamoDB is unavailable from now for `ms`. */
   outage(ms: number): void {
     this.outageUntil = Date.now() + ms;
+  }
+
+  /** DynamoDB is slow from now for `ms`: each request waits from `minMs` to `maxMs` (evenly at random) before it goes on. */
+  slow(ms: number, delay: { minMs: number; maxMs: number }): void {
+    this.slowness = { until: Date.now() + ms, ...delay };
+  }
+
+  get isSlow(): boolean {
+    return Date.now() < this.slowness.until;
   }
 
   /**
@@ -67,6 +80,13 @@ export class FaultyProxy {
       response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected outage' }));
     }
     return true;
+  }
+
+  private delayMs(): number {
+    if (!this.isSlow) return 0;
+    this.counts.delayed += 1;
+    const { minMs, maxMs } = this.slowness;
+    return minMs + Math.random() * (maxMs - minMs);
   }
 
   private inspect(request: IncomingMessage, body: Buffer): Passage {
