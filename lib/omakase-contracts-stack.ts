@@ -132,13 +132,13 @@ export class OmakaseContractsStack extends Stack {
       { timeout: Duration.minutes(15), memorySize: 1024 },
       deadLetters.renewal,
     );
+    // No publishesTo: the facts it writes with each renewal are published from the table's stream.
     renewal.bindTable(this.contracts, 'renewal');
-    renewal.publishesTo(this.bus);
     this.scheduleMonthlyRenewal(renewal, deadLetters.renewal);
 
-    // Publishes the outcomes the inbound handlers stored with their orders (transactional
-    // outbox): it only marks order items, the stream brings it everything it reads.
-    const outcomes = fn('outcome-publisher', "Publishes the unpublished outcomes stored with orders, from the table's stream", eventSizing);
+    // Publishes every fact the functions stored with the change it reports (the one
+    // transactional outbox): it only marks order and FACT items, the stream brings it everything it reads.
+    const outcomes = fn('outcome-publisher', "Publishes the unpublished facts stored with each change, from the table's stream", eventSizing);
     outcomes.bindTable(this.contracts, 'markPublished');
     outcomes.publishesTo(this.bus);
     // A stream record it can never publish goes there whole, with its reason, instead of holding up the shard.

@@ -4,10 +4,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 /**
- * The outcomes a previous run of the local stack stored but did not publish (it stopped,
- * or DynamoDB Local died, before the stream mapping handed them on). The mapping reads the
+ * The facts a previous run of the local stack stored but did not publish (it stopped, or
+ * DynamoDB Local died, before the stream mapping handed them on). The mapping reads the
  * stream from its end at start, so without this they would wait for a redelivery of their
- * order. One Scan of the table at start, as stream records of the order items: the
+ * order, or for ever (a renewal's facts). One Scan of the table at start, as stream records of the outbox items: the
  * outcome publisher publishes them and marks them, as it does the records it reads.
  * (On AWS the stream itself keeps them 24 hours and the mapping does not restart.)
  */
@@ -19,8 +19,8 @@ export async function pendingOutcomeRecords(client: DynamoDBClient, tableName: s
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'begins_with(PK, :order) AND published = :no',
-        ExpressionAttributeValues: { ':order': 'ORDER#', ':no': false },
+        FilterExpression: 'published = :no',
+        ExpressionAttributeValues: { ':no': false },
         ConsistentRead: true,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),

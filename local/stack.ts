@@ -3,7 +3,14 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { clientConfig, lookupDependencies, orderDependencies, publishingDependencies, type Overrides } from '../functions/commons/dependencies';
+import {
+  clientConfig,
+  lookupDependencies,
+  orderDependencies,
+  publishingDependencies,
+  renewalDependencies,
+  type Overrides,
+} from '../functions/commons/dependencies';
 import type { Settings } from '../functions/commons/settings';
 import { createCancellationHandler } from '../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../functions/handlers/contract-application';
@@ -167,7 +174,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     server.ready({
       bus,
       lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(lookupDependencies(settings, functionsDb, overrides))),
-      renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(publishing)),
+      renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(renewalDependencies(settings, functionsDb, overrides))),
       health: { dynamodb: () => running.problem(), streamMapping: () => Promise.resolve(mapping.problem()) },
     });
     progress(`local bus ${settings.eventBusName} routing to the handler functions`);

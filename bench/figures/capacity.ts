@@ -6,7 +6,7 @@ import type { Clock } from '../../functions/use-cases/deps';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import { dependenciesFrom, type OutcomePublisherDeps, type PublishingHandlerDeps } from '../../functions/commons/dependencies';
+import { dependenciesFrom, type OutcomePublisherDeps, type RenewalHandlerDeps } from '../../functions/commons/dependencies';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
@@ -222,14 +222,14 @@ function perItem(total: MeterReading, count: number): MeterReading {
 /**
  * One renewal run over `count` freshly seeded due contracts, metered as a whole. Its
  * design minimum follows docs/design.md §4 for where these contracts fell: per shard one
- * outbox query and one index query per page of 100 (a full last page needs one more to
- * learn it was the last); per page with due contracts one BatchGetItem and an outbox put
- * and delete; one conditional PutItem per contract.
+ * index query per page of 100 (a full last page needs one more to learn it was the last);
+ * per page with due contracts one BatchGetItem; one TransactWriteItems per contract (the
+ * contract and its ContractRenewed fact, the outbox the stream publishes).
  */
 async function measureRenewal(
   ctx: BenchContext,
   table: { client: DynamoDBClient; settings: Settings },
-  deps: PublishingHandlerDeps,
+  deps: RenewalHandlerDeps,
   meter: DynamoDbMeter,
   count: number,
 ) {
@@ -252,12 +252,12 @@ async function measureRenewal(
   }
   const pageSize = DEFAULT_RENEWAL_TUNING.pageSize;
   const pages = perShard.reduce((total, k) => total + Math.ceil(k / pageSize), 0);
-  // Per shard the outbox and index queries; once per run the page of the renewal-month index for the notices (N1).
-  const queries = perShard.reduce((total, k) => total + 1 + Math.floor(k / pageSize) + 1, 0) + 1;
+  // Per shard the index queries; once per run the page of the renewal-month index for the notices (N1).
+  const queries = perShard.reduce((total, k) => total + Math.floor(k / pageSize) + 1, 0) + 1;
   const design: DesignCost = {
-    requests: { BatchGetItem: pages / count, DeleteItem: pages / count, PutItem: (count + pages) / count, Query: queries / count },
+    requests: { BatchGetItem: pages / count, TransactWriteItems: 1, Query: queries / count },
     readUnits: 1,
-    writeUnits: 13.3,
+    writeUnits: 18,
   };
   return { renewed: summary.renewed, total, perContract: perItem(total, count), design };
 }

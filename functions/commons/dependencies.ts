@@ -67,6 +67,13 @@ function writingDependencies(settings: Settings, dynamoDb: DynamoDBClient, overr
   return { ...lookupDependencies(settings, dynamoDb, overrides), ids: overrides.ids ?? randomIds, metrics: overrides.metrics ?? new Metrics() };
 }
 
+/** The monthly renewal: the store, clock and metrics; it publishes nothing (its facts go out through the table's stream). */
+export type RenewalHandlerDeps = OrderDeps & Observability;
+
+export function renewalDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): RenewalHandlerDeps {
+  return writingDependencies(settings, dynamoDb, overrides);
+}
+
 export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink, overrides: Overrides = {}): OrderHandlerDeps {
   return { ...writingDependencies(settings, dynamoDb, overrides), deadLetters };
 }
@@ -135,6 +142,11 @@ function deadLetterSink(settings: Settings, why: string): DeadLetterSink {
   if (!settings.deadLetterQueueUrl) throw new ConfigurationError([{ path: 'DEAD_LETTER_QUEUE_URL', message: `required: ${why}` }]);
   // The SDK sends to the queue URL's own endpoint (its region), whatever the client's.
   return new SqsDeadLetterSink(new SQSClient(clientConfig(settings, null)), settings.deadLetterQueueUrl);
+}
+
+export function renewalFromEnvironment(env: NodeJS.ProcessEnv = process.env): RenewalHandlerDeps {
+  const settings = loadSettings(env);
+  return renewalDependencies(settings, new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)));
 }
 
 export function publishingFromEnvironment(env: NodeJS.ProcessEnv = process.env): PublishingHandlerDeps {

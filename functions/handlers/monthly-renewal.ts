@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { builtOnFirstCall, publishingFromEnvironment, type PublishingHandlerDeps } from '../commons/dependencies';
+import { builtOnFirstCall, renewalFromEnvironment, type RenewalHandlerDeps } from '../commons/dependencies';
 import { flushMetrics, METRIC } from '../commons/metrics';
 import { jstDateOf, monthOf } from '../domain/calendar';
 import { InvalidRequestError } from '../domain/errors';
@@ -16,9 +16,9 @@ const LOGGED_PER_LIST = 50;
  * Invoked by EventBridge Scheduler (interface §4) with `{scheduledTime}`. The summary is
  * logged and returned. A run that ran out of time, or left contracts failed, throws
  * after logging, so that Lambda's asynchronous retry runs it again: the rerun continues
- * with what is still due and publishes what a killed run left in its outbox.
+ * with what is still due (what a killed run wrote is in the table's outbox already).
  */
-export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
+export function createMonthlyRenewalHandler(deps: RenewalHandlerDeps & { tuning?: Partial<RenewalTuning> }) {
   const shardCount = deps.store.renewalShards;
   const tuning = { ...DEFAULT_RENEWAL_TUNING, ...deps.tuning };
   const invocations = new Invocations();
@@ -59,4 +59,4 @@ export function createMonthlyRenewalHandler(deps: PublishingHandlerDeps & { tuni
   };
 }
 
-export const handler = builtOnFirstCall(() => createMonthlyRenewalHandler(publishingFromEnvironment()));
+export const handler = builtOnFirstCall(() => createMonthlyRenewalHandler(renewalFromEnvironment()));

@@ -13,9 +13,9 @@ import { PublishedOutcomes, publishStoredOutcomes, type PublishSummary, type Sto
 import { invocationLogger, Invocations } from '../commons/invocation-logger';
 
 /**
- * Fed by the table's stream (order items with an unpublished outcome, new or handed back
- * by a redelivery; functions/topology/outcome-stream.ts): publishes each stored outcome
- * and marks its order published. Records go through Powertools' batch processor, which
+ * Fed by the table's stream (the one outbox: order and FACT items with an unpublished
+ * outcome, new or handed back by a redelivery; functions/topology/outcome-stream.ts):
+ * publishes each stored outcome and marks its item published. Records go through Powertools' batch processor, which
  * reports the ones that failed (ReportBatchItemFailures), so the stream is retried from
  * the first outcome not yet published and nothing after it is skipped. The outcomes of
  * one batch are still published together, in stream order (StreamBatch below).
@@ -93,7 +93,7 @@ class StreamBatch {
       done = new Promise<void>((resolve, reject) => this.pending.push({ stored: read.stored, settle: (error) => (error ? reject(error) : resolve()) }));
     } else if (read.kind === 'unreadable') {
       this.deadLettered += 1;
-      done = this.deadLetter(`order item in the stream cannot be published: ${read.problem}`, record);
+      done = this.deadLetter(`outbox item in the stream cannot be published: ${read.problem}`, record);
     }
     if (++this.seen === this.total) void this.flush();
     return done;
@@ -135,10 +135,10 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
         .map((i) => `${i.path}: ${i.message}`)
         .join('; '),
     };
-  const { orderId, SK, outcome } = parsed.data;
+  const { PK, SK, outcome } = parsed.data;
   // Outcomes stored before docs/terms.md K1 carry no eventKey: an order's outcome is keyed by its orderId.
-  const eventKey = typeof outcome.detail.eventKey === 'string' ? outcome.detail.eventKey : orderId;
-  return { kind: 'outcome', stored: { key: { orderId, slot: SK }, outcome: { ...outcome, detail: { ...outcome.detail, eventKey } }, position } };
+  const eventKey = typeof outcome.detail.eventKey === 'string' ? outcome.detail.eventKey : PK.replace(/^ORDER#/, '');
+  return { kind: 'outcome', stored: { key: { PK, SK }, outcome: { ...outcome, detail: { ...outcome.detail, eventKey } }, position } };
 }
 
 export const handler = builtOnFirstCall(() => createOutcomePublisherHandler(outcomePublisherFromEnvironment()));

@@ -1,9 +1,9 @@
 import type { YearMonth } from '../domain/calendar';
-import type { Contract, Term } from '../domain/contract';
+import type { Contract } from '../domain/contract';
 import type { OutboundEvent } from '../domain/outbound-events';
 
 /**
- * Persistence of contracts, orders and the renewal outbox: the only way the use cases
+ * Persistence of contracts, orders and the facts to publish: the only way the use cases
  * reach the database (implemented once, for DynamoDB). Writes are conditional; a write
  * that loses a race says so in its result, and the use case decides again.
  */
@@ -47,21 +47,23 @@ export type WriteResult =
   /** The contract's version or the line's contracts changed since they were read: read and decide again. */
   | { status: 'stale' };
 
-/** Renewals written but maybe not yet published: the outbox that survives a killed run. */
-export interface RenewalOutboxEntry {
-  contractId: string;
-  /** The contract's version before the renewal write. */
-  fromVersion: number;
-  renewed: Term[];
+/** Where a fact to publish is kept: an order item, or a FACT item (the one outbox; docs/design.md §3). */
+export interface OutboxKey {
+  PK: string;
+  SK: string;
 }
 
-export interface RenewalOutbox {
-  shard: number;
-  id: string;
-  month: YearMonth;
-  entries: RenewalOutboxEntry[];
-  /** Epoch ms (wall clock) when the run wrote it: its writes may still be in flight shortly after. */
-  writtenAt: number;
+/**
+ * A fact about a contract that no order reports (ContractRenewed, ContractRenewalMonthStarted):
+ * written with the change it reports, published from the table's stream like an order's outcome.
+ */
+export interface ContractFact {
+  contractId: string;
+  kind: 'renewed' | 'renewal-month';
+  /** The term renewed into, or the term whose renewal month has begun. */
+  term: number;
+  outcome: OutboundEvent;
+  at: string;
 }
 
 export interface DuePage {
@@ -75,9 +77,6 @@ export interface ContractPage {
   /** Opaque; null when there are no more. */
   cursor: string | null;
 }
-
-/** What a renewal-month notice's marker says (docs/terms.md N1): new, written before but not published, or published. */
-export type NoticeClaim = 'new' | 'unpublished' | 'published';
 
 export interface ContractStore {
   readonly renewalShards: number;
@@ -113,22 +112,16 @@ export interface ContractStore {
    * the write puts the order on the table's stream again, for the outcome publisher.
    */
   requeueOutcome(key: OrderKey, seenLeaseUntil: number, leaseUntil: number): Promise<boolean>;
-  markPublished(key: OrderKey): Promise<void>;
+  /** The outcome publisher's mark on an order or FACT item whose outcome EventBridge took. */
+  markPublished(key: OutboxKey): Promise<void>;
 
   /** The Prime Plus contracts whose current term's renewal month is `month`, still live in it; one index Query per page, eventually consistent. */
   contractsInRenewalMonth(month: YearMonth, cursor: string | null, limit: number): Promise<ContractPage>;
-  /**
-   * The marker of a renewal-month notice (one per contract and term): written if new, else
-   * what it says. A retried write that finds its own marker sees it unpublished, and publishes.
-   */
-  claimNotice(contractId: string, term: number, month: YearMonth): Promise<NoticeClaim>;
-  markNoticePublished(contractId: string, term: number): Promise<void>;
+  /** A renewal-month notice (N1), once per contract and term: `exists` when an earlier run wrote it. */
+  putFact(fact: ContractFact): Promise<'written' | 'exists'>;
 
   /** Contracts of a shard whose renewal month is before `month` (index reads: eventually consistent). */
   dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage>;
-  /** One conditional write: the renewed contract, if it is still at `expectedVersion`. */
-  saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'>;
-  putRenewalOutbox(outbox: RenewalOutbox): Promise<void>;
-  renewalOutboxes(shard: number): Promise<RenewalOutbox[]>;
-  deleteRenewalOutbox(outbox: RenewalOutbox): Promise<void>;
+  /** One transaction: the renewed contract, if it is still at `expectedVersion`, with its ContractRenewed facts. */
+  saveRenewal(contract: Contract, expectedVersion: number, facts: ContractFact[]): Promise<'written' | 'stale'>;
 }

@@ -8,7 +8,6 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -25,18 +24,7 @@ import { firstDayOf } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import { InvalidRequestError } from '../domain/errors';
 import { renewalDueMonth } from '../domain/contract-lifecycle';
-import type {
-  ContractPage,
-  ContractStore,
-  DuePage,
-  LineRecord,
-  NewOrder,
-  NoticeClaim,
-  OrderKey,
-  OrderRecord,
-  RenewalOutbox,
-  WriteResult,
-} from './contract-store';
+import type { ContractFact, ContractPage, ContractStore, DuePage, LineRecord, NewOrder, OrderKey, OrderRecord, OutboxKey, WriteResult } from './contract-store';
 
 /**
  * The single-table design of docs/design.md:
@@ -44,10 +32,11 @@ import type {
  *   ORDER#<orderId> / ORDER         request fingerprint, outcome event, published flag, lease
  *   ORDER#<orderId> / REUSED#<fp>   the refusal of another request that reused the orderId
  *   LINE#<lineId> / LINE            the line's contracts, versioned: serializes applications (R7)
- *   RENEWAL-OUTBOX#<shard> / <month>#<id>   renewals written, events not yet published
- *   NOTICE#<contractId> / TERM#<n>  a renewal-month notice of term n, and whether it is published (N1):
- *                                   `noticePublished`, not `published`, which marks what the table's
- *                                   stream publishes (functions/topology/outcome-stream.ts)
+ *   FACT#<contractId> / TERM#<n>    ContractRenewed of term n, written with the renewal (the outbox)
+ *   FACT#<contractId> / NOTICE#<n>  ContractRenewalMonthStarted of term n (N1)
+ * Every item that reports a fact to publish (an order, a FACT) holds it as `outcome` with
+ * `published: false` until the outcome publisher, fed by the table's stream, has published
+ * it (functions/topology/outcome-stream.ts): one outbox for every event the system sends.
  * GSI1 (customer), GSI2 (line) and GSI4 (renewal month) carry the `contract` attribute, so
  * one Query answers a lookup; GSI3 (renewals due, sharded) holds keys only.
  */
@@ -57,11 +46,9 @@ const contractPk = (contractId: string) => `CONTRACT#${contractId}`;
 const orderPk = (orderId: string) => `ORDER#${orderId}`;
 const linePk = (lineId: string) => `LINE#${lineId}`;
 const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
-const outboxPk = (shard: number) => `RENEWAL-OUTBOX#${shard}`;
 const renewalPk = (shard: number) => `RENEWAL#${shard}`;
-const outboxSk = (outbox: RenewalOutbox) => `${outbox.month}#${outbox.id}`;
 const renewalMonthPk = (month: YearMonth) => `RENEWAL-MONTH#${month}`;
-const noticeKey = (contractId: string, term: number) => ({ PK: `NOTICE#${contractId}`, SK: `TERM#${term}` });
+const factKey = (fact: ContractFact): OutboxKey => ({ PK: `FACT#${fact.contractId}`, SK: `${fact.kind === 'renewed' ? 'TERM' : 'NOTICE'}#${fact.term}` });
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What a failed condition on one item of a transaction means to the caller. */
@@ -208,8 +195,17 @@ export class DynamoDbContractStore implements ContractStore {
     );
   }
 
-  async markPublished(key: OrderKey): Promise<void> {
-    await this.doc.send(this.updateOrder(key, 'SET published = :yes, leaseUntil = :none', 'attribute_exists(PK)', { ':yes': true, ':none': 0 }));
+  async markPublished(key: OutboxKey): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { PK: key.PK, SK: key.SK },
+        // leaseUntil 0: nobody holds the right to publish it any more (an order's lease; facts have none to renew).
+        UpdateExpression: 'SET published = :yes, leaseUntil = :none',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':yes': true, ':none': 0 },
+      }),
+    );
   }
 
   async contractsInRenewalMonth(month: YearMonth, cursor: string | null, limit: number): Promise<ContractPage> {
@@ -226,34 +222,9 @@ export class DynamoDbContractStore implements ContractStore {
     return { contracts: (Items ?? []).map((item) => item.contract as Contract), cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : null };
   }
 
-  async claimNotice(contractId: string, term: number, month: YearMonth): Promise<NoticeClaim> {
-    let found: NoticeClaim = 'new';
-    const written = await this.conditional(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...noticeKey(contractId, term), contractId, term, month, noticePublished: false },
-        ConditionExpression: NOT_EXISTS,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-      (existing) => {
-        const marker = existing ? unmarshall(existing) : {};
-        // `published` on markers written before the stream's filter was kept to published facts.
-        found = marker.noticePublished === true || marker.published === true ? 'published' : 'unpublished';
-        return false;
-      },
-    );
-    return written ? 'new' : found;
-  }
-
-  async markNoticePublished(contractId: string, term: number): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: noticeKey(contractId, term),
-        UpdateExpression: 'SET noticePublished = :yes',
-        ExpressionAttributeValues: { ':yes': true },
-      }),
-    );
+  async putFact(fact: ContractFact): Promise<'written' | 'exists'> {
+    const written = await this.conditional(new PutCommand({ TableName: this.table, Item: this.factItem(fact), ConditionExpression: NOT_EXISTS }));
+    return written ? 'written' : 'exists';
   }
 
   async dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
@@ -272,35 +243,25 @@ export class DynamoDbContractStore implements ContractStore {
   }
 
   /**
-   * docs/terms.md L4: when the answer to a committed write is lost, the SDK sends it again
-   * and the condition fails against our own result. The failed check returns the item
-   * (ReturnValuesOnConditionCheckFailure), and a contract exactly as we wrote it is ours:
-   * written, not stale.
+   * The renewed contract and its ContractRenewed facts in one transaction (the outbox):
+   * both land or neither. docs/terms.md L4: when the answer to a committed transaction is
+   * lost, the SDK sends it again with the same ClientRequestToken, which DynamoDB answers
+   * as the same request; should the condition still fail against our own result, the
+   * failed check returns the item, and a contract exactly as we wrote it is ours: written.
    */
-  async saveRenewal(contract: Contract, expectedVersion: number): Promise<'written' | 'stale'> {
-    const item = this.contractItem(contract);
-    const written = await this.conditional(
-      new PutCommand({ TableName: this.table, Item: item, ...this.atVersion(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+  async saveRenewal(contract: Contract, expectedVersion: number, facts: ContractFact[]): Promise<'written' | 'stale'> {
+    const result = await this.transact(
+      [
+        {
+          Put: { TableName: this.table, Item: this.contractItem(contract), ...this.atVersion(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+        },
+        ...facts.map((fact): TransactItem => ({ Put: { TableName: this.table, Item: this.factItem(fact), ConditionExpression: NOT_EXISTS } })),
+      ],
+      // A fact of a term not yet renewed cannot exist while the contract is at the version read.
+      ['stale', ...facts.map((): FailureMeaning => 'impossible')],
       (existing) => existing !== undefined && canonicalJson(unmarshall(existing).contract) === canonicalJson(contract),
     );
-    return written ? 'written' : 'stale';
-  }
-
-  async putRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox), ...outbox } }));
-  }
-
-  async renewalOutboxes(shard: number): Promise<RenewalOutbox[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': outboxPk(shard) },
-      ConsistentRead: true,
-    });
-    return items.map(({ shard: s, id, month, entries, writtenAt }) => ({ shard: s, id, month, entries, writtenAt: writtenAt ?? 0 }) as RenewalOutbox);
-  }
-
-  async deleteRenewalOutbox(outbox: RenewalOutbox): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { PK: outboxPk(outbox.shard), SK: outboxSk(outbox) } }));
+    return result.status === 'written' ? 'written' : 'stale';
   }
 
   /** The shard of a contract in the renewal index: a stable hash, so a contract never moves. */
@@ -354,6 +315,11 @@ export class DynamoDbContractStore implements ContractStore {
     });
   }
 
+  /** A fact to publish, as the outbox holds it (see the table layout above). */
+  private factItem(fact: ContractFact): Record<string, unknown> {
+    return { ...factKey(fact), contractId: fact.contractId, outcome: fact.outcome, published: false, at: fact.at };
+  }
+
   private orderItem(order: NewOrder): Record<string, unknown> {
     const { orderId, slot, ...rest } = order;
     return { PK: orderPk(orderId), SK: slot, orderId, ...rest, published: false };
@@ -375,14 +341,21 @@ export class DynamoDbContractStore implements ContractStore {
    * conflict with another transaction in flight is retried as is: the conditions are
    * evaluated again at commit.
    */
-  private async transact(items: TransactItem[], onFailed: FailureMeaning[]): Promise<WriteResult> {
+  private async transact(
+    items: TransactItem[],
+    onFailed: FailureMeaning[],
+    ours: (existing: Record<string, AttributeValue> | undefined) => boolean = () => false,
+  ): Promise<WriteResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { status: 'written' };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+        const reasons = error.CancellationReasons ?? [];
+        // The first item's failed condition found our own write there: a resend after a lost answer.
+        if (reasons[0]?.Code === 'ConditionalCheckFailed' && ours(reasons[0].Item)) return { status: 'written' };
+        const codes = reasons.map((reason) => reason.Code ?? 'None');
         const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [onFailed[i]] : []));
         if (failed.includes('order-exists')) return { status: 'order-exists' };
         if (failed.includes('stale')) return { status: 'stale' };

@@ -1,8 +1,8 @@
 /**
- * Which records of the table's stream the outcome publisher gets: order items whose
- * outcome is stored unpublished, new (INSERT) or handed back to the stream by a
- * redelivery that renewed the lease (MODIFY); marking one published is a MODIFY it leaves
- * alone (docs/design.md §3). One definition, read by the CDK stack (the event source
+ * Which records of the table's stream the outcome publisher gets: the items of the one
+ * outbox (orders, FACT items) whose outcome is stored unpublished, new (INSERT) or handed
+ * back to the stream by a redelivery that renewed the lease (MODIFY); marking one
+ * published is a MODIFY it leaves alone (docs/design.md §3). No other item has `published`. One definition, read by the CDK stack (the event source
  * mapping's filter) and by the local stack (its stream poller), so the two select alike.
  * Lambda filter syntax: exact values in arrays.
  */

@@ -1,12 +1,12 @@
 import type { DeadLetterSink } from '../events/dead-letter';
 import { PublishError } from '../events/publisher';
 import type { OutboundEvent } from '../domain/outbound-events';
-import type { OrderKey } from '../store/contract-store';
+import type { OutboxKey } from '../store/contract-store';
 import { describeError, type PublishingDeps } from './deps';
 
-/** An order's outcome as the table's stream delivers it: written, not yet published. */
+/** A fact to publish as the table's stream delivers it (an order's outcome, or a FACT item's): written, not yet published. */
 export interface StoredOutcome {
-  key: OrderKey;
+  key: OutboxKey;
   outcome: OutboundEvent;
   /** Where the outcome sits in the stream (the record's sequence number). */
   position: string;
@@ -54,7 +54,7 @@ export async function publishStoredOutcomes(
 type Step = { kind: 'accepted'; stored: StoredOutcome } | { kind: 'refused-for-good'; stored: StoredOutcome; reason: string };
 
 async function deadLetter(deps: { deadLetters: DeadLetterSink }, step: Extract<Step, { kind: 'refused-for-good' }>): Promise<void> {
-  await deps.deadLetters.deadLetter(`outcome of order ${step.stored.key.orderId} can never be published: ${step.reason}`, step.stored);
+  await deps.deadLetters.deadLetter(`outcome stored at ${step.stored.key.PK} ${step.stored.key.SK} can never be published: ${step.reason}`, step.stored);
 }
 
 /**
@@ -80,7 +80,7 @@ export class PublishedOutcomes {
   }
 }
 
-const keyOf = (stored: StoredOutcome): string => `${stored.key.orderId}\u0000${stored.key.slot}\u0000${stored.outcome.detailType}`;
+const keyOf = (stored: StoredOutcome): string => `${stored.key.PK}\u0000${stored.key.SK}\u0000${stored.outcome.detailType}`;
 
 /** In stream order up to the first outcome EventBridge refused for now: those it accepted, and those it can never take. */
 async function publishInOrder(

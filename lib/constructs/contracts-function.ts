@@ -65,9 +65,9 @@ export const STREAM_GIVE_UP_AFTER = Duration.hours(23);
 
 /** What the order functions write: orders, contracts and lines (PutItem, in transactions too) and an order's lease (UpdateItem). */
 export const ORDER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
-/** The renewal also deletes the outbox items of the renewals it published. */
-export const RENEWAL_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-/** The outcome publisher's one request: `markPublished`, an UpdateItem on an order item. */
+/** The renewal puts contracts with their facts (a TransactWriteItems of Puts) and its notices' facts. */
+export const RENEWAL_WRITE_ACTIONS = ['dynamodb:PutItem'];
+/** The outcome publisher's one request: `markPublished`, an UpdateItem on an item of the outbox (an order or a FACT). */
 const TABLE_MARK_ACTIONS = ['dynamodb:UpdateItem'];
 
 /**
@@ -78,8 +78,8 @@ const TABLE_ACCESS = {
   read: { reads: true, writes: [], leadingKeys: null },
   orders: { reads: true, writes: ORDER_WRITE_ACTIONS, leadingKeys: null },
   renewal: { reads: true, writes: RENEWAL_WRITE_ACTIONS, leadingKeys: null },
-  // Marks order items published and reads nothing: the stream brings it the items.
-  markPublished: { reads: false, writes: TABLE_MARK_ACTIONS, leadingKeys: ['ORDER#*'] },
+  // Marks outbox items published and reads nothing: the stream brings it the items.
+  markPublished: { reads: false, writes: TABLE_MARK_ACTIONS, leadingKeys: ['ORDER#*', 'FACT#*'] },
 } satisfies Record<string, { reads: boolean; writes: string[]; leadingKeys: string[] | null }>;
 
 export type TableAccess = keyof typeof TABLE_ACCESS;

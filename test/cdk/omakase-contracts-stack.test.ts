@@ -199,9 +199,9 @@ describe('functions', () => {
     expect(body).toContain(`{OmakaseContracts,service,${REASON_DIMENSION}}`);
   });
 
-  it('only the renewal and the outcome publisher publish to the custom bus: the inbound functions and the lookups cannot', () => {
+  it('only the outcome publisher publishes to the custom bus (the one outbox): the inbound functions, the renewal and the lookups cannot', () => {
     const busId = ofType('AWS::Events::EventBus')[0][0];
-    const publishers: HandlerName[] = ['monthly-renewal', 'outcome-publisher'];
+    const publishers: HandlerName[] = ['outcome-publisher'];
     for (const handler of HANDLERS) {
       const variables = synth().resources[logicalId(handler)].Properties.Environment.Variables;
       if (publishers.includes(handler)) {
@@ -278,7 +278,7 @@ describe('least privilege', () => {
     expect(new Set(actions)).toEqual(new Set([...TABLE_READ_ACTIONS, 'logs:CreateLogStream', 'logs:PutLogEvents']));
   });
 
-  it('the writers have the store write actions they issue, none of them wildcards; only the renewal deletes', () => {
+  it('the writers have the store write actions they issue, none of them wildcards; the renewal only puts', () => {
     for (const handler of ['contract-application', 'services-change', 'cancellation'] as const) {
       const actions = actionsOf(handler);
       expect(actions.filter((a) => a.startsWith('dynamodb:') && WRITE.test(a)).sort()).toEqual([...ORDER_WRITE_ACTIONS].sort());
@@ -291,9 +291,9 @@ describe('least privilege', () => {
     ).toEqual([...RENEWAL_WRITE_ACTIONS].sort());
   });
 
-  it('the outcome publisher may update order items only (dynamodb:LeadingKeys ORDER#*)', () => {
+  it('the outcome publisher may update the outbox items only (dynamodb:LeadingKeys ORDER#*, FACT#*)', () => {
     const update = statementsOf('outcome-publisher').find((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
-    expect(update?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } });
+    expect(update?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'FACT#*'] } });
   });
 
   it('throttles the lookup API at its stage', () => {

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Contract, Term } from '../../functions/domain/contract';
+import type { Contract } from '../../functions/domain/contract';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import type { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
-import { RenewalIncompleteError, WRITES_SETTLE_MS, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
+import { RenewalIncompleteError, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
 import { inboundHandlers } from './support/contracts';
 import { extraClient, freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
@@ -34,7 +34,11 @@ function renewalHandler(client: DynamoDBClient = table.client, tuning: Partial<R
   return createMonthlyRenewalHandler({ ...testDeps({ ...h.deps, dynamoDb: client, clock: fixedClock(now) }), tuning });
 }
 
-const renewedEventsFor = (ids: string[]) => h.bus.ofType('ContractRenewed').filter((e) => ids.includes(e.detail.contract.contractId));
+/** The ContractRenewed events of these contracts, once the table's stream has published every fact written so far. */
+async function renewedEventsFor(ids: string[]) {
+  await h.drain();
+  return h.bus.ofType('ContractRenewed').filter((e) => ids.includes(e.detail.contract.contractId));
+}
 
 async function expectRenewedOnce(ids: string[], termNumber = 2): Promise<void> {
   const contracts = await store.getContracts(ids);
@@ -44,7 +48,7 @@ async function expectRenewedOnce(ids: string[], termNumber = 2): Promise<void> {
     expect(contract.history.filter((e) => e.type === 'ContractRenewed')).toHaveLength(termNumber - 1);
     expect(contract.version).toBe(2);
   }
-  const events = renewedEventsFor(ids);
+  const events = await renewedEventsFor(ids);
   expect(events).toHaveLength(ids.length * (termNumber - 1));
   expect(new Set(events.map((e) => `${e.detail.contract.contractId}#${e.detail.contract.term.number}`)).size).toBe(events.length);
 }
@@ -74,7 +78,7 @@ describe('monthly renewal', () => {
     await expectRenewedOnce(due);
     const [renewed] = await store.getContracts(due.slice(0, 1));
     expect(renewed?.term).toEqual({ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' });
-    expect(renewedEventsFor(due)[0]?.detail.contract).toMatchObject({ status: 'live', term: { number: 2 } });
+    expect((await renewedEventsFor(due))[0]?.detail.contract).toMatchObject({ status: 'live', term: { number: 2 } });
     expect((await store.getContract(other))?.version).toBe(1);
   });
 
@@ -82,6 +86,7 @@ describe('monthly renewal', () => {
     await seed(2);
     const summary = await renewalHandler()({ scheduledTime: '2024-12-01T00:05:00+09:00' });
     expect(summary.renewed).toBe(0);
+    await h.drain();
     expect(h.bus.ofType('ContractRenewed')).toEqual([]);
   });
 
@@ -97,13 +102,13 @@ describe('monthly renewal', () => {
     const counter = new RequestCounter(table.client);
     const summary = await renewalHandler(table.client, {}, '2026-01-01T00:05:00+09:00')({ scheduledTime: '2026-01-01T00:05:00+09:00' });
 
-    // One conditional write for the contract, one put and one delete of the page's outbox,
-    // one read of the page; the rest are the index and outbox queries, one of each per shard,
-    // and one page of the renewal-month index for the notices (N1: none due this month).
-    expect(counter.snapshot()).toEqual({ PutItem: 2, DeleteItem: 1, BatchGetItem: 1, Query: 9 });
+    // One transaction for the contract and its two ContractRenewed facts (the outbox), one read
+    // of the page; the rest are the index queries, one per shard, and one page of the
+    // renewal-month index for the notices (N1: none due this month).
+    expect(counter.snapshot()).toEqual({ TransactWriteItems: 1, BatchGetItem: 1, Query: 5 });
     expect(summary).toMatchObject({ renewed: 1, termsRenewed: 2 });
     await expectRenewedOnce(due, 3);
-    expect(renewedEventsFor(due).map((e) => e.detail.contract.term.number)).toEqual([2, 3]);
+    expect((await renewedEventsFor(due)).map((e) => e.detail.contract.term.number).sort()).toEqual([2, 3]);
   });
 
   it('does not renew a contract whose customer asked to leave in the renewal month, whatever the effective date (L5), and renews the others', async () => {
@@ -116,7 +121,7 @@ describe('monthly renewal', () => {
     const summary = await renewalHandler()({ scheduledTime: JANUARY_RUN });
 
     expect(summary.renewed).toBe(1);
-    expect(renewedEventsFor([byTheEnd, afterTheEnd])).toEqual([]);
+    expect(await renewedEventsFor([byTheEnd, afterTheEnd])).toEqual([]);
     const leaving = await store.getContract(afterTheEnd);
     expect(leaving?.term?.number).toBe(1);
     expect(leaving?.cancellation?.terminationFee).toMatchObject({ amount: 0, remainingMonths: 0 });
@@ -152,6 +157,7 @@ describe('monthly renewal', () => {
     await expect(renewalHandler()({ scheduledTime: '2025-01-31T15:00:00Z' })).rejects.toMatchObject({
       fields: [expect.objectContaining({ path: 'scheduledTime' })],
     });
+    await h.drain();
     expect(h.bus.ofType('ContractRenewed')).toEqual([]);
     await expect(renewalHandler()({ scheduledTime: '2025-01-31T14:59:59Z' })).resolves.toMatchObject({ month: '2025-01', renewed: 1 });
   });
@@ -161,20 +167,16 @@ describe('monthly renewal', () => {
 describe('monthly renewal stopped midway', () => {
   beforeEach(() => useFreshTable({ RENEWAL_SHARDS: '1' }));
 
-  it('finishes the work of a run killed between its writes and its events, renewing each contract once', async () => {
-    // The kill at the 8th write leaves page 1 published and 2 writes of page 2 unpublished.
+  it('a run killed midway leaves each written renewal with its event (the outbox); the rerun renews the rest, each once, one event each', async () => {
     const due = await seed(12);
-    // The killed run: after 7 contract writes, every request it makes hangs, as if the process had died.
+    // The killed run: after 7 contract transactions, every request it makes hangs, as if the process had died.
     const dying = extraClient();
     let contractWrites = 0;
     let killed = false;
     dying.middlewareStack.add(
       (next, context) => async (args) => {
         if (killed) return new Promise<never>(() => {});
-        const input = args.input as { Item?: { PK?: string | { S?: string } } };
-        const pk = input.Item?.PK;
-        const isContractWrite = context.commandName === 'PutItemCommand' && String(typeof pk === 'object' ? pk?.S : pk).startsWith('CONTRACT#');
-        if (isContractWrite && ++contractWrites > 7) {
+        if (context.commandName === 'TransactWriteItemsCommand' && ++contractWrites > 7) {
           killed = true;
           return new Promise<never>(() => {});
         }
@@ -184,54 +186,14 @@ describe('monthly renewal stopped midway', () => {
     );
     void renewalHandler(dying, { pageSize: 5, shardConcurrency: 1, writeConcurrency: 1 })({ scheduledTime: JANUARY_RUN });
     while (!killed) await new Promise((resolve) => setTimeout(resolve, 10));
-    const publishedBeforeTheKill = renewedEventsFor(due).length;
+    const publishedBeforeTheRerun = (await renewedEventsFor(due)).length;
 
     const rerun = await renewalHandler()({ scheduledTime: JANUARY_RUN });
 
-    expect(publishedBeforeTheKill).toBe(5);
-    expect(rerun).toMatchObject({ recovered: 2, renewed: 12 - 7, failed: [] });
+    // What the killed run wrote is published from the stream without any run's help.
+    expect(publishedBeforeTheRerun).toBe(7);
+    expect(rerun).toMatchObject({ renewed: 12 - 7, failed: [] });
     await expectRenewedOnce(due);
-  });
-
-  describe('an outbox entry whose write had not landed when the next run looked', () => {
-    /** What a run killed just after sending the write leaves: the outbox names the renewal, the contract is not renewed yet. */
-    async function killedRunOutbox(writtenAt: number) {
-      const [contractId] = await seed(1);
-      const contract = await store.getContract(contractId);
-      const shard = store.shardOf(contractId);
-      const renewed: Term[] = [{ number: 2, start: '2025-01-01', end: '2025-12-31', renewalMonth: '2025-12' }];
-      await store.putRenewalOutbox({
-        shard,
-        id: 'killed-run',
-        month: '2025-01',
-        entries: [{ contractId: contractId, fromVersion: contract?.version ?? 0, renewed }],
-        writtenAt,
-      });
-      return { contractId: contractId, shard };
-    }
-
-    it('keeps it for the run after while the write may still land (younger than WRITES_SETTLE_MS)', async () => {
-      const { contractId, shard } = await killedRunOutbox(Date.now());
-      const first = await renewalHandler()({ scheduledTime: JANUARY_RUN });
-
-      expect(first).toMatchObject({ recovered: 0, renewed: 1 });
-      expect((await store.renewalOutboxes(shard)).map((o) => o.entries.map((e) => e.contractId))).toEqual([[contractId]]);
-      const second = await renewalHandler()({ scheduledTime: JANUARY_RUN });
-      expect(second).toMatchObject({ recovered: 1, renewed: 0 });
-      expect(await store.renewalOutboxes(shard)).toEqual([]);
-      // Renewed once; its event published by the run and again from the kept entry (consumers dedupe on contractId + term).
-      expect(renewedEventsFor([contractId]).map((e) => e.detail.contract.term.number)).toEqual([2, 2]);
-      expect((await store.getContract(contractId))?.version).toBe(2);
-    });
-
-    it('drops it once older: the contract was still due and is renewed normally, once', async () => {
-      const { contractId, shard } = await killedRunOutbox(Date.now() - WRITES_SETTLE_MS - 1);
-      const run = await renewalHandler()({ scheduledTime: JANUARY_RUN });
-
-      expect(run).toMatchObject({ recovered: 0, renewed: 1 });
-      expect(await store.renewalOutboxes(shard)).toEqual([]);
-      await expectRenewedOnce([contractId]);
-    });
   });
 
   it('stops starting pages when the time budget runs out, throws for a retry, and the retry finishes', async () => {

@@ -129,7 +129,7 @@ describe('outcome publisher (fed by the table stream)', () => {
     expect(await handler(event(orders.map((o) => o.record)))).toEqual({ batchItemFailures: [] });
     expect(bus.published.map((e) => e.detail.orderId)).toEqual([orders[1].orderId, orders[2].orderId]);
     expect(deadLetters.letters.map((letter) => letter.reason)).toEqual(
-      [0, 3].map((i) => expect.stringContaining(`${orders[i].orderId} can never be published: EntryTooLarge`)),
+      [0, 3].map((i) => expect.stringContaining(`ORDER#${orders[i].orderId} ORDER can never be published: EntryTooLarge`)),
     );
     expect(logger.lines.find((line) => line.message === 'outcomes published')?.fields).toMatchObject({ records: 4, published: 2, deadLettered: 2 });
   });

@@ -76,7 +76,6 @@ const incomplete: RenewalSummary = {
   complete: false,
   renewed: 1,
   termsRenewed: 1,
-  recovered: 0,
   notices: 0,
   skipped: [],
   failed: [],

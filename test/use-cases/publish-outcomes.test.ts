@@ -1,12 +1,12 @@
 import { EventBridgePublisher } from '../../functions/events/publisher';
-import type { ContractStore, OrderKey } from '../../functions/store/contract-store';
+import type { ContractStore, OutboxKey } from '../../functions/store/contract-store';
 import { PublishedOutcomes, publishStoredOutcomes, type StoredOutcome } from '../../functions/use-cases/publish-outcomes';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 import { InMemoryDeadLetterSink } from '../support/observability';
 
 const stored = (n: number): StoredOutcome[] =>
   Array.from({ length: n }, (_, i) => ({
-    key: { orderId: `ORD-${i}`, slot: 'ORDER' },
+    key: { PK: `ORDER#ORD-${i}`, SK: 'ORDER' },
     outcome: { detailType: 'ContractCreated', detail: { eventKey: `ORD-${i}`, orderId: `ORD-${i}` } },
     position: `seq-${String(i).padStart(3, '0')}`,
   }));
@@ -15,9 +15,10 @@ const stored = (n: number): StoredOutcome[] =>
 function markingStore(failOn: string[] = []) {
   const marked: string[] = [];
   const store = {
-    async markPublished(key: OrderKey) {
-      if (failOn.includes(key.orderId)) throw Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' });
-      marked.push(key.orderId);
+    async markPublished(key: OutboxKey) {
+      const orderId = key.PK.replace('ORDER#', '');
+      if (failOn.includes(orderId)) throw Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' });
+      marked.push(orderId);
     },
   } as unknown as ContractStore;
   return { store, marked };
@@ -39,10 +40,10 @@ describe('publishStoredOutcomes', () => {
 
     expect(summary).toEqual({ published: 23, deadLettered: 0, retryFrom: null, error: null });
     expect(bus.calls).toEqual([10, 10, 3]);
-    expect(bus.published.map((e) => e.detail.orderId)).toEqual(stored(23).map((s) => s.key.orderId));
+    expect(bus.published.map((e) => e.detail.orderId)).toEqual(stored(23).map((s) => s.outcome.detail.orderId));
     expect(marked.sort()).toEqual(
       stored(23)
-        .map((s) => s.key.orderId)
+        .map((s) => s.outcome.detail.orderId)
         .sort(),
     );
   });

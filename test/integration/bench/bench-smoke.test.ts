@@ -64,11 +64,9 @@ describe('npm run bench -- --quick', () => {
       rawConditionFailed: 0,
       renewed: n,
       termsRenewed: n,
-      recovered: 0,
       skipped: 0,
       failed: 0,
       contractWrites: n,
-      eventsPublished: n,
       leftDue: 0,
     });
   });

@@ -5,10 +5,9 @@ import { createContractApplicationHandler } from '../../../functions/handlers/co
 import { createMonthlyRenewalHandler } from '../../../functions/handlers/monthly-renewal';
 import { ORDER_SLOT } from '../../../functions/store/contract-store';
 import { LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION } from '../../../local/dynamodb-local';
-import { FakeEventBridge } from '../../support/fake-event-bridge';
 import { testDeps } from '../../support/handler-deps';
 import { dynamoDbEndpoint, freshTable } from '../support/dynamodb';
-import { application, inboundEvent } from '../support/fixtures';
+import { application, fixedClock, harness, inboundEvent } from '../support/fixtures';
 import { storeOn } from '../support/suite';
 import { drillCounts, printDrill } from './support/drills';
 import { FaultyProxy } from './support/faulty-proxy';
@@ -33,21 +32,26 @@ afterAll(async () => {
   await proxy.close();
 });
 
-const conditionalPut = (target: string, body: string) => target.endsWith('.PutItem') && body.includes('"ConditionExpression"');
+const renewalTransaction = (target: string, body: string) => target.endsWith('.TransactWriteItems') && body.includes('"CONTRACT#');
 
 it('publishes every renewal once when the answers to committed renewal writes are lost', async () => {
   const table = await freshTable('drill-lost-answer');
   const store = storeOn(table);
   const seeded = await seedContracts({ client: table.client, settings: table.settings, count: DUE, contract: (n) => dueContract('LOST', n) });
-  const bus = new FakeEventBridge();
+  // The renewal's facts are published from the table's stream, as on AWS.
+  const h = harness(table);
+  await h.started;
+  const bus = h.bus;
   const run = createMonthlyRenewalHandler({
-    ...testDeps({ settings: table.settings, dynamoDb: client, eventBridge: bus.client }),
+    ...testDeps({ ...h.deps, dynamoDb: client, clock: fixedClock(JANUARY_RUN) }),
     tuning: { pageSize: 20, writeConcurrency: 4 },
   });
 
-  proxy.loseAnswers(LOST, conditionalPut);
+  proxy.loseAnswers(LOST, renewalTransaction);
   const first = await run({ scheduledTime: JANUARY_RUN });
   const again = await run({ scheduledTime: JANUARY_RUN });
+  await h.drain();
+  await h.close();
 
   const events = bus.published.filter((e) => e.detailType === 'ContractRenewed').map((e) => e.detail.contract.contractId as string);
   const contracts = await store.getContracts(seeded.map((s) => s.contractId));
