@@ -3,13 +3,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Contract } from '../functions/domain/contract';
 import type { Settings } from '../functions/commons/settings';
-import { DynamoDbContractStore } from '../functions/store/dynamodb-contract-store';
+import { tableStore } from './deps';
 import { mapLimit } from '../functions/use-cases/concurrency';
 import { progressLines } from './timing';
 
 /**
  * Puts contracts in the table with BatchWriteItem (25 items a call, a few calls in
- * flight), each item exactly as the store writes it (DynamoDbContractStore.contractItem),
+ * flight), each item exactly as the store writes it (TableStore.contractItem),
  * so that a renewal run finds them in its index. For seeding only: no order or line items.
  */
 const ITEMS_PER_CALL = 25;
@@ -32,7 +32,7 @@ export interface SeededContract {
 
 /** The contracts seeded, in order. */
 export async function seedContracts({ client, settings, count, contract, report }: SeedOptions): Promise<SeededContract[]> {
-  const store = new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
+  const store = tableStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const doc = DynamoDBDocumentClient.from(client);
   const calls = Array.from({ length: Math.ceil(count / ITEMS_PER_CALL) }, (_, call) => call * ITEMS_PER_CALL);
   let seeded = 0;

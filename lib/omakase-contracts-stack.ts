@@ -22,7 +22,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { buildConsole } from '../console/build';
 import { DEFAULT_RENEWAL_SHARDS } from '../functions/commons/settings';
-import { LOOKUP_RESOURCES } from '../functions/http/routes';
+import { LOOKUP_RESOURCES, parameterOf } from '../functions/http/routes';
+import { FUNCTION_SIZING } from '../functions/topology/function-sizing';
 import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/topology/outcome-stream';
 import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../functions/topology/routing';
 import { CONTRACTS_TABLE } from '../functions/topology/table-definition';
@@ -97,22 +98,23 @@ export class OmakaseContractsStack extends Stack {
       // Writers and the renewal run must agree on the shard count of the renewal index.
       RENEWAL_SHARDS: String(DEFAULT_RENEWAL_SHARDS),
     };
-    const fn = (handler: HandlerName, description: string, sizing: { timeout: Duration; memorySize: number }, onFailure?: DeadLetterQueue) =>
+    // Timeout and memory as functions/topology/function-sizing.ts sizes each function (the local stack reads it too).
+    const fn = (handler: HandlerName, description: string, onFailure?: DeadLetterQueue) =>
       new ContractsFunction(this, handler, {
         handler,
         description,
-        ...sizing,
+        timeout: Duration.seconds(FUNCTION_SIZING[handler].timeoutSeconds),
+        memorySize: FUNCTION_SIZING[handler].memoryMb,
         environment,
         ...(onFailure ? { onFailure: onFailure.queue } : {}),
         ...(props.functionCode ? { code: props.functionCode } : {}),
       });
-    const eventSizing = { timeout: Duration.seconds(30), memorySize: 512 };
 
     const inbound = new Map<HandlerName, ContractsFunction>();
     for (const route of ROUTES) {
       let handler = inbound.get(route.handler);
       if (!handler) {
-        handler = fn(route.handler, `Handles ${route.detailType} events`, eventSizing, deadLetters.inbound);
+        handler = fn(route.handler, `Handles ${route.detailType} events`, deadLetters.inbound);
         // No publishesTo: the outcomes it stores are published from the table's stream.
         handler.bindTable(this.contracts, 'orders');
         handler.sendsDeadLettersTo(deadLetters.inbound.queue);
@@ -126,19 +128,14 @@ export class OmakaseContractsStack extends Stack {
       });
     }
 
-    const renewal = fn(
-      'monthly-renewal',
-      'Renews Prime Plus terms due before the scheduled month (interface §4)',
-      { timeout: Duration.minutes(15), memorySize: 1024 },
-      deadLetters.renewal,
-    );
+    const renewal = fn('monthly-renewal', 'Renews Prime Plus terms due before the scheduled month (interface §4)', deadLetters.renewal);
     // No publishesTo: the facts it writes with each renewal are published from the table's stream.
     renewal.bindTable(this.contracts, 'renewal');
     this.scheduleMonthlyRenewal(renewal, deadLetters.renewal);
 
     // Publishes every fact the functions stored with the change it reports (the one
     // transactional outbox): it only marks order and FACT items, the stream brings it everything it reads.
-    const outcomes = fn('outcome-publisher', "Publishes the unpublished facts stored with each change, from the table's stream", eventSizing);
+    const outcomes = fn('outcome-publisher', "Publishes the unpublished facts stored with each change, from the table's stream");
     outcomes.bindTable(this.contracts, 'markPublished');
     outcomes.publishesTo(this.bus);
     // A stream record it can never publish goes there whole, with its reason, instead of holding up the shard.
@@ -149,7 +146,7 @@ export class OmakaseContractsStack extends Stack {
       lateAfter: Duration.minutes(5),
     });
 
-    const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3)', { timeout: Duration.seconds(10), memorySize: 512 });
+    const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3)');
     lookup.bindTable(this.contracts, 'read');
     this.api = this.lookupApi(lookup);
     this.console = new CustomerServiceConsole(this, 'Console', {
@@ -284,7 +281,8 @@ export class OmakaseContractsStack extends Stack {
     const integration = new LambdaIntegration(lookup.fn, { allowTestInvoke: false });
     for (const resource of LOOKUP_RESOURCES) {
       const requestParameters: Record<string, boolean> = {};
-      for (const [, name] of resource.matchAll(/\{(\w+)\}/g)) requestParameters[`method.request.path.${name}`] = true;
+      // The path parameters as the lookup handler reads them (functions/http/routes.ts), each required.
+      for (const name of resource.split('/').map(parameterOf)) if (name !== null) requestParameters[`method.request.path.${name}`] = true;
       api.root.resourceForPath(resource).addMethod('GET', integration, { requestValidator: validator, requestParameters });
     }
     return api;

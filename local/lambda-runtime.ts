@@ -11,6 +11,8 @@ export type LambdaHandler = (event: never, context: Context) => Promise<unknown>
 export interface LocalFunction {
   name: string;
   timeoutMs: number;
+  /** What the context reports as memoryLimitInMB (functions/topology/function-sizing.ts); default 1024. */
+  memoryMb?: number;
   handler: LambdaHandler;
 }
 
@@ -35,7 +37,7 @@ function contextFor(fn: LocalFunction, deadline: number): Context {
     functionName: fn.name,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${fn.name}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: String(fn.memoryMb ?? 1024),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${fn.name}`,
     logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,

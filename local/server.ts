@@ -5,6 +5,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidRequestError } from '../functions/domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../functions/http/errors';
 import { matchResource } from '../functions/http/routes';
+import { SchedulePayloadError } from '../functions/schemas/renewal';
 import { RenewalIncompleteError } from '../functions/use-cases/monthly-renewal';
 import { INTEGRATION_FAILURE, isProxyResult, toProxyEvent } from './api-gateway';
 import { consoleFile } from './console-files';
@@ -91,7 +92,8 @@ function eventBridgeApi(runtime: LocalRuntime, request: IncomingRequest): Answer
 /**
  * Invokes the renewal function with the body as its payload, as the Scheduler schedule
  * does with its input, and answers the run's summary. The function validates the payload
- * itself; its InvalidRequestError is the caller's 400.
+ * itself; the SchedulePayloadError it refuses one with is this request's 400 (INVALID_REQUEST,
+ * with its fields).
  */
 async function monthlyRenewal(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
   const parsed = parseJson(request.body);
@@ -103,7 +105,7 @@ async function monthlyRenewal(runtime: LocalRuntime, request: IncomingRequest): 
   try {
     return jsonResponse(200, await invokeFunction(runtime.renewal, parsed.value));
   } catch (error) {
-    if (error instanceof InvalidRequestError) return errorResponse(error);
+    if (error instanceof SchedulePayloadError) return errorResponse(new InvalidRequestError(error.message, error.fields));
     // On AWS, Lambda would retry the run and then dead-letter it; here the caller reruns it.
     const summary = error instanceof RenewalIncompleteError ? { summary: error.summary } : {};
     return jsonResponse(500, { error: { code: 'RENEWAL_FAILED', message: error instanceof Error ? error.message : String(error) }, ...summary });

@@ -20,6 +20,7 @@ import { createOutcomePublisherHandler } from '../functions/handlers/outcome-pub
 import { createServicesChangeHandler } from '../functions/handlers/services-change';
 import { createPlanChangeHandler } from '../functions/handlers/plan-change';
 import { createOneOffServiceHandler } from '../functions/handlers/one-off-service';
+import { FUNCTION_SIZING, timeoutMsOf } from '../functions/topology/function-sizing';
 import { isUnpublishedOutcome } from '../functions/topology/outcome-stream';
 import type { HandlerName } from '../functions/topology/routing';
 import type { Clock } from '../functions/use-cases/deps';
@@ -47,9 +48,6 @@ import { localStreamsClient } from './table-stream';
  * with clients pointed at the local services. Used by `npm start` and by the end-to-end test.
  */
 export const DEFAULT_PORT = 3000;
-
-/** Function timeouts as the CDK stack deploys them (lib/omakase-contracts-stack.ts). */
-const TIMEOUT_MS = { inbound: 30_000, outcomePublisher: 30_000, renewal: 15 * 60_000, lookup: 10_000 };
 
 export interface LocalStackOptions {
   /** Default 3000; 0 picks a free port. */
@@ -88,8 +86,9 @@ async function usingExternal(endpoint: string): Promise<DynamoDbLocal> {
   return { endpoint, stop: () => Promise.resolve(), problem: () => answering(endpoint) };
 }
 
-function localFunction(name: HandlerName, timeoutMs: number, handler: LambdaHandler): LocalFunction {
-  return { name, timeoutMs, handler };
+/** A function with the timeout and memory the CDK stack deploys it with (functions/topology/function-sizing.ts). */
+function localFunction(name: HandlerName, handler: LambdaHandler): LocalFunction {
+  return { name, timeoutMs: timeoutMsOf(name), memoryMb: FUNCTION_SIZING[name].memoryMb, handler };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -150,11 +149,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     bus = new LocalEventBus({
       busName: settings.eventBusName,
       functions: new Map([
-        ['contract-application', localFunction('contract-application', TIMEOUT_MS.inbound, createContractApplicationHandler(orders))],
-        ['services-change', localFunction('services-change', TIMEOUT_MS.inbound, createServicesChangeHandler(orders))],
-        ['cancellation', localFunction('cancellation', TIMEOUT_MS.inbound, createCancellationHandler(orders))],
-        ['plan-change', localFunction('plan-change', TIMEOUT_MS.inbound, createPlanChangeHandler(orders))],
-        ['one-off-service', localFunction('one-off-service', TIMEOUT_MS.inbound, createOneOffServiceHandler(orders))],
+        ['contract-application', localFunction('contract-application', createContractApplicationHandler(orders))],
+        ['services-change', localFunction('services-change', createServicesChangeHandler(orders))],
+        ['cancellation', localFunction('cancellation', createCancellationHandler(orders))],
+        ['plan-change', localFunction('plan-change', createPlanChangeHandler(orders))],
+        ['one-off-service', localFunction('one-off-service', createOneOffServiceHandler(orders))],
       ]),
       ...(options.retry ? { retry: options.retry } : {}),
     });
@@ -163,7 +162,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const mapping = new StreamMapping({
       clients: { dynamoDb: db, streams },
       tableName: settings.tableName,
-      fn: localFunction('outcome-publisher', TIMEOUT_MS.outcomePublisher, createOutcomePublisherHandler(outcomePublishing)),
+      fn: localFunction('outcome-publisher', createOutcomePublisherHandler(outcomePublishing)),
       filter: isUnpublishedOutcome,
       ...(options.logger ? { logger: options.logger } : {}),
     });
@@ -173,8 +172,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     progress(`stream of table ${settings.tableName} mapped to the outcome publisher`);
     server.ready({
       bus,
-      lookup: localFunction('lookup-api', TIMEOUT_MS.lookup, createLookupApiHandler(lookupDependencies(settings, functionsDb, overrides))),
-      renewal: localFunction('monthly-renewal', TIMEOUT_MS.renewal, createMonthlyRenewalHandler(renewalDependencies(settings, functionsDb, overrides))),
+      lookup: localFunction('lookup-api', createLookupApiHandler(lookupDependencies(settings, functionsDb, overrides))),
+      renewal: localFunction('monthly-renewal', createMonthlyRenewalHandler(renewalDependencies(settings, functionsDb, overrides))),
       health: { dynamodb: () => running.problem(), streamMapping: () => Promise.resolve(mapping.problem()) },
     });
     progress(`local bus ${settings.eventBusName} routing to the handler functions`);

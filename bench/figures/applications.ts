@@ -5,7 +5,7 @@ import type { Settings } from '../../functions/commons/settings';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/topology/routing';
 import { TapLogger } from '../../local/tap-logger';
-import { dependenciesFrom } from '../../functions/commons/dependencies';
+import { dependenciesFrom } from '../deps';
 import { mapLimit } from '../../functions/use-cases/concurrency';
 import type { EventRecord } from '../../local/event-bus';
 import type { LocalStack } from '../../local/stack';

@@ -11,8 +11,8 @@ import { bodyOf, listenOnLoopback, operationOf, startPassThrough, type Listening
 import { FUNCTION_BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_RUNTIME } from '../../lib/constructs/contracts-function';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { HandlerName as Handler } from '../../functions/topology/routing';
-import { ORDER_SLOT } from '../../functions/store/contract-store';
-import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { ORDER_SLOT } from '../../functions/store/records';
+import { tableStore } from '../deps';
 import { outcomes } from '../../functions/domain/outbound-events';
 import type { BenchContext } from '../context';
 import { applicationDetail, dueContract, inboundEnvelope, padded } from '../fixtures';
@@ -305,9 +305,7 @@ async function prepareInvocations(ctx: BenchContext, endpoints: { dynamoDb: stri
     ),
   );
   if (!seeded) throw new Error('no contracts seeded');
-  const stores = [data, dataTwin].map(
-    ({ client, settings }) => new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards }),
-  );
+  const stores = [data, dataTwin].map(({ client, settings }) => tableStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards }));
   const outcomeOf = (expected: string) => (result: unknown) => ((result as { outcome?: string } | null)?.outcome === expected ? null : `expected ${expected}`);
   const contractOf = (n: number) => (seeded[n] as { contractId: string }).contractId;
 

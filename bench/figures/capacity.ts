@@ -6,7 +6,8 @@ import type { Clock } from '../../functions/use-cases/deps';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import { dependenciesFrom, type OutcomePublisherDeps, type RenewalHandlerDeps } from '../../functions/commons/dependencies';
+import type { OutcomePublisherDeps, RenewalHandlerDeps } from '../../functions/commons/dependencies';
+import { dependenciesFrom } from '../deps';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
@@ -14,7 +15,7 @@ import { createOneOffServiceHandler } from '../../functions/handlers/one-off-ser
 import { createPlanChangeHandler } from '../../functions/handlers/plan-change';
 import { createServicesChangeHandler } from '../../functions/handlers/services-change';
 import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
-import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { tableStore } from '../deps';
 import { DEFAULT_RENEWAL_TUNING } from '../../functions/use-cases/monthly-renewal';
 import { localStreamsClient, TableStream } from '../../local/table-stream';
 import type { BenchContext } from '../context';
@@ -244,7 +245,7 @@ async function measureRenewal(
   if (summary.renewed !== count || summary.failed.length > 0)
     throw new Error(`renewal run: ${JSON.stringify({ ...summary, skipped: summary.skipped.length })}`);
 
-  const store = new DynamoDbContractStore({ client: table.client, tableName: settings.tableName, renewalShards: settings.renewalShards });
+  const store = tableStore({ client: table.client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const perShard = new Array<number>(settings.renewalShards).fill(0);
   for (const { contractId } of seeded) {
     const shard = store.shardOf(contractId);

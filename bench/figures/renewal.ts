@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monthOf, jstDateOf } from '../../functions/domain/calendar';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { renewalDependencies } from '../../functions/commons/dependencies';
-import { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { tableStore } from '../deps';
 import { mapLimit } from '../../functions/use-cases/concurrency';
 import { DEFAULT_RENEWAL_TUNING } from '../../functions/use-cases/monthly-renewal';
 import type { BenchContext, BenchTable } from '../context';
@@ -128,7 +128,7 @@ function countRenewalTransactions(client: DynamoDBClient): () => number {
 
 /** Contracts the renewal index still lists as due for the run's month (0 after a complete run). */
 async function stillDue({ client, settings }: BenchTable): Promise<number> {
-  const store = new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
+  const store = tableStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const month = monthOf(jstDateOf(JANUARY_RUN));
   let due = 0;
   for (let shard = 0; shard < store.renewalShards; shard++) {

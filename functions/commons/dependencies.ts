@@ -7,8 +7,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgePublisher } from '../events/publisher';
 import type { DeadLetterSink } from '../events/dead-letter';
 import { SqsDeadLetterSink } from '../events/sqs-dead-letter-sink';
-import { DynamoDbContractStore } from '../store/dynamodb-contract-store';
-import type { Clock, IdGenerator, LookupDeps, OrderDeps, PublishingDeps } from '../use-cases/deps';
+import { DynamoDbTable } from '../store/dynamodb/table';
+import { dynamoDbLookupStore } from '../store/lookup-store';
+import { dynamoDbOrderStore } from '../store/order-store';
+import { dynamoDbOutboxStore } from '../store/outbox-store';
+import { dynamoDbRenewalStore } from '../store/renewal-store';
+import type { Clock, IdGenerator, LookupDeps, OrderDeps, PublishingDeps, RenewalDeps } from '../use-cases/deps';
 import { catalogOf, ConfigurationError, loadSettings, type Settings } from './settings';
 
 /**
@@ -39,6 +43,8 @@ export interface Overrides {
 /** The lookups count nothing: no Metrics in their bundle. */
 export type LookupHandlerDeps = LookupDeps & Pick<Observability, 'logger'>;
 export type OrderHandlerDeps = OrderDeps & Observability & { deadLetters: DeadLetterSink };
+/** The monthly renewal: its store, clock and metrics; it publishes nothing (its facts go out through the table's stream). */
+export type RenewalHandlerDeps = RenewalDeps & Observability;
 export type PublishingHandlerDeps = PublishingDeps & Observability;
 /** The outcome publisher also dead-letters the stream records it can never publish. */
 export type OutcomePublisherDeps = PublishingHandlerDeps & { deadLetters: DeadLetterSink };
@@ -46,36 +52,44 @@ export type OutcomePublisherDeps = PublishingHandlerDeps & { deadLetters: DeadLe
 export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdGenerator = { next: () => randomUUID() };
 
+export function tableOf(settings: Settings, dynamoDb: DynamoDBClient): DynamoDbTable {
+  return new DynamoDbTable({ client: dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards });
+}
+
+/** The terms every decision is priced and dated by. */
+function terms(settings: Settings, overrides: Overrides) {
+  return { catalog: catalogOf(settings), clock: overrides.clock ?? systemClock, terminationFeeTaxable: settings.terminationFeeTaxable };
+}
+
+function observability(overrides: Overrides): Observability {
+  return { logger: overrides.logger ?? new Logger(), metrics: overrides.metrics ?? new Metrics() };
+}
+
 export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): LookupHandlerDeps {
   let logger = overrides.logger;
   return {
-    store: new DynamoDbContractStore({ client: dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards }),
-    catalog: catalogOf(settings),
-    clock: overrides.clock ?? systemClock,
-    terminationFeeTaxable: settings.terminationFeeTaxable,
+    store: dynamoDbLookupStore(tableOf(settings, dynamoDb)),
+    ...terms(settings, overrides),
     // The lookups log only their failures: their Logger, and the stdout stream it opens,
-    // are built on the first one, not in every cold start (README, figure 4). The
-    // functions that write take it at once (the spread below reads it).
+    // are built on the first one, not in every cold start (bench/README.md, figure 4).
     get logger() {
       return (logger ??= new Logger());
     },
   };
 }
 
-/** What the functions that write have beyond the lookups': ids for what they create, and the metrics they count. */
-function writingDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides): OrderDeps & Observability {
-  return { ...lookupDependencies(settings, dynamoDb, overrides), ids: overrides.ids ?? randomIds, metrics: overrides.metrics ?? new Metrics() };
+export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink, overrides: Overrides = {}): OrderHandlerDeps {
+  return {
+    store: dynamoDbOrderStore(tableOf(settings, dynamoDb)),
+    ...terms(settings, overrides),
+    ids: overrides.ids ?? randomIds,
+    ...observability(overrides),
+    deadLetters,
+  };
 }
-
-/** The monthly renewal: the store, clock and metrics; it publishes nothing (its facts go out through the table's stream). */
-export type RenewalHandlerDeps = OrderDeps & Observability;
 
 export function renewalDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): RenewalHandlerDeps {
-  return writingDependencies(settings, dynamoDb, overrides);
-}
-
-export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink, overrides: Overrides = {}): OrderHandlerDeps {
-  return { ...writingDependencies(settings, dynamoDb, overrides), deadLetters };
+  return { store: dynamoDbRenewalStore(tableOf(settings, dynamoDb)), clock: overrides.clock ?? systemClock, ...observability(overrides) };
 }
 
 export function publishingDependencies(
@@ -85,22 +99,9 @@ export function publishingDependencies(
   overrides: Overrides = {},
 ): PublishingHandlerDeps {
   return {
-    ...writingDependencies(settings, dynamoDb, overrides),
+    store: dynamoDbOutboxStore(tableOf(settings, dynamoDb)),
     publisher: new EventBridgePublisher({ client: eventBridge, eventBusName: settings.eventBusName }),
-  };
-}
-
-/**
- * Every handler's dependencies on one set of clients, as the local stack, the bench and
- * the tests run them side by side in one process.
- */
-export function dependenciesFrom(
-  clients: { settings: Settings; dynamoDb: DynamoDBClient; eventBridge: EventBridgeClient; deadLetters: DeadLetterSink },
-  overrides: Overrides = {},
-): OrderHandlerDeps & OutcomePublisherDeps {
-  return {
-    ...orderDependencies(clients.settings, clients.dynamoDb, clients.deadLetters, overrides),
-    ...publishingDependencies(clients.settings, clients.dynamoDb, clients.eventBridge, overrides),
+    ...observability(overrides),
   };
 }
 

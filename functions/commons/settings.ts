@@ -1,6 +1,9 @@
-import { InvalidRequestError, type FieldIssue } from '../domain/errors';
+import * as z from 'zod/mini';
+import type { FieldIssue } from '../domain/errors';
 import { SHIPPED_CATALOG, type Catalog } from '../domain/tariff/catalog';
 import { applyOverrides, type TariffOverrides } from '../domain/tariff/versioned-tariff';
+import { fieldIssues } from '../schemas/field-issues';
+import { booleanText, jsonText, tariffOverridesSchema, urlText, wholeNumberText } from '../schemas/settings';
 import { CONTRACTS_TABLE } from '../topology/table-definition';
 import { DEFAULT_BUS_NAME } from '../topology/routing';
 
@@ -46,73 +49,48 @@ export class ConfigurationError extends Error {
   }
 }
 
+/**
+ * The environment's variables as Settings, a blank one counting as unset: one schema,
+ * whose refusals name the variable and its rule (`RENEWAL_SHARDS: must be a whole
+ * number from 1 to 1000`), all at once.
+ */
+const variables = z.object({
+  TABLE_NAME: z._default(z.string(), CONTRACTS_TABLE.baseName),
+  EVENT_BUS_NAME: z._default(z.string(), DEFAULT_BUS_NAME),
+  DYNAMODB_ENDPOINT: z.optional(urlText),
+  EVENTBRIDGE_ENDPOINT: z.optional(urlText),
+  DEAD_LETTER_QUEUE_URL: z.optional(urlText),
+  TARIFF_OVERRIDES: z.optional(jsonText(tariffOverridesSchema(SHIPPED_CATALOG))),
+  TERMINATION_FEE_TAXABLE: z._default(booleanText, false),
+  RENEWAL_SHARDS: z._default(wholeNumberText(1, 1000), DEFAULT_RENEWAL_SHARDS),
+  AWS_ATTEMPT_TIMEOUT_MS: z._default(wholeNumberText(100, 60_000), DEFAULT_ATTEMPT_TIMEOUT_MS),
+});
+const environmentSchema = z.pipe(
+  variables,
+  z.transform((env): Settings => ({
+    tableName: env.TABLE_NAME,
+    eventBusName: env.EVENT_BUS_NAME,
+    dynamoDbEndpoint: env.DYNAMODB_ENDPOINT ?? null,
+    eventBridgeEndpoint: env.EVENTBRIDGE_ENDPOINT ?? null,
+    deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL ?? null,
+    tariffOverrides: env.TARIFF_OVERRIDES ?? null,
+    terminationFeeTaxable: env.TERMINATION_FEE_TAXABLE,
+    renewalShards: env.RENEWAL_SHARDS,
+    attemptTimeoutMs: env.AWS_ATTEMPT_TIMEOUT_MS,
+  })),
+);
+
+/** The variables loadSettings reads. */
+export const SETTING_NAMES = Object.keys(variables.def.shape) as Array<keyof typeof variables.def.shape>;
+
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
-  const issues: FieldIssue[] = [];
-  const text = (name: string): string | null => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? null : value;
-  };
-  const settings: Settings = {
-    tableName: text('TABLE_NAME') ?? CONTRACTS_TABLE.baseName,
-    eventBusName: text('EVENT_BUS_NAME') ?? DEFAULT_BUS_NAME,
-    dynamoDbEndpoint: url('DYNAMODB_ENDPOINT', text('DYNAMODB_ENDPOINT'), issues),
-    eventBridgeEndpoint: url('EVENTBRIDGE_ENDPOINT', text('EVENTBRIDGE_ENDPOINT'), issues),
-    deadLetterQueueUrl: url('DEAD_LETTER_QUEUE_URL', text('DEAD_LETTER_QUEUE_URL'), issues),
-    tariffOverrides: overrides(text('TARIFF_OVERRIDES'), issues),
-    terminationFeeTaxable: bool('TERMINATION_FEE_TAXABLE', text('TERMINATION_FEE_TAXABLE'), issues),
-    renewalShards: wholeNumber('RENEWAL_SHARDS', text('RENEWAL_SHARDS'), { min: 1, max: 1000, fallback: DEFAULT_RENEWAL_SHARDS }, issues),
-    attemptTimeoutMs: wholeNumber(
-      'AWS_ATTEMPT_TIMEOUT_MS',
-      text('AWS_ATTEMPT_TIMEOUT_MS'),
-      { min: 100, max: 60_000, fallback: DEFAULT_ATTEMPT_TIMEOUT_MS },
-      issues,
-    ),
-  };
-  if (issues.length > 0) {
-    throw new ConfigurationError(issues);
-  }
-  return settings;
+  const present = Object.fromEntries(SETTING_NAMES.map((name) => [name, env[name]?.trim() || undefined]));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigurationError(fieldIssues(parsed.error));
+  return parsed.data;
 }
 
 /** The shipped catalog with the operator's overrides applied (checked by applyOverrides). */
 export function catalogOf(settings: Pick<Settings, 'tariffOverrides'>): Catalog {
   return settings.tariffOverrides ? applyOverrides(SHIPPED_CATALOG, settings.tariffOverrides) : SHIPPED_CATALOG;
-}
-
-function url(name: string, value: string | null, issues: FieldIssue[]): string | null {
-  if (value !== null && !URL.canParse(value)) issues.push({ path: name, message: 'must be a URL' });
-  return value;
-}
-
-function overrides(value: string | null, issues: FieldIssue[]): TariffOverrides | null {
-  if (value === null) return null;
-  try {
-    const parsed = JSON.parse(value) as TariffOverrides;
-    applyOverrides(SHIPPED_CATALOG, parsed);
-    return parsed;
-  } catch (error) {
-    if (error instanceof InvalidRequestError) {
-      issues.push(...error.fields.map((f) => ({ path: f.path ? `TARIFF_OVERRIDES.${f.path}` : 'TARIFF_OVERRIDES', message: f.message })));
-    } else {
-      issues.push({ path: 'TARIFF_OVERRIDES', message: `must be JSON (${(error as Error).message})` });
-    }
-    return null;
-  }
-}
-
-function bool(name: string, value: string | null, issues: FieldIssue[]): boolean {
-  if (value === null || value === 'false') return false;
-  if (value === 'true') return true;
-  issues.push({ path: name, message: 'must be true or false' });
-  return false;
-}
-
-function wholeNumber(name: string, value: string | null, range: { min: number; max: number; fallback: number }, issues: FieldIssue[]): number {
-  if (value === null) return range.fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < range.min || n > range.max) {
-    issues.push({ path: name, message: `must be a whole number from ${range.min} to ${range.max}` });
-    return range.fallback;
-  }
-  return n;
 }

@@ -16,6 +16,14 @@ export class InvalidRequestError extends Error {
   }
 }
 
+/** A page token (`nextToken`) that no page of this API gave: a bad request, named by its parameter. */
+export class InvalidCursorError extends Error {
+  constructor(readonly parameter: string) {
+    super(`${parameter} is not a token this API gave`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
 export class ContractNotFoundError extends Error {
   constructor(readonly contractId: string) {
     super(`契約 ${contractId} は見つかりません (contract not found)`);

@@ -15,10 +15,11 @@ import { invocationLogger, Invocations } from '../commons/invocation-logger';
 /**
  * Fed by the table's stream (the one outbox: order and FACT items with an unpublished
  * outcome, new or handed back by a redelivery; functions/topology/outcome-stream.ts):
- * publishes each stored outcome and marks its item published. Records go through Powertools' batch processor, which
+ * publishes each stored outcome and marks its item published. The outcomes of a batch are
+ * published together, in stream order (PutEvents takes ten at a time), before Powertools'
+ * batch processor goes through the records: it then only hears each record's result, and
  * reports the ones that failed (ReportBatchItemFailures), so the stream is retried from
- * the first outcome not yet published and nothing after it is skipped. The outcomes of
- * one batch are still published together, in stream order (StreamBatch below).
+ * the first outcome not yet published and nothing after it is skipped.
  */
 export function createOutcomePublisherHandler(deps: OutcomePublisherDeps) {
   // Per function instance: what it published, so that a retried batch is marked, not published again.
@@ -27,31 +28,59 @@ export function createOutcomePublisherHandler(deps: OutcomePublisherDeps) {
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
     const logger = invocationLogger(deps.logger, context, invocations.next());
     const records = event.Records ?? [];
-    const batch = new StreamBatch(
-      records.length,
-      (outcomes) => publishStoredOutcomes({ ...deps, published }, outcomes),
-      (reason, record) => deadLetter(deps, logger, reason, record),
-    );
     try {
-      const response = await processPartialResponse(event, (record: DynamoDBRecord) => batch.handle(record), new BatchProcessor(EventType.DynamoDBStreams), {
-        ...(context ? { context } : {}),
-        throwOnFullBatchFailure: false,
-      });
-      const summary = batch.summary;
-      deps.metrics.addMetric(METRIC.outcomesPublished, MetricUnit.Count, summary?.published ?? 0);
-      if (summary?.deadLettered) deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, summary.deadLettered);
-      const fields = { records: records.length, outcomes: batch.outcomes, published: summary?.published ?? 0, deadLettered: batch.deadLettered };
+      const read = new Map(records.map((record) => [record, storedOutcomeOf(record)]));
+      const outcomes = [...read.values()].flatMap((r) => (r.kind === 'outcome' ? [r.stored] : []));
+      const publishing = await publishAll(() => publishStoredOutcomes({ ...deps, published }, outcomes), outcomes);
+      const unreadable = [...read.values()].filter((r) => r.kind === 'unreadable').length;
+      const response = await processPartialResponse(
+        event,
+        async (record: DynamoDBRecord) => {
+          const outcome = read.get(record);
+          if (outcome?.kind === 'unreadable') await deadLetter(deps, logger, `outbox item in the stream cannot be published: ${outcome.problem}`, record);
+          // Done (published, or dead-lettered as too large) up to the position the stream must retry from.
+          else if (outcome?.kind === 'outcome' && publishing.failed.has(outcome.stored)) throw publishing.failure;
+        },
+        new BatchProcessor(EventType.DynamoDBStreams),
+        { ...(context ? { context } : {}), throwOnFullBatchFailure: false },
+      );
+      const { summary } = publishing;
+      deps.metrics.addMetric(METRIC.outcomesPublished, MetricUnit.Count, summary.published);
+      if (summary.deadLettered) deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, summary.deadLettered);
+      const fields = { records: records.length, outcomes: outcomes.length, published: summary.published, deadLettered: unreadable + summary.deadLettered };
       if (response.batchItemFailures.length === 0) logger.info('outcomes published', fields);
       else
         logger.error('outcomes not all published; the stream retries from the first one left', {
           ...fields,
-          retryFrom: summary?.retryFrom,
-          error: summary?.error,
+          retryFrom: summary.retryFrom,
+          error: summary.error,
         });
       return response;
     } finally {
       flushMetrics(deps.metrics);
     }
+  };
+}
+
+/**
+ * The batch's outcomes published in one go: the summary, and those not done (from the
+ * first one the stream must retry), each failed by the same error.
+ */
+async function publishAll(
+  publish: () => Promise<PublishSummary>,
+  outcomes: StoredOutcome[],
+): Promise<{ summary: PublishSummary; failed: Set<StoredOutcome>; failure: Error }> {
+  let summary: PublishSummary;
+  try {
+    summary = await publish();
+  } catch (error) {
+    summary = { published: 0, deadLettered: 0, retryFrom: outcomes[0]?.position ?? null, error: error instanceof Error ? error.message : String(error) };
+  }
+  const left = summary.retryFrom === null ? outcomes.length : outcomes.findIndex((stored) => stored.position === summary.retryFrom);
+  return {
+    summary,
+    failed: new Set(outcomes.slice(left)),
+    failure: new Error(`not published: ${summary.error ?? 'an earlier outcome of the batch failed'}`),
   };
 }
 
@@ -65,54 +94,6 @@ async function deadLetter(deps: OutcomePublisherDeps, logger: Logger, reason: st
   await deps.deadLetters.deadLetter(reason, record);
   deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, 1);
   logger.error('stream record dead-lettered: it cannot be published', { keys: record.dynamodb?.Keys, reason });
-}
-
-/**
- * The batch processor hands records over one by one, all in the same turn and in stream
- * order; this collects the outcomes among them and, once it has seen every record,
- * publishes them in one go (PutEvents takes ten at a time), then settles each record's
- * promise: published and marked, or failed from the first one that was not.
- */
-class StreamBatch {
-  summary: PublishSummary | null = null;
-  outcomes = 0;
-  deadLettered = 0;
-  private readonly pending: Array<{ stored: StoredOutcome; settle: (error: Error | null) => void }> = [];
-  private seen = 0;
-
-  constructor(
-    private readonly total: number,
-    private readonly publish: (outcomes: StoredOutcome[]) => Promise<PublishSummary>,
-    private readonly deadLetter: (reason: string, record: DynamoDBRecord) => Promise<void>,
-  ) {}
-
-  handle(record: DynamoDBRecord): Promise<void> {
-    const read = storedOutcomeOf(record);
-    let done: Promise<void> = Promise.resolve();
-    if (read.kind === 'outcome') {
-      done = new Promise<void>((resolve, reject) => this.pending.push({ stored: read.stored, settle: (error) => (error ? reject(error) : resolve()) }));
-    } else if (read.kind === 'unreadable') {
-      this.deadLettered += 1;
-      done = this.deadLetter(`outbox item in the stream cannot be published: ${read.problem}`, record);
-    }
-    if (++this.seen === this.total) void this.flush();
-    return done;
-  }
-
-  private async flush(): Promise<void> {
-    this.outcomes = this.pending.length;
-    try {
-      const summary = await this.publish(this.pending.map((p) => p.stored));
-      this.summary = summary;
-      this.deadLettered += summary.deadLettered;
-      const failure = new Error(`not published: ${summary.error ?? 'an earlier outcome of the batch failed'}`);
-      // Done (published, or dead-lettered as too large) up to the position the stream must retry from.
-      const left = summary.retryFrom === null ? this.pending.length : this.pending.findIndex((p) => p.stored.position === summary.retryFrom);
-      this.pending.forEach((p, i) => p.settle(i < left ? null : failure));
-    } catch (error) {
-      this.pending.forEach((p) => p.settle(error instanceof Error ? error : new Error(String(error))));
-    }
-  }
 }
 
 type RecordOutcome = { kind: 'outcome'; stored: StoredOutcome } | { kind: 'other' } | { kind: 'unreadable'; problem: string };

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   ContractNotFoundError,
   ContractNotLiveError,
+  InvalidCursorError,
   InvalidRequestError,
   LineContractNotFoundError,
   OrderNotFoundError,
@@ -90,6 +91,9 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof OrderNotFoundError) return jsonResponse(404, errorBody('ORDER_NOT_FOUND', error.message));
   if (error instanceof ContractNotLiveError) return jsonResponse(409, errorBody('CONTRACT_NOT_LIVE', error.message));
   if (error instanceof InvalidRequestError) return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
+  if (error instanceof InvalidCursorError) {
+    return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, [{ path: error.parameter, message: 'is not a token from a previous page' }]));
+  }
   if (error instanceof RouteNotFoundError) return jsonResponse(404, errorBody('NOT_FOUND', error.message));
   if (error instanceof ForbiddenError) return jsonResponse(403, errorBody('FORBIDDEN', error.message));
   if (error instanceof MethodNotAllowedError) return jsonResponse(405, errorBody('METHOD_NOT_ALLOWED', error.message));

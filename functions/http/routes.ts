@@ -23,7 +23,7 @@ export interface MatchedRoute {
 }
 
 /** The parameter a part of a resource names (`{contractId}` → contractId); null for a literal part. */
-function parameterOf(part: string): string | null {
+export function parameterOf(part: string): string | null {
   return part.startsWith('{') ? part.slice(1, -1) : null;
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { FieldIssue } from '../domain/errors';
 import { instant } from './fields';
 
 /**
@@ -11,3 +12,18 @@ export const renewalPayloadSchema = z.object({
 });
 
 export type RenewalPayload = z.output<typeof renewalPayloadSchema>;
+
+/**
+ * The Scheduler's payload (or a rerun's, sent by an operator) that the renewal function
+ * cannot run: which fields, and why. Not an InvalidRequestError: no customer's request
+ * is refused; the run is not started, and Lambda's retry would refuse it again.
+ */
+export class SchedulePayloadError extends Error {
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'SchedulePayloadError';
+  }
+}

@@ -1,6 +1,9 @@
 import type { Catalog } from '../domain/tariff/catalog';
 import type { EventPublisher } from '../events/publisher';
-import type { ContractStore } from '../store/contract-store';
+import type { LookupStore } from '../store/lookup-store';
+import type { OrderStore } from '../store/order-store';
+import type { OutboxStore } from '../store/outbox-store';
+import type { RenewalStore } from '../store/renewal-store';
 
 /**
  * What the use cases are given: built once per function by the composition root
@@ -21,26 +24,39 @@ export interface Logger {
   error(message: string, ...fields: Array<Record<string, unknown>>): void;
 }
 
-/** What the lookups need: reads only. */
-export interface LookupDeps {
-  store: ContractStore;
+/** The terms every decision is priced and dated by. */
+interface Terms {
   catalog: Catalog;
   clock: Clock;
   /** Decision T3. */
   terminationFeeTaxable: boolean;
 }
 
+/** What the lookups need: reads only. */
+export interface LookupDeps extends Terms {
+  store: LookupStore;
+}
+
 /**
  * What the order use cases need. No publisher: an order's outcome is written with it and
  * published from the table's stream (docs/design.md §3).
  */
-export interface OrderDeps extends LookupDeps {
+export interface OrderDeps extends Terms {
+  store: OrderStore;
   ids: IdGenerator;
   logger: Logger;
 }
 
-/** What the use cases that put events on the bus themselves need: the renewal, the outcome publisher. */
-export interface PublishingDeps extends OrderDeps {
+/** What the monthly renewal needs: no publisher either, its facts go out through the table's stream. */
+export interface RenewalDeps {
+  store: RenewalStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What the outcome publisher needs: the bus, and the outbox it marks. */
+export interface PublishingDeps {
+  store: OutboxStore;
   publisher: EventPublisher;
 }
 

@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { statusOn } from '../domain/contract';
 import { contractView, renewalDueMonth } from '../domain/contract-lifecycle';
 import { INBOUND_OF_OUTCOME } from '../domain/outbound-events';
-import { ORDER_SLOT } from '../store/contract-store';
+import { ORDER_SLOT } from '../store/records';
 import { ContractNotFoundError, ContractNotLiveError, LineContractNotFoundError, OrderNotFoundError } from '../domain/errors';
 import { terminationFee } from '../domain/fees/termination-fee';
 import { monthlyCharges } from '../domain/charges/monthly-charges';

@@ -2,9 +2,9 @@ import { jstDateOf, monthOf, toJstIso, type LocalDate, type YearMonth } from '..
 import type { Contract, Term } from '../domain/contract';
 import { renewalDueMonth, renewThrough } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
-import type { ContractFact } from '../store/contract-store';
+import type { ContractFact } from '../store/records';
 import { mapLimit } from './concurrency';
-import { describeError, type OrderDeps } from './deps';
+import { describeError, type RenewalDeps } from './deps';
 
 /**
  * The monthly renewal (interface §4): every Prime Plus contract whose renewal month is
@@ -65,9 +65,6 @@ interface Renewal {
   fromVersion: number;
   renewed: Term[];
 }
-
-/** What the renewal needs: the store, the clock; no publisher (the stream publishes what it writes). */
-export type RenewalDeps = Pick<OrderDeps, 'store' | 'clock' | 'logger'>;
 
 export async function runMonthlyRenewal(deps: RenewalDeps, run: RenewalRun, tuning: RenewalTuning = DEFAULT_RENEWAL_TUNING): Promise<RenewalSummary> {
   const month = monthOf(jstDateOf(run.scheduledTime));

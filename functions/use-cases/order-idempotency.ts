@@ -3,7 +3,7 @@ import { toJstIso } from '../domain/calendar';
 import { canonicalJson } from '../domain/canonical-json';
 import type { OutboundEvent } from '../domain/outbound-events';
 import { orderIdReused, type Reason } from '../domain/reasons';
-import { ORDER_SLOT, reusedSlot, type NewOrder, type OrderKey, type OrderRecord, type WriteResult } from '../store/contract-store';
+import { ORDER_SLOT, reusedSlot, type NewOrder, type OrderKey, type OrderRecord, type WriteResult } from '../store/records';
 import { jitteredBackoff } from '../commons/backoff';
 import type { OrderDeps } from './deps';
 

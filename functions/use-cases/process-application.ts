@@ -5,7 +5,7 @@ import type { Reason } from '../domain/reasons';
 import { checkApplication } from '../domain/rules/contract-rules';
 import type { ReadableInbound } from '../schemas/inbound';
 import type { ApplicationRequest } from '../schemas/orders/application';
-import type { LineRecord } from '../store/contract-store';
+import type { LineRecord } from '../store/records';
 import type { OrderDeps } from './deps';
 import { orderItem, saveRefusal, settleOrder, untilNotStale, type InboundOrder, type OrderResult, type Saved } from './order-idempotency';
 import { asFieldError, refusalOf } from './refusals';

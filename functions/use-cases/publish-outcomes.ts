@@ -1,7 +1,7 @@
 import type { DeadLetterSink } from '../events/dead-letter';
 import { PublishError } from '../events/publisher';
 import type { OutboundEvent } from '../domain/outbound-events';
-import type { OutboxKey } from '../store/contract-store';
+import type { OutboxKey } from '../store/records';
 import { describeError, type PublishingDeps } from './deps';
 
 /** A fact to publish as the table's stream delivers it (an order's outcome, or a FACT item's): written, not yet published. */

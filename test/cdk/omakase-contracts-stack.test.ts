@@ -5,7 +5,8 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CUSTOMER_SERVICE_GROUP } from '../../functions/http/lookup-request';
-import { LOOKUP_RESOURCES } from '../../functions/http/routes';
+import { LOOKUP_RESOURCES, matchResource } from '../../functions/http/routes';
+import { FUNCTION_SIZING } from '../../functions/topology/function-sizing';
 import { ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { CONTRACTS_TABLE } from '../../functions/topology/table-definition';
 import { createContractsApp } from '../../lib/app';
@@ -187,6 +188,17 @@ describe('functions', () => {
       expect(attemptMs).toBeGreaterThanOrEqual(1_000);
       // The standard mode's backoff before attempts 2 and 3 is at most 20 s each, jittered from 100 ms: a second is ample for two.
       expect(3 * attemptMs + 1_000).toBeLessThan(fn.Properties.Timeout * 1_000);
+    }
+  });
+
+  it('are sized as functions/topology/function-sizing.ts sizes them, which the local stack reads too', () => {
+    for (const [handler, sizing] of Object.entries(FUNCTION_SIZING) as Array<[HandlerName, (typeof FUNCTION_SIZING)[HandlerName]]>) {
+      const fn = synth().resources[logicalId(handler)];
+      expect({ handler, timeout: fn.Properties.Timeout, memory: fn.Properties.MemorySize }).toEqual({
+        handler,
+        timeout: sizing.timeoutSeconds,
+        memory: sizing.memoryMb,
+      });
     }
   });
 
@@ -439,6 +451,17 @@ describe('lookup API', () => {
         'GET /tariff',
       ].sort(),
     );
+  });
+
+  it('requires on every method exactly the path parameters the lookup handler reads from its route', () => {
+    for (const { route, method } of methods()) {
+      const path = route.slice(route.indexOf(' ') + 1);
+      const read = Object.keys(matchResource(path.replace(/\{[^}]+\}/g, 'x'))?.params ?? {});
+      const required = Object.entries((method.Properties.RequestParameters ?? {}) as Record<string, boolean>)
+        .filter(([, isRequired]) => isRequired)
+        .map(([name]) => name);
+      expect({ route, required }).toEqual({ route, required: read.map((name) => `method.request.path.${name}`) });
+    }
   });
 
   it('requires IAM authorization on every method and proxies to the lookup function', () => {

@@ -1,5 +1,17 @@
-import { catalogOf, ConfigurationError, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_RENEWAL_SHARDS, loadSettings } from '../../functions/commons/settings';
-import { priceOf, revisionInForceOn } from '../../functions/domain/tariff/versioned-tariff';
+import fc from 'fast-check';
+import {
+  catalogOf,
+  ConfigurationError,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_RENEWAL_SHARDS,
+  loadSettings,
+  SETTING_NAMES,
+} from '../../functions/commons/settings';
+import { InvalidRequestError } from '../../functions/domain/errors';
+import { PLACEHOLDER_ITEMS, SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
+import { applyOverrides, priceOf, revisionInForceOn, type TariffOverrides } from '../../functions/domain/tariff/versioned-tariff';
+import { fieldIssues } from '../../functions/schemas/field-issues';
+import { tariffOverridesSchema } from '../../functions/schemas/settings';
 
 describe('loadSettings', () => {
   it('has defaults for a local run', () => {
@@ -68,5 +80,74 @@ describe('loadSettings', () => {
 
   it('refuses TARIFF_OVERRIDES that is not JSON', () => {
     expect(() => loadSettings({ TARIFF_OVERRIDES: '{prices:' })).toThrow(/TARIFF_OVERRIDES: must be JSON/);
+  });
+});
+
+describe('TARIFF_OVERRIDES schema', () => {
+  const schema = tariffOverridesSchema(SHIPPED_CATALOG);
+  const domainIssues = (overrides: unknown): string[] => {
+    try {
+      applyOverrides(SHIPPED_CATALOG, overrides as TariffOverrides);
+      return [];
+    } catch (error) {
+      if (!(error instanceof InvalidRequestError)) throw error;
+      return error.fields.map((f) => `${f.path || '(root)'}: ${f.message}`);
+    }
+  };
+  const schemaIssues = (overrides: unknown): string[] => {
+    const parsed = schema.safeParse(overrides);
+    return parsed.success ? [] : fieldIssues(parsed.error).map((f) => `${f.path}: ${f.message}`);
+  };
+
+  it('refuses what the tariff refuses, with the same paths and rules', () => {
+    const item = fc.constantFrom(...PLACEHOLDER_ITEMS, 'edrSecurity', 'nonsense');
+    const amount = fc.oneof(fc.integer({ min: -2, max: 10_000_002 }), fc.constantFrom(10_000_000, 10_000_001, 1.5, Number.NaN), fc.string(), fc.constant(null));
+    const prices = fc.oneof(fc.dictionary(item, amount, { maxKeys: 3 }), fc.constantFrom(null, [], 'x', 5));
+    const revisionId = fc.constantFrom(...SHIPPED_CATALOG.map((r) => r.id), '2099-01-01');
+    const overrides = fc.oneof(
+      fc.record(
+        { prices, revisions: fc.oneof(fc.dictionary(revisionId, prices, { maxKeys: 3 }), fc.constantFrom(null, [])), other: fc.integer() },
+        { requiredKeys: [] },
+      ),
+      fc.constantFrom(null, [], 'text', 3),
+    );
+    fc.assert(
+      fc.property(overrides, (value) => {
+        // The same refusals, in the order each finds them.
+        expect(schemaIssues(value).sort()).toEqual(domainIssues(value).sort());
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('accepts what the tariff applies', () => {
+    const revision = SHIPPED_CATALOG[SHIPPED_CATALOG.length - 1];
+    const overrides = { prices: { cloudProxy: 0 }, revisions: { [revision.id]: { cloudProxy: 10_000_000 } } };
+    expect(schema.parse(overrides)).toEqual(overrides);
+    expect(domainIssues(overrides)).toEqual([]);
+  });
+});
+
+describe('setting names', () => {
+  it('lists every variable loadSettings reads', () => {
+    expect(SETTING_NAMES).toEqual([
+      'TABLE_NAME',
+      'EVENT_BUS_NAME',
+      'DYNAMODB_ENDPOINT',
+      'EVENTBRIDGE_ENDPOINT',
+      'DEAD_LETTER_QUEUE_URL',
+      'TARIFF_OVERRIDES',
+      'TERMINATION_FEE_TAXABLE',
+      'RENEWAL_SHARDS',
+      'AWS_ATTEMPT_TIMEOUT_MS',
+    ]);
+  });
+
+  it('treats a blank variable as unset, trims the others, and refuses a fraction in one line', () => {
+    expect(loadSettings({ RENEWAL_SHARDS: '  ', TERMINATION_FEE_TAXABLE: ' true ' })).toMatchObject({
+      renewalShards: DEFAULT_RENEWAL_SHARDS,
+      terminationFeeTaxable: true,
+    });
+    expect(() => loadSettings({ RENEWAL_SHARDS: '1.5' })).toThrow(/^invalid environment: RENEWAL_SHARDS: must be a whole number from 1 to 1000$/);
   });
 });

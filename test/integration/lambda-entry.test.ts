@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, Context, DynamoDBStreamEvent } from 'aws-lam
 import { handler as applicationHandler } from '../../functions/handlers/contract-application';
 import { handler as lookupHandler } from '../../functions/handlers/lookup-api';
 import { handler as outcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
-import { ORDER_SLOT } from '../../functions/store/contract-store';
+import { ORDER_SLOT } from '../../functions/store/records';
 import { bodyOf, listenOnLoopback, type Listening } from '../../local/pass-through';
 import { capturedJsonLines } from '../support/observability';
 import { dynamoDbEndpoint, freshTable, type TestTable } from './support/dynamodb';

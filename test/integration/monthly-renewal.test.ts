@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract } from '../../functions/domain/contract';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
-import type { DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import type { TableStore } from '../../bench/deps';
 import { RenewalIncompleteError, type RenewalSummary, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
 import { inboundHandlers } from './support/contracts';
 import { extraClient, freshTable, type TestTable } from './support/dynamodb';
@@ -21,7 +21,7 @@ const APPLIED = { appliedAt: '2023-12-20T10:00:00+09:00', startDate: '2024-01-10
 
 let table: TestTable;
 let h: Harness;
-let store: DynamoDbContractStore;
+let store: TableStore;
 
 async function seed(count: number, overrides: Record<string, unknown> = {}): Promise<string[]> {
   const handlers = inboundHandlers(h);

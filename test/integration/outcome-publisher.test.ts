@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
-import { ORDER_SLOT, type NewOrder } from '../../functions/store/contract-store';
-import { type DynamoDbContractStore } from '../../functions/store/dynamodb-contract-store';
+import { ORDER_SLOT, type NewOrder } from '../../functions/store/records';
+import type { TableStore } from '../../bench/deps';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 import { testDeps } from '../support/handler-deps';
 import { InMemoryDeadLetterSink, RecordingLogger } from '../support/observability';
@@ -15,7 +15,7 @@ import { storeOn } from './support/suite';
  * No stream mapping runs on this table, so only these calls publish.
  */
 let table: TestTable;
-let store: DynamoDbContractStore;
+let store: TableStore;
 beforeAll(async () => {
   table = await freshTable('outcome-publisher');
   store = storeOn(table);

@@ -1,5 +1,5 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ORDER_SLOT } from '../../functions/store/contract-store';
+import { ORDER_SLOT } from '../../functions/store/records';
 import { inboundHandlers } from './support/contracts';
 import { application, harness, inboundEvent } from './support/fixtures';
 import { useTable } from './support/suite';

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { rawHttp } from '../support/raw-http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { InvalidRequestError } from '../../functions/domain/errors';
+import { SchedulePayloadError } from '../../functions/schemas/renewal';
 import { INBOUND_SOURCE, ROUTES, type HandlerName } from '../../functions/topology/routing';
 import { RenewalIncompleteError, type RenewalSummary } from '../../functions/use-cases/monthly-renewal';
 import { LocalEventBus, type BusEvent } from '../../local/event-bus';
@@ -62,7 +62,7 @@ function makeReady(): void {
     renewal: fn('monthly-renewal', async (event: { scheduledTime?: string }) => {
       renewalEvents.push(event);
       if (event.scheduledTime === 'bad')
-        throw new InvalidRequestError('the renewal payload is not valid', [{ path: 'scheduledTime', message: 'Invalid ISO datetime' }]);
+        throw new SchedulePayloadError('the renewal payload is not valid', [{ path: 'scheduledTime', message: 'Invalid ISO datetime' }]);
       if (event.scheduledTime === '2024-05-01T00:05:00+09:00') throw new RenewalIncompleteError(incomplete);
       return { renewed: 3, skipped: 1, failed: 0 };
     }),

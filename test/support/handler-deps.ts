@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { dependenciesFrom, type OrderHandlerDeps, type PublishingHandlerDeps } from '../../functions/commons/dependencies';
+import { dependenciesFrom, type AllHandlerDeps } from '../../bench/deps';
 import type { Settings } from '../../functions/commons/settings';
 import type { DeadLetterSink } from '../../functions/events/dead-letter';
 import type { Clock, IdGenerator } from '../../functions/use-cases/deps';
@@ -28,7 +28,7 @@ const UNUSED_EVENTBRIDGE = new EventBridgeClient({
 });
 
 /** The handlers' dependencies as the composition root builds them, on the test's clients. */
-export function testDeps(clients: TestClients): OrderHandlerDeps & PublishingHandlerDeps {
+export function testDeps(clients: TestClients): AllHandlerDeps {
   return dependenciesFrom(
     {
       settings: clients.settings,

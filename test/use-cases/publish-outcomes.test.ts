@@ -1,5 +1,5 @@
 import { EventBridgePublisher } from '../../functions/events/publisher';
-import type { ContractStore, OutboxKey } from '../../functions/store/contract-store';
+import type { OutboxKey } from '../../functions/store/records';
 import { PublishedOutcomes, publishStoredOutcomes, type StoredOutcome } from '../../functions/use-cases/publish-outcomes';
 import { FakeEventBridge } from '../support/fake-event-bridge';
 import { InMemoryDeadLetterSink } from '../support/observability';
@@ -20,7 +20,7 @@ function markingStore(failOn: string[] = []) {
       if (failOn.includes(orderId)) throw Object.assign(new Error('Service unavailable (injected)'), { name: 'ServiceUnavailable' });
       marked.push(orderId);
     },
-  } as unknown as ContractStore;
+  };
   return { store, marked };
 }
 

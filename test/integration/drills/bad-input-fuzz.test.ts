@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, EventBridgeEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { InvalidRequestError } from '../../../functions/domain/errors';
+import { SchedulePayloadError } from '../../../functions/schemas/renewal';
 import { createLookupApiHandler } from '../../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../../functions/handlers/monthly-renewal';
 import type { InboundHandler } from '../../../functions/commons/inbound-handler';
@@ -246,8 +246,8 @@ describe('fuzzed bad input', () => {
           tally.ran += 1;
           return;
         }
-        expect(outcome).toBeInstanceOf(InvalidRequestError);
-        expect((outcome as InvalidRequestError).fields.length).toBeGreaterThan(0);
+        expect(outcome).toBeInstanceOf(SchedulePayloadError);
+        expect((outcome as SchedulePayloadError).fields.length).toBeGreaterThan(0);
         tally.refused += 1;
       }),
       { seed: SEED, numRuns: RUNS.renewal },

@@ -3,7 +3,7 @@ import { dueContract, JANUARY_RUN } from '../../../bench/fixtures';
 import { seedContracts } from '../../../bench/seed';
 import { createContractApplicationHandler } from '../../../functions/handlers/contract-application';
 import { createMonthlyRenewalHandler } from '../../../functions/handlers/monthly-renewal';
-import { ORDER_SLOT } from '../../../functions/store/contract-store';
+import { ORDER_SLOT } from '../../../functions/store/records';
 import { LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION } from '../../../local/dynamodb-local';
 import { testDeps } from '../../support/handler-deps';
 import { dynamoDbEndpoint, freshTable } from '../support/dynamodb';

@@ -91,7 +91,9 @@ it('renews every due contract exactly once across two killed runs and a rerun', 
   // The kills stop the renewal, not the publisher: every fact is published once.
   expect(drill.duplicates).toBe(0);
   expect(counts).toMatchObject({ renewedOnce: DUE, renewedTwice: 0, notRenewed: 0, contractsWithEvent: DUE, secondRerunRenewed: 0 });
-  expect(final).toMatchObject({ complete: true, failed: [], skipped: [] });
+  expect(final).toMatchObject({ complete: true, failed: [] });
+  // A write a killed run had in flight may land after the rerun read the (eventually consistent) index: skipped, never renewed twice.
+  expect(final.skipped.every((s) => s.reason.includes('already renewed'))).toBe(true);
   expect(events.every((event) => event.detail.contract.term.number === 2)).toBe(true);
   await h.close();
   table.client.destroy();

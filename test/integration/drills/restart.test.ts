@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings } from '../../../functions/commons/settings';
 import { outcomes } from '../../../functions/domain/outbound-events';
-import { ORDER_SLOT } from '../../../functions/store/contract-store';
-import { DynamoDbContractStore } from '../../../functions/store/dynamodb-contract-store';
+import { ORDER_SLOT } from '../../../functions/store/records';
+import { tableStore } from '../../../bench/deps';
 import { STREAM_PUBLISH_LEASE_MS } from '../../../functions/use-cases/order-idempotency';
 import { OUTBOUND_SOURCE } from '../../../functions/topology/routing';
 import { createTables, localDynamoDbClient, startDynamoDbLocal } from '../../../local/dynamodb-local';
@@ -33,7 +33,7 @@ it('publishes at start what a previous run stored and did not publish, each once
     const database = await startDynamoDbLocal({ dataDir });
     const client = localDynamoDbClient(database.endpoint);
     await createTables(client, settings.tableName);
-    const store = new DynamoDbContractStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
+    const store = tableStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
     const orderIds = Array.from({ length: PENDING }, () => newOrderId('restart'));
     for (const orderId of orderIds) {
       const outcome = outcomes.applicationRejected(orderId, []);
@@ -59,7 +59,7 @@ it('publishes at start what a previous run stored and did not publish, each once
       }
       const published = events.filter((e) => e.event.source === OUTBOUND_SOURCE).map((e) => e.event.detail.orderId as string);
       const readerClient = localDynamoDbClient(stack.dynamoDb.endpoint);
-      const reader = new DynamoDbContractStore({ client: readerClient, tableName: settings.tableName, renewalShards: settings.renewalShards });
+      const reader = tableStore({ client: readerClient, tableName: settings.tableName, renewalShards: settings.renewalShards });
       // The publisher marks each order once EventBridge has its outcome: a moment after the event shows.
       let marked: boolean[] = [];
       for (let waited = 0; waited < 10_000; waited += 100) {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { loadSettings } from '../../../functions/commons/settings';
-import { ORDER_SLOT } from '../../../functions/store/contract-store';
-import { DynamoDbContractStore } from '../../../functions/store/dynamodb-contract-store';
+import { ORDER_SLOT } from '../../../functions/store/records';
+import { tableStore } from '../../../bench/deps';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/topology/routing';
 import type { DeadLetter, EventRecord } from '../../../local/event-bus';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
@@ -104,7 +104,7 @@ it('stores and publishes every order while DynamoDB answers in 3 to 8 s, dead-le
   const lookupAnswers = await Promise.all(lookups);
 
   const reader = extraClient();
-  const store = new DynamoDbContractStore({ client: reader, tableName, renewalShards: 4 });
+  const store = tableStore({ client: reader, tableName, renewalShards: 4 });
   const letteredIds = deadLetters.map((letter) => orderIdOf(letter.payload));
   const storedButLettered = (await Promise.all(letteredIds.map((orderId) => store.getOrder({ orderId, slot: ORDER_SLOT })))).filter(Boolean).length;
   const withOutcome = new Set(outcomes.map((record) => orderIdOf(record.event)));

@@ -1,17 +1,17 @@
-import { DynamoDbContractStore } from '../../../functions/store/dynamodb-contract-store';
+import { tableStore, type TableStore } from '../../../bench/deps';
 import { inboundHandlers } from './contracts';
 import { freshTable, type TestTable } from './dynamodb';
 import { harness, type Harness } from './fixtures';
 
 export interface Suite {
   table: TestTable;
-  store: DynamoDbContractStore;
+  store: TableStore;
   h: Harness;
   handlers: ReturnType<typeof inboundHandlers>;
 }
 
-export const storeOn = (table: TestTable): DynamoDbContractStore =>
-  new DynamoDbContractStore({ client: table.client, tableName: table.settings.tableName, renewalShards: table.settings.renewalShards });
+export const storeOn = (table: TestTable): TableStore =>
+  tableStore({ client: table.client, tableName: table.settings.tableName, renewalShards: table.settings.renewalShards });
 
 /**
  * Registers a test file's hooks: one table for the file, and for each test a fresh

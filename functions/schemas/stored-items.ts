@@ -1,0 +1,109 @@
+import * as z from 'zod/mini';
+import type { Contract } from '../domain/contract';
+import type { TariffItem } from '../domain/tariff/catalog';
+import type { LineRecord, OrderRecord } from '../store/records';
+import { localDate, yearMonth } from './fields';
+
+/**
+ * What the store reads back, parsed rather than cast: the store wrote these items, so a
+ * mismatch is a defect or a foreign write, reported as StoredItemError naming the item and
+ * the field, never a contract that is not one.
+ */
+const count = z.number().check(z.int(), z.minimum(0));
+const yen = z.number().check(z.int());
+const tier = z.literal([10, 50, 100]);
+const text = z.string();
+
+const plan = z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: z.optional(tier) });
+const services = z.object({
+  endpointSecurity: z.optional(z.object({ terminals: count })),
+  edrSecurity: z.optional(z.object({ terminals: count })),
+  gatewaySecurity: z.optional(z.object({ tier, failureSupport24h: z.boolean() })),
+  cloudSandbox: z.optional(z.object({ terminals: count })),
+  cloudProxy: z.optional(z.object({ users: count })),
+  elgana: z.optional(z.object({ ids: count })),
+});
+const term = z.object({ number: count, start: localDate, end: localDate, renewalMonth: yearMonth });
+const terminationFee = z.object({
+  amount: yen,
+  basicFee: yen,
+  remainingMonths: count,
+  revision: text,
+  clause: text,
+  taxable: z.boolean(),
+  amountIncludingTax: yen,
+  placeholder: z.boolean(),
+});
+const chargeLine = z.object({
+  // The catalog names the items; a stored line keeps the name it was priced under.
+  item: z.custom<TariffItem>((value) => typeof value === 'string' && value.length > 0),
+  label: text,
+  quantity: count,
+  unitPrice: yen,
+  amount: yen,
+  clause: text,
+  placeholder: z.optional(z.literal(true)),
+  prorated: z.optional(z.object({ liveDays: count, daysInMonth: count, fullAmount: yen })),
+  includedQuantity: z.optional(count),
+  discount: z.optional(z.object({ perUnit: yen, clause: text })),
+  waived: z.optional(z.object({ unitPrice: yen, clause: text })),
+});
+const historyEntry = z.object({
+  at: text,
+  type: z.enum(['ContractCreated', 'ContractServicesChanged', 'ContractCancelled', 'ContractRenewed', 'ContractPlanChanged', 'OneOffFeeCharged']),
+  orderId: z.nullable(text),
+  summary: text,
+  services,
+  plan: z.optional(plan),
+  previousPlan: z.optional(plan),
+  effectiveDate: z.optional(localDate),
+  terminationFee: z.optional(z.nullable(terminationFee)),
+  acceptedTermsRevision: z.optional(text),
+});
+
+export const storedContractSchema: z.ZodMiniType<Contract, unknown> = z.object({
+  contractId: text,
+  orderId: text,
+  lineId: text,
+  customer: z.object({ customerId: text, name: text, kind: z.enum(['corporation', 'individual']), phone: z.optional(text) }),
+  plan,
+  services,
+  billing: z.object({ method: z.enum(['invoice', 'account-transfer', 'credit-card']) }),
+  appliedAt: text,
+  startDate: localDate,
+  term: z.nullable(term),
+  cancellation: z.nullable(
+    z.object({ orderId: text, requestedAt: text, effectiveDate: localDate, terminationFee, withdrawnTerm: z.optional(z.nullable(term)) }),
+  ),
+  acceptedTermsRevision: text,
+  oneOffFees: z.optional(z.array(z.object({ orderId: text, date: localDate, revision: text, lines: z.array(chargeLine), subtotal: yen }))),
+  version: count,
+  history: z.array(historyEntry),
+});
+
+export const storedOrderSchema: z.ZodMiniType<OrderRecord, unknown> = z.object({
+  orderId: text,
+  slot: text,
+  fingerprint: text,
+  outcome: z.object({ detailType: text, detail: z.catchall(z.object({ eventKey: text }), z.unknown()) }),
+  published: z.boolean(),
+  leaseUntil: count,
+  at: text,
+});
+
+export const storedLineSchema: z.ZodMiniType<LineRecord, unknown> = z.object({ lineId: text, contractIds: z.array(text), version: count });
+
+/** An item of the table that does not read as what its key says it is. */
+export class StoredItemError extends Error {
+  constructor(key: string, problem: string) {
+    super(`stored item ${key} is not readable: ${problem}`);
+    this.name = 'StoredItemError';
+  }
+}
+
+/** `value` parsed by `schema`, or StoredItemError naming `key` and the fields that failed. */
+export function readStored<T>(schema: z.ZodMiniType<T, unknown>, key: string, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new StoredItemError(key, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
+}
