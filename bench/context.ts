@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { loadSettings, type Settings } from '../functions/commons/settings';
+import { loadSettings, type Settings } from '../functions/wiring/settings';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createTables, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION, localDynamoDbClient } from '../local/dynamodb-local';
 import { startLocalStack, type LocalStack } from '../local/stack';

@@ -10,8 +10,8 @@ import {
   type OutcomePublisherDeps,
   type Overrides,
   type RenewalHandlerDeps,
-} from '../functions/commons/dependencies';
-import type { Settings } from '../functions/commons/settings';
+} from '../functions/wiring/dependencies';
+import type { Settings } from '../functions/wiring/settings';
 import type { Contract } from '../functions/domain/contract';
 import { ContractItems } from '../functions/store/dynamodb/contract-items';
 import { DynamoDbTable, type DynamoDbTableOptions } from '../functions/store/dynamodb/table';
@@ -32,7 +32,7 @@ export type AllHandlerDeps = Omit<OrderHandlerDeps & RenewalHandlerDeps & Outcom
 
 /**
  * Every handler's dependencies on one set of clients, as the composition root builds each
- * function's (functions/commons/dependencies.ts), with one store serving every port: the
+ * function's (functions/wiring/dependencies.ts), with one store serving every port: the
  * bench and the tests run the handlers side by side in one process.
  */
 export function dependenciesFrom(

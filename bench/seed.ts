@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Contract } from '../functions/domain/contract';
-import type { Settings } from '../functions/commons/settings';
+import type { Settings } from '../functions/wiring/settings';
 import { tableStore } from './deps';
 import { mapLimit } from '../functions/use-cases/concurrency';
 import { progressLines } from './timing';

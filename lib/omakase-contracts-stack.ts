@@ -21,7 +21,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { buildConsole } from '../console/build';
-import { DEFAULT_RENEWAL_SHARDS } from '../functions/commons/settings';
+import { DEFAULT_RENEWAL_SHARDS } from '../functions/wiring/settings';
 import { LOOKUP_RESOURCES, parameterOf } from '../functions/http/routes';
 import { FUNCTION_SIZING } from '../functions/topology/function-sizing';
 import { UNPUBLISHED_OUTCOME_FILTER } from '../functions/topology/outcome-stream';
@@ -161,7 +161,7 @@ export class OmakaseContractsStack extends Stack {
       'services-change': required(inbound, 'services-change'),
       cancellation: required(inbound, 'cancellation'),
       'plan-change': required(inbound, 'plan-change'),
-      'one-off-service': required(inbound, 'one-off-service'),
+      'one-off-order': required(inbound, 'one-off-order'),
       'outcome-publisher': outcomes,
       'monthly-renewal': renewal,
       'lookup-api': lookup,

@@ -1,4 +1,4 @@
-import { ConfigurationError, loadSettings } from '../functions/commons/settings';
+import { ConfigurationError, loadSettings } from '../functions/wiring/settings';
 import { DEFAULT_BUS_NAME } from '../functions/topology/routing';
 
 /**
@@ -39,7 +39,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
 
-/** Context key of each variable the functions check in functions/commons/settings.ts. */
+/** Context key of each variable the functions check in functions/wiring/settings.ts. */
 const CONTEXT_KEY_OF: Record<string, string> = {
   TARIFF_OVERRIDES: 'tariffOverrides',
   TERMINATION_FEE_TAXABLE: 'terminationFeeTaxable',

@@ -1,4 +1,4 @@
-import { describeError, type Logger } from '../functions/use-cases/deps';
+import { describeError, type LogPort } from '../functions/use-cases/deps';
 
 /**
  * The local stack's own log (the stream mapping, the bus): one JSON object per line, as
@@ -8,7 +8,7 @@ function write(level: string, message: string, fields: Array<Record<string, unkn
   console.log(JSON.stringify(Object.assign({ level, message }, ...fields), (_key, value: unknown) => (value instanceof Error ? describeError(value) : value)));
 }
 
-export const jsonLogger: Logger = {
+export const jsonLogger: LogPort = {
   info: (message, ...fields) => write('INFO', message, fields),
   warn: (message, ...fields) => write('WARN', message, fields),
   error: (message, ...fields) => write('ERROR', message, fields),

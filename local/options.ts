@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { loadSettings, type Settings } from '../functions/commons/settings';
+import { loadSettings, type Settings } from '../functions/wiring/settings';
 import { fieldIssues } from '../functions/schemas/field-issues';
 import { wholeNumberText } from '../functions/schemas/settings';
 import { DEFAULT_RETRY, type RetryPolicy } from './event-bus';
@@ -9,7 +9,7 @@ import { DEFAULT_PORT } from './stack';
 /**
  * `npm start`'s options, from flags and the environment: read by one schema, so that a
  * bad value ends the command with one line naming the option and its rule, as the
- * functions' settings do (functions/commons/settings.ts, whose checks it runs too).
+ * functions' settings do (functions/wiring/settings.ts, whose checks it runs too).
  */
 export const USAGE = `Usage: npm start [-- --data-dir DIR]
 

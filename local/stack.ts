@@ -10,8 +10,8 @@ import {
   publishingDependencies,
   renewalDependencies,
   type Overrides,
-} from '../functions/commons/dependencies';
-import type { Settings } from '../functions/commons/settings';
+} from '../functions/wiring/dependencies';
+import type { Settings } from '../functions/wiring/settings';
 import { createCancellationHandler } from '../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../functions/handlers/contract-application';
 import { createLookupApiHandler } from '../functions/handlers/lookup-api';
@@ -19,7 +19,7 @@ import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renew
 import { createOutcomePublisherHandler } from '../functions/handlers/outcome-publisher';
 import { createServicesChangeHandler } from '../functions/handlers/services-change';
 import { createPlanChangeHandler } from '../functions/handlers/plan-change';
-import { createOneOffServiceHandler } from '../functions/handlers/one-off-service';
+import { createOneOffOrderHandler } from '../functions/handlers/one-off-order';
 import { FUNCTION_SIZING, timeoutMsOf } from '../functions/topology/function-sizing';
 import { isUnpublishedOutcome } from '../functions/topology/outcome-stream';
 import type { HandlerName } from '../functions/topology/routing';
@@ -153,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ['services-change', localFunction('services-change', createServicesChangeHandler(orders))],
         ['cancellation', localFunction('cancellation', createCancellationHandler(orders))],
         ['plan-change', localFunction('plan-change', createPlanChangeHandler(orders))],
-        ['one-off-service', localFunction('one-off-service', createOneOffServiceHandler(orders))],
+        ['one-off-order', localFunction('one-off-order', createOneOffOrderHandler(orders))],
       ]),
       ...(options.retry ? { retry: options.retry } : {}),
     });

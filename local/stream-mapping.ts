@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describeError, type Logger } from '../functions/use-cases/deps';
+import { describeError, type LogPort } from '../functions/use-cases/deps';
 import { jsonLogger } from './log';
 import { invokeFunction, type LocalFunction } from './lambda-runtime';
 import { TableStream, type TableStreamClients } from './table-stream';
@@ -23,7 +23,7 @@ export interface StreamMappingOptions {
   pollIntervalMs?: number;
   retry?: StreamRetryPolicy;
   /** Where failed attempts are logged; default JSON lines on stdout. */
-  logger?: Logger;
+  logger?: LogPort;
 }
 
 export interface StreamRetryPolicy {
@@ -67,7 +67,7 @@ export class StreamMapping {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retry: StreamRetryPolicy;
-  private readonly logger: Logger;
+  private readonly logger: LogPort;
   /** Read and filtered, in stream order, not yet processed. */
   private readonly pending: DynamoDBRecord[] = [];
   private readonly waiters: DrainWaiter[] = [];

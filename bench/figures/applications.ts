@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Settings } from '../../functions/commons/settings';
+import type { Settings } from '../../functions/wiring/settings';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/topology/routing';
 import { TapLogger } from '../../local/tap-logger';

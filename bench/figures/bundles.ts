@@ -51,7 +51,7 @@ const HANDLERS = {
   'services-change': 'dynamodb-sqs',
   cancellation: 'dynamodb-sqs',
   'plan-change': 'dynamodb-sqs',
-  'one-off-service': 'dynamodb-sqs',
+  'one-off-order': 'dynamodb-sqs',
   'monthly-renewal': 'dynamodb-eventbridge',
   'lookup-api': 'dynamodb',
   'outcome-publisher': 'dynamodb-eventbridge',
@@ -314,7 +314,7 @@ async function prepareInvocations(ctx: BenchContext, endpoints: { dynamoDb: stri
     'services-change': [],
     cancellation: [],
     'plan-change': [],
-    'one-off-service': [],
+    'one-off-order': [],
     'monthly-renewal': [],
     'lookup-api': [],
     'outcome-publisher': [],
@@ -354,7 +354,7 @@ async function prepareInvocations(ctx: BenchContext, endpoints: { dynamoDb: stri
         'ContractPlanChanged',
       ),
     );
-    invocations['one-off-service'].push(
+    invocations['one-off-order'].push(
       inbound(
         'OneOffServiceOrdered',
         { orderId: orderId('O'), requestedAt, contractId: contractOf(4 * runs + run), visitSupport: { items: [{ item: 'basicWork', quantity: 1 }] } },

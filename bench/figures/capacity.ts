@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Settings } from '../../functions/commons/settings';
+import type { Settings } from '../../functions/wiring/settings';
 import type { Clock } from '../../functions/use-cases/deps';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
-import type { OutcomePublisherDeps, RenewalHandlerDeps } from '../../functions/commons/dependencies';
+import type { OutcomePublisherDeps, RenewalHandlerDeps } from '../../functions/wiring/dependencies';
 import { dependenciesFrom } from '../deps';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { createOutcomePublisherHandler } from '../../functions/handlers/outcome-publisher';
-import { createOneOffServiceHandler } from '../../functions/handlers/one-off-service';
+import { createOneOffOrderHandler } from '../../functions/handlers/one-off-order';
 import { createPlanChangeHandler } from '../../functions/handlers/plan-change';
 import { createServicesChangeHandler } from '../../functions/handlers/services-change';
 import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
@@ -88,7 +88,7 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
     apply: createContractApplicationHandler(deps),
     change: createServicesChangeHandler(deps),
     changePlan: createPlanChangeHandler(deps),
-    orderOneOff: createOneOffServiceHandler(deps),
+    orderOneOff: createOneOffOrderHandler(deps),
     cancel: createCancellationHandler(deps),
     lookup: createLookupApiHandler(deps),
   };

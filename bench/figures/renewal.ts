@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, UpdateTableCommand } from '@aws-sdk/cl
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monthOf, jstDateOf } from '../../functions/domain/calendar';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
-import { renewalDependencies } from '../../functions/commons/dependencies';
+import { renewalDependencies } from '../../functions/wiring/dependencies';
 import { tableStore } from '../deps';
 import { mapLimit } from '../../functions/use-cases/concurrency';
 import { DEFAULT_RENEWAL_TUNING } from '../../functions/use-cases/monthly-renewal';

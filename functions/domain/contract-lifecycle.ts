@@ -8,7 +8,7 @@ import type {
   Customer,
   HistoryEntry,
   HistoryType,
-  OneOffCharge,
+  ChargedOneOffFee,
   Plan,
   Services,
   Term,
@@ -167,7 +167,7 @@ export function withPlanChange(
 }
 
 /** A one-off fee charged to the contract (docs/terms.md §8): kept for its month's bill (T2) and for V1/V2's "first". */
-export function withOneOffFee(contract: Contract, charge: OneOffCharge, requestedAt: string, catalog: Catalog): Contract {
+export function withOneOffFee(contract: Contract, charge: ChargedOneOffFee, requestedAt: string, catalog: Catalog): Contract {
   return byOrder(
     catalog,
     contract,

@@ -84,7 +84,7 @@ export interface HistoryEntry {
 }
 
 /** A one-off fee charged to the contract (docs/terms.md §8): a line group of the bill of its date's month (T2). */
-export interface OneOffCharge {
+export interface ChargedOneOffFee {
   orderId: string;
   date: LocalDate;
   revision: string;
@@ -107,7 +107,7 @@ export interface Contract {
   /** Decisions S1, S2: the terms revision the customer accepted with the latest accepted order. */
   acceptedTermsRevision: string;
   /** The one-off fees charged so far, in order (docs/terms.md §8); absent on contracts stored before one-off orders. */
-  oneOffFees?: OneOffCharge[];
+  oneOffFees?: ChargedOneOffFee[];
   version: number;
   history: HistoryEntry[];
 }

@@ -1,5 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { jitteredBackoff } from '../commons/backoff';
+import { jitteredBackoff } from '../retry/backoff';
 import type { OutboundEvent } from '../domain/outbound-events';
 import { OUTBOUND_SOURCE } from '../topology/routing';
 import { entrySize, MAX_REQUEST_BYTES, putEventsCalls } from './put-events-limits';

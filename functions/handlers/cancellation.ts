@@ -1,5 +1,5 @@
-import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
-import { inboundHandler } from '../commons/inbound-handler';
+import { builtOnFirstCall, ordersFromEnvironment } from '../wiring/dependencies';
+import { inboundHandler } from './inbound-handler';
 import { cancellationSchema } from '../schemas/orders/cancellation';
 import { processCancellation } from '../use-cases/process-cancellation';
 

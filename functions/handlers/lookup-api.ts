@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { builtOnFirstCall, lookupFromEnvironment, once, type LookupHandlerDeps } from '../commons/dependencies';
+import { builtOnFirstCall, lookupFromEnvironment, once, type LookupHandlerDeps } from '../wiring/dependencies';
 import { InvalidRequestError } from '../domain/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { lookupRequestOf } from '../http/lookup-request';
@@ -9,7 +9,7 @@ import { fieldIssues, type Schema } from '../schemas/field-issues';
 import { identifier, localDate, readableOrderId, yearMonth } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
-import { invocationLogger, Invocations } from '../commons/invocation-logger';
+import { invocationLogger, Invocations } from '../observability/invocation-logger';
 
 /**
  * Query parameters each resource accepts; anything else is refused, so a typo is not

@@ -1,12 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { builtOnFirstCall, renewalFromEnvironment, type RenewalHandlerDeps } from '../commons/dependencies';
-import { flushMetrics, METRIC } from '../commons/metrics';
+import { builtOnFirstCall, renewalFromEnvironment, type RenewalHandlerDeps } from '../wiring/dependencies';
+import { flushMetrics, METRIC } from '../observability/metrics';
 import { jstDateOf, monthOf } from '../domain/calendar';
 import { fieldIssues } from '../schemas/field-issues';
 import { renewalPayloadSchema, SchedulePayloadError, type RenewalPayload } from '../schemas/renewal';
 import { DEFAULT_RENEWAL_TUNING, RenewalIncompleteError, runMonthlyRenewal, type RenewalSummary, type RenewalTuning } from '../use-cases/monthly-renewal';
-import { invocationLogger, Invocations } from '../commons/invocation-logger';
+import { invocationLogger, Invocations } from '../observability/invocation-logger';
 import type { Clock } from '../use-cases/deps';
 
 // A summary listing thousands of contracts would not fit one log event.

@@ -3,14 +3,14 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { builtOnFirstCall, outcomePublisherFromEnvironment, type OutcomePublisherDeps } from '../commons/dependencies';
-import { flushMetrics, METRIC } from '../commons/metrics';
+import { builtOnFirstCall, outcomePublisherFromEnvironment, type OutcomePublisherDeps } from '../wiring/dependencies';
+import { flushMetrics, METRIC } from '../observability/metrics';
 import { fieldIssues } from '../schemas/field-issues';
 import { storedOutcomeSchema } from '../schemas/stored-outcome';
 import { isUnpublishedOutcome } from '../topology/outcome-stream';
-import type { Logger } from '../use-cases/deps';
+import type { LogPort } from '../use-cases/deps';
 import { PublishedOutcomes, publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '../use-cases/publish-outcomes';
-import { invocationLogger, Invocations } from '../commons/invocation-logger';
+import { invocationLogger, Invocations } from '../observability/invocation-logger';
 
 /**
  * Fed by the table's stream (the one outbox: order and FACT items with an unpublished
@@ -90,7 +90,7 @@ async function publishAll(
  * as done: retrying it would fail the same way and hold up every outcome behind it. If
  * the queue cannot take it, the record fails and the stream retries it.
  */
-async function deadLetter(deps: OutcomePublisherDeps, logger: Logger, reason: string, record: DynamoDBRecord): Promise<void> {
+async function deadLetter(deps: OutcomePublisherDeps, logger: LogPort, reason: string, record: DynamoDBRecord): Promise<void> {
   await deps.deadLetters.deadLetter(reason, record);
   deps.metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, 1);
   logger.error('stream record dead-lettered: it cannot be published', { keys: record.dynamodb?.Keys, reason });

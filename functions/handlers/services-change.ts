@@ -1,5 +1,5 @@
-import { builtOnFirstCall, ordersFromEnvironment } from '../commons/dependencies';
-import { inboundHandler } from '../commons/inbound-handler';
+import { builtOnFirstCall, ordersFromEnvironment } from '../wiring/dependencies';
+import { inboundHandler } from './inbound-handler';
 import { servicesChangeSchema } from '../schemas/orders/services-change';
 import { processServicesChange } from '../use-cases/process-services-change';
 

@@ -36,7 +36,7 @@ export const urlText = z.string().check(z.refine((value) => URL.canParse(value),
 /**
  * docs/terms.md T2: the highest unit price the catalog takes (MAX_UNIT_PRICE of
  * functions/domain/tariff/versioned-tariff.ts, which checks the catalog itself with the
- * same rule; test/commons/settings.test.ts holds the two to the same verdicts).
+ * same rule; test/wiring/settings.test.ts holds the two to the same verdicts).
  */
 const MAX_UNIT_PRICE = 10_000_000;
 const PRICE_RULE = `must be a whole number of yen from 0 to ${MAX_UNIT_PRICE} (Decision T2)`;

@@ -18,7 +18,7 @@ export const FUNCTION_SIZING: Readonly<Record<HandlerName, FunctionSizing>> = {
   'services-change': EVENT_SIZING,
   cancellation: EVENT_SIZING,
   'plan-change': EVENT_SIZING,
-  'one-off-service': EVENT_SIZING,
+  'one-off-order': EVENT_SIZING,
   'outcome-publisher': EVENT_SIZING,
   // Lambda's longest: the run stops starting pages as its end nears and throws for a retry (budgetMarginMs).
   'monthly-renewal': { timeoutSeconds: 15 * 60, memoryMb: 1024 },

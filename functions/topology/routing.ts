@@ -8,7 +8,7 @@ export const OUTBOUND_SOURCE = 'omakase.contracts';
 
 /** File names under functions/handlers/, one Lambda each. */
 export type HandlerName =
-  'contract-application' | 'services-change' | 'cancellation' | 'plan-change' | 'one-off-service' | 'outcome-publisher' | 'monthly-renewal' | 'lookup-api';
+  'contract-application' | 'services-change' | 'cancellation' | 'plan-change' | 'one-off-order' | 'outcome-publisher' | 'monthly-renewal' | 'lookup-api';
 
 export interface EventPattern {
   source: string[];
@@ -32,7 +32,7 @@ export const ROUTES: readonly Route[] = [
   inbound('ServicesChangeRequested', 'services-change'),
   inbound('CancellationRequested', 'cancellation'),
   inbound('PlanChangeRequested', 'plan-change'),
-  inbound('OneOffServiceOrdered', 'one-off-service'),
+  inbound('OneOffServiceOrdered', 'one-off-order'),
 ];
 
 /** EventBridge matching for the subset of pattern syntax ROUTES uses (exact values). */

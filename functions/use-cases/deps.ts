@@ -7,7 +7,7 @@ import type { RenewalStore } from '../store/renewal-store';
 
 /**
  * What the use cases are given: built once per function by the composition root
- * (functions/commons/dependencies.ts), or by a test with its own clock and ids.
+ * (functions/wiring/dependencies.ts), or by a test with its own clock and ids.
  */
 export interface Clock {
   now(): Date;
@@ -17,8 +17,8 @@ export interface IdGenerator {
   next(): string;
 }
 
-/** Structured logs: Powertools' Logger in the functions, a silent or recording one in tests. */
-export interface Logger {
+/** The use cases' structured log: what Powertools' Logger gives the functions, a silent or recording one in tests. */
+export interface LogPort {
   info(message: string, ...fields: Array<Record<string, unknown>>): void;
   warn(message: string, ...fields: Array<Record<string, unknown>>): void;
   error(message: string, ...fields: Array<Record<string, unknown>>): void;
@@ -44,14 +44,14 @@ export interface LookupDeps extends Terms {
 export interface OrderDeps extends Terms {
   store: OrderStore;
   ids: IdGenerator;
-  logger: Logger;
+  logger: LogPort;
 }
 
 /** What the monthly renewal needs: no publisher either, its facts go out through the table's stream. */
 export interface RenewalDeps {
   store: RenewalStore;
   clock: Clock;
-  logger: Logger;
+  logger: LogPort;
 }
 
 /** What the outcome publisher needs: the bus, and the outbox it marks. */

@@ -4,7 +4,7 @@ import { canonicalJson } from '../domain/canonical-json';
 import type { OutboundEvent } from '../domain/outbound-events';
 import { orderIdReused, type Reason } from '../domain/reasons';
 import { ORDER_SLOT, reusedSlot, type NewOrder, type OrderKey, type OrderRecord, type WriteResult } from '../store/records';
-import { jitteredBackoff } from '../commons/backoff';
+import { jitteredBackoff } from '../retry/backoff';
 import type { OrderDeps } from './deps';
 
 /**

@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { withOneOffFee } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
 import { checkOneOffOrder } from '../domain/rules/contract-rules';
-import type { OneOffServiceRequest } from '../schemas/orders/one-off-service';
+import type { OneOffOrderRequest } from '../schemas/orders/one-off-order';
 import { contractOrderUseCase, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
 import { asFieldError } from './refusals';
@@ -13,9 +13,9 @@ import { asFieldError } from './refusals';
  * contract (in the same transaction as the order), where its month's bill and the next
  * order's "first" (V1, V2) read it.
  */
-export const processOneOffOrder = contractOrderUseCase<OneOffServiceRequest>(outcomes.oneOffServiceRejected, decideOneOffOrder);
+export const processOneOffOrder = contractOrderUseCase<OneOffOrderRequest>(outcomes.oneOffServiceRejected, decideOneOffOrder);
 
-function decideOneOffOrder(deps: OrderDeps, orderId: string, contract: Contract, request: OneOffServiceRequest): ContractDecision {
+function decideOneOffOrder(deps: OrderDeps, orderId: string, contract: Contract, request: OneOffOrderRequest): ContractDecision {
   const reasons = checkOneOffOrder(contract, request);
   if (reasons.length > 0) return { reasons };
   const fee = asFieldError('date', () => oneOffFeeFor(deps.catalog, contract, request));

@@ -99,7 +99,7 @@ export interface ContractsFunctionProps {
   description: string;
   timeout: Duration;
   memorySize: number;
-  /** Deployment settings every function reads (functions/commons/settings.ts). */
+  /** Deployment settings every function reads (functions/wiring/settings.ts). */
   environment: Record<string, string>;
   /**
    * For functions invoked asynchronously (EventBridge, Scheduler): where the event goes

@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, MathExpression, Metric, TextWidget, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
+import { METRIC, REASON_DIMENSION } from '../../functions/observability/metrics';
 import { POWERTOOLS_ENVIRONMENT } from '../../functions/topology/function-environment';
 
 const PERIOD = Duration.hours(1);
 
 /**
  * One CloudWatch dashboard of the business metrics the functions emit through Powertools
- * (functions/commons/metrics.ts, EMF): what came in and what became of it, refusals by
+ * (functions/observability/metrics.ts, EMF): what came in and what became of it, refusals by
  * reason code, termination fees in yen, renewals, outcomes published and dead letters.
  */
 export class ContractsDashboard extends Construct {

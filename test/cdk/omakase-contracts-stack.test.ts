@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
-import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
+import { METRIC, REASON_DIMENSION } from '../../functions/observability/metrics';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CUSTOMER_SERVICE_GROUP } from '../../functions/http/lookup-request';
 import { LOOKUP_RESOURCES, matchResource } from '../../functions/http/routes';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { loadSettings } from '../../functions/commons/settings';
+import { loadSettings } from '../../functions/wiring/settings';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE } from '../../functions/topology/routing';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { application, newOrderId } from '../integration/support/fixtures';

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import type { RenewalHandlerDeps } from '../../functions/commons/dependencies';
-import { METRIC } from '../../functions/commons/metrics';
+import type { RenewalHandlerDeps } from '../../functions/wiring/dependencies';
+import { METRIC } from '../../functions/observability/metrics';
 import { InvalidRequestError } from '../../functions/domain/errors';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { SchedulePayloadError } from '../../functions/schemas/renewal';

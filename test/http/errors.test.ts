@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { clientConfig, lookupDependencies } from '../../functions/commons/dependencies';
-import { loadSettings } from '../../functions/commons/settings';
+import { clientConfig, lookupDependencies } from '../../functions/wiring/dependencies';
+import { loadSettings } from '../../functions/wiring/settings';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { errorResponse, RETRY_AFTER_SECONDS } from '../../functions/http/errors';
 import { listenOnLoopback, type Listening } from '../../local/pass-through';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { METRIC, REASON_DIMENSION } from '../../functions/commons/metrics';
+import { METRIC, REASON_DIMENSION } from '../../functions/observability/metrics';
 import { createCancellationHandler } from '../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../functions/handlers/contract-application';
 import { POWERTOOLS_ENVIRONMENT } from '../../functions/topology/function-environment';

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../functions/commons/settings';
+import { ConfigurationError } from '../../functions/wiring/settings';
 import { DEFAULT_RETRY } from '../../local/event-bus';
 import { parseStartOptions, UsageError } from '../../local/options';
 import { DEFAULT_PORT } from '../../local/stack';

@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { dependenciesFrom, type AllHandlerDeps } from '../../bench/deps';
-import type { Settings } from '../../functions/commons/settings';
+import type { Settings } from '../../functions/wiring/settings';
 import type { DeadLetterSink } from '../../functions/events/dead-letter';
 import type { Clock, IdGenerator } from '../../functions/use-cases/deps';
 import { InMemoryDeadLetterSink, quietMetrics, silentLogger } from './observability';

@@ -1,5 +1,5 @@
 import type { LocalDate } from '../calendar';
-import { planOn, plansUntil, primePlusSince, type Contract, type OneOffCharge, type PlanCode } from '../contract';
+import { planOn, plansUntil, primePlusSince, type Contract, type ChargedOneOffFee, type PlanCode } from '../contract';
 import type { Catalog } from '../tariff/catalog';
 import { revisionInForceOn } from '../tariff/versioned-tariff';
 import { initialTerm, termContaining } from '../term/prime-plus-term';
@@ -65,12 +65,12 @@ export const INSTALLATION_ITEMS: readonly string[] = ['visit.gatewayInstallation
  * contains an installation item and is performed while on a plan ※1 names (Prime, and from
  * 2023-12-01 Prime Plus). A visit without one, or made on another plan, leaves it for later.
  */
-function usedInstallationWaiver(catalog: Catalog, contract: Contract, charge: OneOffCharge): boolean {
+function usedInstallationWaiver(catalog: Catalog, contract: Contract, charge: ChargedOneOffFee): boolean {
   const plans: readonly PlanCode[] = revisionInForceOn(catalog, charge.date).rules.firstInstallationFree.plans;
   return charge.lines.some((line) => INSTALLATION_ITEMS.includes(line.item)) && plans.includes(planOn(contract, charge.date).code);
 }
 
-function hasItem(charge: OneOffCharge, prefix: string): boolean {
+function hasItem(charge: ChargedOneOffFee, prefix: string): boolean {
   return charge.lines.some((line) => line.item.startsWith(prefix));
 }
 

@@ -14,7 +14,7 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { jitteredBackoff } from '../../commons/backoff';
+import { jitteredBackoff } from '../../retry/backoff';
 import { InvalidCursorError } from '../../domain/errors';
 import type { WriteResult } from '../records';
 

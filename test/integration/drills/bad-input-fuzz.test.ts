@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SchedulePayloadError } from '../../../functions/schemas/renewal';
 import { createLookupApiHandler } from '../../../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../../../functions/handlers/monthly-renewal';
-import type { InboundHandler } from '../../../functions/commons/inbound-handler';
+import type { InboundHandler } from '../../../functions/handlers/inbound-handler';
 import { LOOKUP_RESOURCES } from '../../../functions/http/routes';
 import { inboundHandlers } from '../support/contracts';
 import { application, harness, inboundEvent, newOrderId } from '../support/fixtures';

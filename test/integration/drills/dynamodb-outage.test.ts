@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { loadSettings } from '../../../functions/commons/settings';
+import { loadSettings } from '../../../functions/wiring/settings';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/topology/routing';
 import { silentLogger } from '../../support/observability';
 import type { DeadLetter, EventRecord } from '../../../local/event-bus';

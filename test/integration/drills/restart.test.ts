@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadSettings } from '../../../functions/commons/settings';
+import { loadSettings } from '../../../functions/wiring/settings';
 import { outcomes } from '../../../functions/domain/outbound-events';
 import { ORDER_SLOT } from '../../../functions/store/records';
 import { tableStore } from '../../../bench/deps';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { isUnpublishedOutcome } from '../../../functions/topology/outcome-stream';
-import type { Logger } from '../../../functions/use-cases/deps';
+import type { LogPort } from '../../../functions/use-cases/deps';
 import type { LocalFunction } from '../../../local/lambda-runtime';
 import { StreamMapping, StreamMappingClosedError, type StreamMappingOptions } from '../../../local/stream-mapping';
 import { localStreamsClient } from '../../../local/table-stream';
@@ -66,7 +66,7 @@ interface Run {
 async function mappingWith(behaviour: Behaviour, options: Partial<StreamMappingOptions> & { timeoutMs?: number } = {}): Promise<Run> {
   const run = { calls: [], processed: [], logged: [] } as unknown as Run;
   const record = (message: string, fields: Record<string, unknown> = {}) => run.logged.push({ message, ...fields });
-  const logger: Logger = { info: () => undefined, warn: record, error: record };
+  const logger: LogPort = { info: () => undefined, warn: record, error: record };
   const fn: LocalFunction = {
     name: 'outcome-publisher',
     timeoutMs: options.timeoutMs ?? 1_000,

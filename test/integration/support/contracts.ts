@@ -1,6 +1,6 @@
 import { createCancellationHandler } from '../../../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../../../functions/handlers/contract-application';
-import { createOneOffServiceHandler } from '../../../functions/handlers/one-off-service';
+import { createOneOffOrderHandler } from '../../../functions/handlers/one-off-order';
 import { createPlanChangeHandler } from '../../../functions/handlers/plan-change';
 import { createServicesChangeHandler } from '../../../functions/handlers/services-change';
 import { application, inboundEvent, newOrderId, type Harness } from './fixtures';
@@ -26,7 +26,7 @@ export function inboundHandlers(h: Harness) {
   const change = published(createServicesChangeHandler(testDeps(h.deps)));
   const cancel = published(createCancellationHandler(testDeps(h.deps)));
   const changePlan = published(createPlanChangeHandler(testDeps(h.deps)));
-  const orderOneOff = published(createOneOffServiceHandler(testDeps(h.deps)));
+  const orderOneOff = published(createOneOffOrderHandler(testDeps(h.deps)));
   const outcomeOf = (orderId: string) => {
     const events = h.bus.forOrder(orderId);
     if (events.length !== 1) throw new Error(`expected one outcome for ${orderId}, got ${events.length}`);

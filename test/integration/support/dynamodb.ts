@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadSettings, type Settings } from '../../../functions/commons/settings';
+import { loadSettings, type Settings } from '../../../functions/wiring/settings';
 import { createTables, localDynamoDbClient } from '../../../local/dynamodb-local';
 
 /**

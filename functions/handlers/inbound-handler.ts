@@ -4,9 +4,9 @@ import type { Schema } from '../schemas/field-issues';
 import { parseInbound, type ReadableInbound } from '../schemas/inbound';
 import { describeError, type OrderDeps } from '../use-cases/deps';
 import { fingerprintOf, landedDespiteFailure, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';
-import type { OrderHandlerDeps } from './dependencies';
-import { countOutcome, flushMetrics, METRIC } from './metrics';
-import { invocationLogger, Invocations } from './invocation-logger';
+import type { OrderHandlerDeps } from '../wiring/dependencies';
+import { countOutcome, flushMetrics, METRIC } from '../observability/metrics';
+import { invocationLogger, Invocations } from '../observability/invocation-logger';
 
 /** What an inbound handler answers: the order's result, or why its event was dead-lettered. */
 export type InboundResult = { orderId: string; outcome: string; duplicate: boolean } | { deadLettered: true; reason: string };

@@ -1,5 +1,5 @@
 import { fieldIssues } from '../../functions/schemas/field-issues';
-import { oneOffServiceSchema } from '../../functions/schemas/orders/one-off-service';
+import { oneOffOrderSchema } from '../../functions/schemas/orders/one-off-order';
 
 /** docs/terms.md V3 at the edge: a device's volume in GB with up to 3 decimals. */
 const order = (volumeGB: unknown) => ({
@@ -11,7 +11,7 @@ const order = (volumeGB: unknown) => ({
 
 describe('OneOffServiceOrdered: dataMigration.devices[].volumeGB (V3)', () => {
   it.each([0.001, 4.5, 4.7, 4.701, 1.005, 5_200, 1_000_000])('takes %d GB', (volumeGB) => {
-    expect(oneOffServiceSchema.safeParse(order(volumeGB)).success).toBe(true);
+    expect(oneOffOrderSchema.safeParse(order(volumeGB)).success).toBe(true);
   });
 
   it.each([
@@ -21,7 +21,7 @@ describe('OneOffServiceOrdered: dataMigration.devices[].volumeGB (V3)', () => {
     [1_000_000.001, 'must be 1000000 or less'],
     ['4.5', 'must be a number of GB'],
   ])('refuses %p naming the field: %s', (volumeGB, message) => {
-    const parsed = oneOffServiceSchema.safeParse(order(volumeGB));
+    const parsed = oneOffOrderSchema.safeParse(order(volumeGB));
     expect(parsed.success).toBe(false);
     if (!parsed.success) expect(fieldIssues(parsed.error)).toEqual([{ path: 'dataMigration.devices.0.volumeGB', message }]);
   });

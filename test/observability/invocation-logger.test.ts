@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { invocationLogger, Invocations } from '../../functions/commons/invocation-logger';
+import { invocationLogger, Invocations } from '../../functions/observability/invocation-logger';
 import { capturedJsonLines } from '../support/observability';
 
 const context = {

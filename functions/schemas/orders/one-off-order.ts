@@ -23,7 +23,7 @@ const volumeGB = z.number({ error: 'must be a number of GB' }).check(
 );
 
 /** OneOffServiceOrdered's detail (interface §1.1). */
-export const oneOffServiceSchema = z.pipe(
+export const oneOffOrderSchema = z.pipe(
   z
     .object({
       orderId: identifier,
@@ -48,4 +48,4 @@ export const oneOffServiceSchema = z.pipe(
   z.transform((detail) => ({ ...detail, date: detail.date ?? jstDateOf(detail.requestedAt) })),
 );
 
-export type OneOffServiceRequest = z.output<typeof oneOffServiceSchema>;
+export type OneOffOrderRequest = z.output<typeof oneOffOrderSchema>;

@@ -6,7 +6,7 @@ import {
   DEFAULT_RENEWAL_SHARDS,
   loadSettings,
   SETTING_NAMES,
-} from '../../functions/commons/settings';
+} from '../../functions/wiring/settings';
 import { InvalidRequestError } from '../../functions/domain/errors';
 import { PLACEHOLDER_ITEMS, SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { applyOverrides, priceOf, revisionInForceOn, type TariffOverrides } from '../../functions/domain/tariff/versioned-tariff';
