@@ -3,7 +3,15 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Schema } from '../schemas/field-issues';
 import { parseInbound, type ReadableInbound } from '../schemas/inbound';
 import { describeError, type OrderDeps } from '../use-cases/deps';
-import { fingerprintOf, landedDespiteFailure, type InboundOrder, type OrderResult } from '../use-cases/order-idempotency';
+import {
+  ConcurrentChangeError,
+  decisionAttempts,
+  fingerprintOf,
+  landedDespiteFailure,
+  StaleDecisionError,
+  type InboundOrder,
+  type OrderResult,
+} from '../use-cases/order-idempotency';
 import type { OrderHandlerDeps } from '../wiring/dependencies';
 import { countOutcome, flushMetrics, METRIC } from '../observability/metrics';
 import { invocationLogger, Invocations } from '../observability/invocation-logger';
@@ -37,7 +45,7 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
         logger.appendKeys({ orderId: inbound.orderId, ...contractKey(inbound) });
         const order = { orderId: inbound.orderId, fingerprint: fingerprintOf(detailType, event.detail) };
         try {
-          const result = await useCase({ ...deps, logger }, inbound, order);
+          const result = await decided(order, (attempt) => useCase({ ...deps, logger }, inbound, attempt));
           if (!result.duplicate) countOutcome(deps.metrics, result.outcome);
           logger.info('order processed', { detailType, outcome: result.outcome.detailType, duplicate: result.duplicate });
           return { orderId: result.orderId, outcome: result.outcome.detailType, duplicate: result.duplicate };
@@ -59,6 +67,21 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
       }
     };
   };
+}
+
+/**
+ * The use case, run again on what is stored now while its save finds the contract or the
+ * line changed since it read them (StaleDecisionError), a jittered pause between attempts.
+ */
+async function decided(order: InboundOrder, run: (order: InboundOrder) => Promise<OrderResult>): Promise<OrderResult> {
+  for await (const attempt of decisionAttempts()) {
+    try {
+      return await run({ ...order, attempt });
+    } catch (error) {
+      if (!(error instanceof StaleDecisionError)) throw error;
+    }
+  }
+  throw new ConcurrentChangeError(order.orderId);
 }
 
 /** Left of the invocation for the handler to answer after the check; without a context (tests), the check gets FALLBACK_CHECK_MS. */

@@ -27,6 +27,8 @@ export interface InboundOrder {
   orderId: string;
   /** Hash of the detail-type and detail: tells a redelivery from a reuse of the orderId. */
   fingerprint: string;
+  /** Which decision of this delivery this is (decisionAttempts): 1 unless an earlier one was stale. */
+  attempt?: number;
 }
 
 export interface OrderResult {
@@ -43,8 +45,10 @@ export interface Saved {
   outcome: OutboundEvent;
 }
 
+const MAX_DECISION_ATTEMPTS = 25;
+
 export class ConcurrentChangeError extends Error {
-  constructor(orderId: string, attempts: number) {
+  constructor(orderId: string, attempts = MAX_DECISION_ATTEMPTS) {
     super(`order ${orderId}: the contract kept changing under ${attempts} attempts; the event will be retried`);
     this.name = 'ConcurrentChangeError';
   }
@@ -52,7 +56,6 @@ export class ConcurrentChangeError extends Error {
 
 /** How long the table's stream owns the publishing of an outcome it was handed: its retention. */
 export const STREAM_PUBLISH_LEASE_MS = 24 * 60 * 60_000;
-const MAX_DECISION_ATTEMPTS = 25;
 
 /** The order item written with an outcome: in the transaction of the state change, or alone. */
 export function orderItem(deps: OrderDeps, order: InboundOrder, outcome: OutboundEvent, slot = ORDER_SLOT): NewOrder {
@@ -72,27 +75,38 @@ export async function saveRefusal(deps: OrderDeps, order: InboundOrder, outcome:
 }
 
 /**
- * Runs load → decide → save until the save is not stale: a concurrent change to the
- * contract or the line since it was read means the order is decided again on what is
- * there now, so no change is lost and none is applied to a state it was not decided on.
+ * A save that found the contract or the line changed since they were read: the order is
+ * to be decided again on what is there now (the inbound handler runs the use case again),
+ * so no change is lost and none is applied to a state it was not decided on.
  */
-export async function untilNotStale(order: InboundOrder, attempt: (n: number) => Promise<Saved>): Promise<Saved> {
-  for (let n = 1; n <= MAX_DECISION_ATTEMPTS; n++) {
-    const saved = await attempt(n);
-    if (saved.result.status !== 'stale') return saved;
-    await jitteredBackoff(n, { baseMs: 10, capMs: 500 });
+export class StaleDecisionError extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId}: the contract or line changed since it was read; deciding again`);
+    this.name = 'StaleDecisionError';
   }
-  throw new ConcurrentChangeError(order.orderId, MAX_DECISION_ATTEMPTS);
 }
 
 /**
- * The idempotency step, after the save: a new order is done; an orderId used before
+ * The attempts at deciding one delivery of an order, a jittered pause between them; after
+ * MAX_DECISION_ATTEMPTS stale ones the handler throws ConcurrentChangeError and the event is retried.
+ */
+export async function* decisionAttempts(): AsyncGenerator<number> {
+  for (let n = 1; n <= MAX_DECISION_ATTEMPTS; n++) {
+    if (n > 1) await jitteredBackoff(n - 1, { baseMs: 10, capMs: 500 });
+    yield n;
+  }
+}
+
+/**
+ * The idempotency step, after the save: a new order is done; a stale save is decided
+ * again (StaleDecisionError); an orderId used before
  * gets the stored outcome when it is the same request (published at most once), and
  * ORDER_ID_REUSED when it is a different one, itself stored per request so that its
  * redelivery is not refused twice.
  */
 export async function settleOrder(deps: OrderDeps, order: InboundOrder, saved: Saved, refuse: (reasons: Reason[]) => OutboundEvent): Promise<OrderResult> {
   if (saved.result.status === 'written') return { orderId: order.orderId, outcome: saved.outcome, duplicate: false };
+  if (saved.result.status === 'stale') throw new StaleDecisionError(order.orderId);
   const first = await requireOrder(deps, { orderId: order.orderId, slot: ORDER_SLOT });
   if (first.fingerprint === order.fingerprint) return deliverStoredOutcome(deps, first);
 

@@ -7,7 +7,7 @@ import type { ReadableInbound } from '../schemas/inbound';
 import type { ApplicationRequest } from '../schemas/orders/application';
 import type { LineRecord } from '../store/records';
 import type { OrderDeps } from './deps';
-import { orderItem, saveRefusal, settleOrder, untilNotStale, type InboundOrder, type OrderResult, type Saved } from './order-idempotency';
+import { orderItem, saveRefusal, settleOrder, type InboundOrder, type OrderResult } from './order-idempotency';
 import { asFieldError, refusalOf } from './refusals';
 
 /**
@@ -19,32 +19,32 @@ import { asFieldError, refusalOf } from './refusals';
  */
 export async function processApplication(deps: OrderDeps, inbound: ReadableInbound<ApplicationRequest>, order: InboundOrder): Promise<OrderResult> {
   const refuse = (reasons: Reason[]) => outcomes.applicationRejected(order.orderId, reasons);
-  const saved = await untilNotStale(order, async (attempt): Promise<Saved> => {
-    if (inbound.kind === 'invalid') return saveRefusal(deps, order, refuse([inbound.reason]));
-    const application = inbound.request;
+  const refused = async (reasons: Reason[]) => settleOrder(deps, order, await saveRefusal(deps, order, refuse(reasons)), refuse);
+  if (inbound.kind === 'invalid') return refused([inbound.reason]);
+  const application = inbound.request;
+  const firstAttempt = (order.attempt ?? 1) === 1;
 
-    // load (only what the decision needs; nothing on a first attempt that passes)
-    let line = attempt === 1 ? null : await deps.store.getLine(application.lineId);
-    let reasons = checkApplication(deps.catalog, application, { occupied: await occupied(deps, line, application.startDate) });
-    if (reasons.length > 0 && attempt === 1) {
-      line = await deps.store.getLine(application.lineId);
-      reasons = checkApplication(deps.catalog, application, { occupied: await occupied(deps, line, application.startDate) });
-    }
-    if (reasons.length > 0) return saveRefusal(deps, order, refuse(reasons));
+  // load (only what the decision needs; nothing on a first attempt that passes)
+  let line = firstAttempt ? null : await deps.store.getLine(application.lineId);
+  let reasons = checkApplication(deps.catalog, application, { occupied: await occupied(deps, line, application.startDate) });
+  if (reasons.length > 0 && firstAttempt) {
+    line = await deps.store.getLine(application.lineId);
+    reasons = checkApplication(deps.catalog, application, { occupied: await occupied(deps, line, application.startDate) });
+  }
+  if (reasons.length > 0) return refused(reasons);
 
-    // decide
-    let contract;
-    try {
-      contract = asFieldError('appliedAt', () => createContract({ ...application, contractId: deps.ids.next(), orderId: order.orderId }, deps.catalog));
-    } catch (error) {
-      return saveRefusal(deps, order, refuse(refusalOf(error)));
-    }
+  // decide
+  let contract;
+  try {
+    contract = asFieldError('appliedAt', () => createContract({ ...application, contractId: deps.ids.next(), orderId: order.orderId }, deps.catalog));
+  } catch (error) {
+    return refused(refusalOf(error));
+  }
 
-    // save
-    const outcome = outcomes.contractCreated(order.orderId, contract, jstDateOf(deps.clock.now()));
-    return { outcome, result: await deps.store.createContract(orderItem(deps, order, outcome), contract, line) };
-  });
-  return settleOrder(deps, order, saved, refuse);
+  // save, then settle
+  const outcome = outcomes.contractCreated(order.orderId, contract, jstDateOf(deps.clock.now()));
+  const result = await deps.store.createContract(orderItem(deps, order, outcome), contract, line);
+  return settleOrder(deps, order, { outcome, result }, refuse);
 }
 
 /** R7: the line is taken if any of its contracts still holds it on the new start date. */

@@ -2,10 +2,13 @@ import { oneOffFeeFor } from '../domain/charges/one-off-order';
 import type { Contract } from '../domain/contract';
 import { withOneOffFee } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
+import type { Reason } from '../domain/reasons';
+import type { ReadableInbound } from '../schemas/inbound';
 import { checkOneOffOrder } from '../domain/rules/contract-rules';
 import type { OneOffOrderRequest } from '../schemas/orders/one-off-order';
-import { contractOrderUseCase, type ContractDecision } from './contract-order';
+import { contractIdOf, decideOn, loadContract, saveDecision, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
+import { settleOrder, type InboundOrder, type OrderResult } from './order-idempotency';
 import { asFieldError } from './refusals';
 
 /**
@@ -13,7 +16,12 @@ import { asFieldError } from './refusals';
  * contract (in the same transaction as the order), where its month's bill and the next
  * order's "first" (V1, V2) read it.
  */
-export const processOneOffOrder = contractOrderUseCase<OneOffOrderRequest>(outcomes.oneOffServiceRejected, decideOneOffOrder);
+export async function processOneOffOrder(deps: OrderDeps, inbound: ReadableInbound<OneOffOrderRequest>, order: InboundOrder): Promise<OrderResult> {
+  const refuse = (reasons: Reason[]) => outcomes.oneOffServiceRejected(order.orderId, contractIdOf(inbound), reasons);
+  const loaded = await loadContract(deps, inbound);
+  const decision = decideOn(loaded, (contract, request) => decideOneOffOrder(deps, order.orderId, contract, request));
+  return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
+}
 
 function decideOneOffOrder(deps: OrderDeps, orderId: string, contract: Contract, request: OneOffOrderRequest): ContractDecision {
   const reasons = checkOneOffOrder(contract, request);

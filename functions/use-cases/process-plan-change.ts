@@ -2,14 +2,22 @@ import { jstDateOf } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { withPlanChange } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
+import type { Reason } from '../domain/reasons';
+import type { ReadableInbound } from '../schemas/inbound';
 import { checkPlanChange } from '../domain/rules/contract-rules';
 import type { PlanChangeRequest } from '../schemas/orders/plan-change';
-import { contractOrderUseCase, type ContractDecision } from './contract-order';
+import { contractIdOf, decideOn, loadContract, saveDecision, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
+import { settleOrder, type InboundOrder, type OrderResult } from './order-idempotency';
 import { asFieldError } from './refusals';
 
 /** PlanChangeRequested -> ContractPlanChanged (with the PC4 fee, or null) | PlanChangeRejected. */
-export const processPlanChange = contractOrderUseCase<PlanChangeRequest>(outcomes.planChangeRejected, decidePlanChange);
+export async function processPlanChange(deps: OrderDeps, inbound: ReadableInbound<PlanChangeRequest>, order: InboundOrder): Promise<OrderResult> {
+  const refuse = (reasons: Reason[]) => outcomes.planChangeRejected(order.orderId, contractIdOf(inbound), reasons);
+  const loaded = await loadContract(deps, inbound);
+  const decision = decideOn(loaded, (contract, request) => decidePlanChange(deps, order.orderId, contract, request));
+  return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
+}
 
 function decidePlanChange(deps: OrderDeps, orderId: string, contract: Contract, request: PlanChangeRequest): ContractDecision {
   const reasons = checkPlanChange(deps.catalog, contract, request);

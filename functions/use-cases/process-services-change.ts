@@ -2,13 +2,21 @@ import { jstDateOf } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { withServices } from '../domain/contract-lifecycle';
 import { outcomes } from '../domain/outbound-events';
+import type { Reason } from '../domain/reasons';
+import type { ReadableInbound } from '../schemas/inbound';
 import { checkServicesChange } from '../domain/rules/contract-rules';
 import type { ServicesChangeRequest } from '../schemas/orders/services-change';
-import { contractOrderUseCase, type ContractDecision } from './contract-order';
+import { contractIdOf, decideOn, loadContract, saveDecision, type ContractDecision } from './contract-order';
 import type { OrderDeps } from './deps';
+import { settleOrder, type InboundOrder, type OrderResult } from './order-idempotency';
 
 /** ServicesChangeRequested -> ContractServicesChanged | ServicesChangeRejected. */
-export const processServicesChange = contractOrderUseCase<ServicesChangeRequest>(outcomes.servicesChangeRejected, decideServicesChange);
+export async function processServicesChange(deps: OrderDeps, inbound: ReadableInbound<ServicesChangeRequest>, order: InboundOrder): Promise<OrderResult> {
+  const refuse = (reasons: Reason[]) => outcomes.servicesChangeRejected(order.orderId, contractIdOf(inbound), reasons);
+  const loaded = await loadContract(deps, inbound);
+  const decision = decideOn(loaded, (contract, request) => decideServicesChange(deps, order.orderId, contract, request));
+  return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
+}
 
 function decideServicesChange(deps: OrderDeps, orderId: string, contract: Contract, change: ServicesChangeRequest): ContractDecision {
   const reasons = checkServicesChange(deps.catalog, contract, change);
