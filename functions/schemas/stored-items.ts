@@ -3,6 +3,8 @@ import type { Contract } from '../domain/contract';
 import type { TariffItem } from '../domain/tariff/catalog';
 import type { LineRecord, OrderRecord } from '../store/records';
 import { localDate, yearMonth } from './fields';
+// A contract holds the plan and services its orders stated, as those orders' schemas read them.
+import { plan, services } from './orders/subscription';
 
 /**
  * What the store reads back, parsed rather than cast: the store wrote these items, so a
@@ -11,18 +13,8 @@ import { localDate, yearMonth } from './fields';
  */
 const count = z.number().check(z.int(), z.minimum(0));
 const yen = z.number().check(z.int());
-const tier = z.literal([10, 50, 100]);
 const text = z.string();
 
-const plan = z.object({ code: z.enum(['none', 'prime', 'prime-plus']), tier: z.optional(tier) });
-const services = z.object({
-  endpointSecurity: z.optional(z.object({ terminals: count })),
-  edrSecurity: z.optional(z.object({ terminals: count })),
-  gatewaySecurity: z.optional(z.object({ tier, failureSupport24h: z.boolean() })),
-  cloudSandbox: z.optional(z.object({ terminals: count })),
-  cloudProxy: z.optional(z.object({ users: count })),
-  elgana: z.optional(z.object({ ids: count })),
-});
 const term = z.object({ number: count, start: localDate, end: localDate, renewalMonth: yearMonth });
 const terminationFee = z.object({
   amount: yen,
