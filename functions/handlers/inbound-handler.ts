@@ -45,7 +45,7 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
         logger.appendKeys({ orderId: inbound.orderId, ...contractKey(inbound) });
         const order = { orderId: inbound.orderId, fingerprint: fingerprintOf(detailType, event.detail) };
         try {
-          const result = await decided(order, (attempt) => useCase({ ...deps, logger }, inbound, attempt));
+          const result = await decidedAgainWhileStale(order, (attempt) => useCase({ ...deps, logger }, inbound, attempt));
           if (!result.duplicate) countOutcome(deps.metrics, result.outcome);
           logger.info('order processed', { detailType, outcome: result.outcome.detailType, duplicate: result.duplicate });
           return { orderId: result.orderId, outcome: result.outcome.detailType, duplicate: result.duplicate };
@@ -73,7 +73,7 @@ export function inboundHandler<D extends string, T>(detailType: D, schema: Schem
  * The use case, run again on what is stored now while its save finds the contract or the
  * line changed since it read them (StaleDecisionError), a jittered pause between attempts.
  */
-async function decided(order: InboundOrder, run: (order: InboundOrder) => Promise<OrderResult>): Promise<OrderResult> {
+export async function decidedAgainWhileStale(order: InboundOrder, run: (order: InboundOrder) => Promise<OrderResult>): Promise<OrderResult> {
   for await (const attempt of decisionAttempts()) {
     try {
       return await run({ ...order, attempt });
