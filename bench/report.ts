@@ -1,6 +1,6 @@
 import type { BenchResults, Comparison, Quantity } from './results';
 
-/** The results as a Markdown table (printed by `npm run bench`, pasted into the README). */
+/** The results as a Markdown table (printed by `npm run bench`, pasted into bench/README.md). */
 export function formatReport(results: BenchResults): string {
   const { machine } = results;
   const header = [

@@ -102,7 +102,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   }
 
   // No telemetry, and CORS for nothing but the local server's own origin: DynamoDB Local
-  // has no bind address and listens on every interface (README, "Run it locally").
+  // has no bind address and listens on every interface (docs/local-stack.md, "On a shared network").
   const extra = ['-disableTelemetry', '-cors', options.corsOrigin ?? 'http://127.0.0.1'];
   // Its own process group: a Ctrl-C in the terminal reaches `npm start` alone, which stops
   // the stack in order (the stream mapping drains while DynamoDB Local still answers);

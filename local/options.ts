@@ -14,7 +14,7 @@ import { DEFAULT_PORT } from './stack';
 export const USAGE = `Usage: npm start [-- --data-dir DIR]
 
 Runs DynamoDB Local, the local event bus, the lookup API and the /_local endpoints
-on http://127.0.0.1:$PORT. See README.md, "Run it locally".
+on http://127.0.0.1:$PORT. See docs/local-stack.md, "Options".
 
   --data-dir DIR   keep DynamoDB data in DIR across restarts (env LOCAL_DATA_DIR); default: in memory
   -h, --help       this text

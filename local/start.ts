@@ -5,7 +5,7 @@ import { DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
 
 /**
  * `npm start`: the whole system on this machine (interface §5). Options come from flags
- * and the environment (local/options.ts); the README (section "Run it locally") lists them. Every failure ends with one line saying
+ * and the environment (local/options.ts); docs/local-stack.md ("Options") lists them. Every failure ends with one line saying
  * what to do, and nothing left running.
  */
 

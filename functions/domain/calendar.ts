@@ -1,4 +1,4 @@
-// The mini UTCDate: the full one builds Intl formatters at load, ~10 ms of every cold start (README, figure 4).
+// The mini UTCDate: the full one builds Intl formatters at load, ~10 ms of every cold start (bench/README.md, figure 4).
 import { UTCDateMini } from '@date-fns/utc/date/mini';
 import { addDays as addDaysTo, addMonths as addMonthsTo, differenceInCalendarDays, differenceInCalendarMonths, getDaysInMonth } from 'date-fns';
 

@@ -14,7 +14,7 @@ import { invocationLogger, Invocations } from '../observability/invocation-logge
 /**
  * Query parameters each resource accepts; anything else is refused, so a typo is not
  * ignored. Each schema is built on the first request that parses it: a cold start builds only
- * what the request it serves parses (README, figure 4).
+ * what the request it serves parses (bench/README.md, figure 4).
  */
 const noQuery = once(() => z.strictObject({}));
 const dateQuery = once(() => z.strictObject({ date: z.optional(localDate) }));

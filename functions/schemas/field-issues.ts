@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { FieldIssue } from '../domain/errors';
 
 // zod/mini, not classic zod: the same checks and messages for a fraction of the cold
-// start (README, figure 4). It ships no messages of its own; these are classic zod's
+// start (bench/README.md, figure 4). It ships no messages of its own; these are classic zod's
 // English ones, for the failures the schemas leave to zod (an unknown enum value, say).
 // Set here, where every refusal's fields are read.
 z.config(en());

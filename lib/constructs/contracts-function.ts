@@ -41,7 +41,7 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
 
 export const FUNCTION_ENVIRONMENT: Record<string, string> = {
   // Stack traces in the logs name the TypeScript file and line. It costs a few ms of each
-  // cold start, which the bundles figure measures (README, figure 4).
+  // cold start, which the bundles figure measures (bench/README.md, figure 4).
   NODE_OPTIONS: '--enable-source-maps',
   ...POWERTOOLS_ENVIRONMENT,
 };

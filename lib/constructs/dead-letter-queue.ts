@@ -42,7 +42,7 @@ export class DeadLetterQueue extends Construct {
       this,
       'DepthAlarm',
       this.queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
-      `Dead letters waiting: ${props.holds}. Inspect and redrive as README "Deploy to AWS" says.`,
+      `Dead letters waiting: ${props.holds}. Inspect and redrive as docs/operations.md "Dead letters" says.`,
     );
   }
 }

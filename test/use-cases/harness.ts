@@ -19,7 +19,7 @@ import { processCancellation } from '../../functions/use-cases/process-cancellat
 import { processOneOffOrder } from '../../functions/use-cases/process-one-off-order';
 import { processPlanChange } from '../../functions/use-cases/process-plan-change';
 import { processServicesChange } from '../../functions/use-cases/process-services-change';
-import type { InMemoryStore } from '../support/in-memory-store';
+import { InMemoryStore } from '../support/in-memory-store';
 
 /** The logger port, whatever deps.ts names it. */
 type Logger = OrderDeps['logger'];
@@ -88,6 +88,31 @@ export async function created(deps: OrderDeps, orderId: string, overrides: Recor
   if (result.outcome.detailType !== 'ContractCreated') throw new Error(`application refused: ${JSON.stringify(result.outcome.detail)}`);
   return (result.outcome.detail.contract as { contractId: string }).contractId;
 }
+
+/** What the tests of an order on an existing contract start from. */
+export interface GivenContract {
+  store: InMemoryStore;
+  deps: TestOrderDeps;
+  contractId: string;
+}
+
+/**
+ * Before each test: a fresh store, order deps on it, and the contract of bench/fixtures.ts's
+ * valid application `ORD-1` (Prime Plus from 2024-05-10: term 1 is 2024-05 … 2025-04).
+ * The object returned is filled in anew for every test.
+ */
+export function aContractEachTest(): GivenContract {
+  const given = {} as GivenContract;
+  beforeEach(async () => {
+    given.store = new InMemoryStore();
+    given.deps = orderDeps(given.store);
+    given.contractId = await created(given.deps, 'ORD-1');
+  });
+  return given;
+}
+
+/** The reason codes of a refusal, in order. */
+export const codesOf = (outcome: { detail: Record<string, any> }) => (outcome.detail.reasons as Array<{ code: string }>).map((r) => r.code);
 
 /** An outcome's detail, for assertions on its parts (parsed JSON on the bus: `any` is the honest type). */
 export const detailOf = (result: { outcome: { detail: Record<string, unknown> } }): Record<string, any> => result.outcome.detail;

@@ -1,4 +1,5 @@
 import { dueContract } from '../../bench/fixtures';
+import { noFee } from '../domain/fixtures';
 import type { Contract, Term } from '../../functions/domain/contract';
 import { ContractItems } from '../../functions/store/dynamodb/contract-items';
 import type { DynamoDbTable } from '../../functions/store/dynamodb/table';
@@ -32,16 +33,7 @@ const cancelled = (contract: Contract, requestedAt: string, effectiveDate: strin
     orderId: `X-${contract.contractId}`,
     requestedAt,
     effectiveDate: effectiveDate as Contract['startDate'],
-    terminationFee: {
-      amount: 0,
-      basicFee: 0,
-      remainingMonths: 0,
-      revision: '2024-04-01',
-      clause: '別紙7 ※11',
-      taxable: false,
-      amountIncludingTax: 0,
-      placeholder: false,
-    },
+    terminationFee: noFee(),
     withdrawnTerm: null,
   },
 });

@@ -1,5 +1,6 @@
 import { DEFAULT_RENEWAL_TUNING, runMonthlyRenewal, type RenewalTuning } from '../../functions/use-cases/monthly-renewal';
 import { InMemoryStore } from '../support/in-memory-store';
+import { noFee } from '../domain/fixtures';
 import { created, detailOf, orderDeps, orders, renewalDeps, type TestOrderDeps } from './harness';
 
 /**
@@ -43,6 +44,13 @@ const renewedFact = (contractId: string, term = TERM_2) => ({
     detail: { eventKey: `${contractId}#term-${term.number}`, contract: expect.objectContaining({ contractId, term, status: 'live' }) },
   },
 });
+
+/** The contract of every fact, sorted. */
+const factContractIds = () =>
+  store
+    .facts()
+    .map((f) => f.contractId)
+    .sort();
 
 describe('runMonthlyRenewal', () => {
   it('renews every due Prime Plus contract once, each with exactly one ContractRenewed fact; a rerun writes nothing', async () => {
@@ -94,16 +102,7 @@ describe('runMonthlyRenewal', () => {
     // Asked 23:59 JST on the renewal month's last day, to leave in the middle of what would have been term 2.
     const late = await cancel('ORD-C2', afterTheEnd, '2024-12-31T14:59:00Z', '2025-01-15');
     // No minimum term runs on the effective date: nothing to price, no basic fee.
-    expect(late.outcome.detail.terminationFee).toEqual({
-      amount: 0,
-      basicFee: 0,
-      remainingMonths: 0,
-      revision: '2024-04-01',
-      clause: '別紙7 ※11',
-      taxable: false,
-      amountIncludingTax: 0,
-      placeholder: false,
-    });
+    expect(late.outcome.detail.terminationFee).toEqual(noFee());
     expect(detailOf(late).contract.cancellation.withdrawnTerm).toBeNull();
 
     const summary = await run();
@@ -257,12 +256,7 @@ describe('runMonthlyRenewal', () => {
     expect(partial).toMatchObject({ shards: [0], complete: false, renewed: 3 });
     const rest = await run(JANUARY_RUN, { pageSize: 3 });
     expect(rest).toMatchObject({ complete: true, renewed: 4 });
-    expect(
-      store
-        .facts()
-        .map((f) => f.contractId)
-        .sort(),
-    ).toEqual([...due].sort());
+    expect(factContractIds()).toEqual([...due].sort());
   });
 
   it('reports a failed write and renews the others; the rerun renews the one that failed', async () => {
@@ -276,11 +270,6 @@ describe('runMonthlyRenewal', () => {
     const failedId = summary.failed[0]?.contractId;
     expect((await store.getContract(failedId ?? ''))?.version).toBe(1);
     expect(await run()).toMatchObject({ renewed: 1, failed: [] });
-    expect(
-      store
-        .facts()
-        .map((f) => f.contractId)
-        .sort(),
-    ).toEqual([...due].sort());
+    expect(factContractIds()).toEqual([...due].sort());
   });
 });

@@ -1,7 +1,7 @@
 import { applicationDetail } from '../../bench/fixtures';
 import { STREAM_PUBLISH_LEASE_MS } from '../../functions/use-cases/order-idempotency';
 import { InMemoryStore } from '../support/in-memory-store';
-import { detailOf, orderDeps, orders, recordingLogger, sequentialIds, type TestOrderDeps } from './harness';
+import { codesOf, detailOf, orderDeps, orders, recordingLogger, sequentialIds, type TestOrderDeps } from './harness';
 
 /** processApplication on the in-memory store: R7 on the line item, the idempotency step, stale retries. */
 let store: InMemoryStore;
@@ -11,8 +11,6 @@ beforeEach(() => {
   deps = orderDeps(store);
 });
 afterEach(() => jest.restoreAllMocks());
-
-const codesOf = (outcome: { detail: Record<string, any> }) => (outcome.detail.reasons as Array<{ code: string }>).map((r) => r.code);
 
 describe('processApplication', () => {
   it('creates the contract with its order and its line in one write, the outcome left for the stream to publish', async () => {
@@ -24,19 +22,8 @@ describe('processApplication', () => {
       orderId: 'ORD-1',
       contract: {
         contractId: 'K-000001',
-        orderId: 'ORD-1',
-        lineId: 'L-1',
-        customer: { customerId: 'C-001', name: '株式会社サンプル', kind: 'corporation', phone: '06-0000-0000' },
-        plan: { code: 'prime-plus', tier: 10 },
-        services: {
-          edrSecurity: { terminals: 8 },
-          gatewaySecurity: { tier: 10, failureSupport24h: true },
-          cloudProxy: { users: 2 },
-          elgana: { ids: 5 },
-        },
-        billing: { method: 'account-transfer' },
-        appliedAt: '2024-05-01T10:00:00+09:00',
-        startDate: '2024-05-10',
+        // Every field of the application as it was sent: order, line, customer, plan, services, billing, dates.
+        ...applicationDetail('ORD-1', 'L-1'),
         term: { number: 1, start: '2024-05-10', end: '2025-04-30', renewalMonth: '2025-04' },
         cancellation: null,
         acceptedTermsRevision: '2024-04-01',

@@ -1,20 +1,11 @@
-import { InMemoryStore } from '../support/in-memory-store';
-import { created, detailOf, orderDeps, orders, type TestOrderDeps } from './harness';
+import { aContractEachTest, codesOf, created, detailOf, orders } from './harness';
 
 /** processCancellation on the in-memory store: the termination fee (L2), refusals, a concurrent change (stale), redelivery. */
-let store: InMemoryStore;
-let deps: TestOrderDeps;
-let contractId: string;
-beforeEach(async () => {
-  store = new InMemoryStore();
-  deps = orderDeps(store);
-  // Prime Plus from 2024-05-10: term 1 is 2024-05 … 2025-04.
-  contractId = await created(deps, 'ORD-1');
-});
+// Prime Plus from 2024-05-10: term 1 is 2024-05 … 2025-04.
+const given = aContractEachTest();
 
 const cancel = (orderId: string, detail: Record<string, unknown> = {}) =>
-  orders.cancel(deps, { orderId, requestedAt: '2024-06-15T09:00:00+09:00', contractId, effectiveDate: '2024-06-30', ...detail });
-const codesOf = (outcome: { detail: Record<string, any> }) => (outcome.detail.reasons as Array<{ code: string }>).map((r) => r.code);
+  orders.cancel(given.deps, { orderId, requestedAt: '2024-06-15T09:00:00+09:00', contractId: given.contractId, effectiveDate: '2024-06-30', ...detail });
 
 const MONTH_2_FEE = {
   amount: 30000,
@@ -41,11 +32,11 @@ describe('processCancellation', () => {
       withdrawnTerm: null,
     };
     expect(detailOf(result).contract).toMatchObject({ status: 'live', version: 2, cancellation });
-    expect((await store.getContract(contractId))?.cancellation).toEqual(cancellation);
+    expect((await given.store.getContract(given.contractId))?.cancellation).toEqual(cancellation);
   });
 
   it('defaults the effective date to the JST date of requestedAt', async () => {
-    const result = await orders.cancel(deps, { orderId: 'ORD-2', requestedAt: '2024-06-30T15:00:00Z', contractId });
+    const result = await orders.cancel(given.deps, { orderId: 'ORD-2', requestedAt: '2024-06-30T15:00:00Z', contractId: given.contractId });
     expect(detailOf(result).contract.cancellation.effectiveDate).toBe('2024-07-01');
     expect(result.outcome.detail.terminationFee).toMatchObject({ amount: 27000, remainingMonths: 9 });
   });
@@ -53,20 +44,20 @@ describe('processCancellation', () => {
   it('refuses a second cancellation (CONTRACT_NOT_LIVE), an unknown contract, an effective date before the request', async () => {
     await cancel('ORD-2');
     const second = await cancel('ORD-3', { effectiveDate: '2024-08-31' });
-    expect(second.outcome).toMatchObject({ detailType: 'CancellationRejected', detail: { eventKey: 'ORD-3', contractId } });
+    expect(second.outcome).toMatchObject({ detailType: 'CancellationRejected', detail: { eventKey: 'ORD-3', contractId: given.contractId } });
     expect(codesOf(second.outcome)).toEqual(['CONTRACT_NOT_LIVE']);
 
     const unknown = await cancel('ORD-4', { contractId: 'K-none' });
     expect(unknown.outcome.detail).toMatchObject({ contractId: 'K-none', reasons: [{ code: 'CONTRACT_NOT_FOUND' }] });
 
-    const other = await created(deps, 'ORD-5');
+    const other = await created(given.deps, 'ORD-5');
     const backdated = await cancel('ORD-6', { contractId: other, requestedAt: '2024-07-01T00:30:00+09:00', effectiveDate: '2024-06-30' });
     expect(backdated.outcome.detail.reasons).toEqual([
       expect.objectContaining({ code: 'INVALID_REQUEST', fields: [expect.objectContaining({ path: 'effectiveDate' })] }),
     ]);
 
-    expect((await store.getContract(contractId))?.cancellation?.effectiveDate).toBe('2024-06-30');
-    expect((await store.getContract(other))?.cancellation).toBeNull();
+    expect((await given.store.getContract(given.contractId))?.cancellation?.effectiveDate).toBe('2024-06-30');
+    expect((await given.store.getContract(other))?.cancellation).toBeNull();
   });
 
   it('refuses a request dated before the first tariff revision instead of failing, naming requestedAt', async () => {
@@ -78,11 +69,11 @@ describe('processCancellation', () => {
   });
 
   it('decides again on the fresh contract when a services change lands first (stale): both in the history', async () => {
-    store.beforeNextWrite(async () => {
-      await orders.changeServices(deps, {
+    given.store.beforeNextWrite(async () => {
+      await orders.changeServices(given.deps, {
         orderId: 'ORD-CHG',
         requestedAt: '2024-06-10T09:00:00+09:00',
-        contractId,
+        contractId: given.contractId,
         services: { edrSecurity: { terminals: 9 } },
       });
     }, 'updateContract');
@@ -90,12 +81,12 @@ describe('processCancellation', () => {
 
     expect(result.outcome.detailType).toBe('ContractCancelled');
     expect(detailOf(result).contract).toMatchObject({ version: 3, services: { edrSecurity: { terminals: 9 } }, cancellation: { orderId: 'ORD-2' } });
-    expect(store.writes().slice(1)).toEqual([
+    expect(given.store.writes().slice(1)).toEqual([
       { kind: 'updateContract', result: 'written' },
       { kind: 'updateContract', result: 'stale' },
       { kind: 'updateContract', result: 'written' },
     ]);
-    expect((await store.getContract(contractId))?.history.map((e) => [e.type, e.orderId])).toEqual([
+    expect((await given.store.getContract(given.contractId))?.history.map((e) => [e.type, e.orderId])).toEqual([
       ['ContractCreated', 'ORD-1'],
       ['ContractServicesChanged', 'ORD-CHG'],
       ['ContractCancelled', 'ORD-2'],
@@ -104,11 +95,16 @@ describe('processCancellation', () => {
 
   it('answers a redelivery with the stored outcome after a later change, cancelling once', async () => {
     const first = await cancel('ORD-2');
-    await orders.changeServices(deps, { orderId: 'ORD-3', requestedAt: '2024-06-20T09:00:00+09:00', contractId, services: { edrSecurity: { terminals: 9 } } });
+    await orders.changeServices(given.deps, {
+      orderId: 'ORD-3',
+      requestedAt: '2024-06-20T09:00:00+09:00',
+      contractId: given.contractId,
+      services: { edrSecurity: { terminals: 9 } },
+    });
     const again = await cancel('ORD-2');
 
     expect(again).toEqual({ orderId: 'ORD-2', outcome: first.outcome, duplicate: true });
-    expect((await store.getContract(contractId))?.version).toBe(3);
-    expect(store.orders().filter((o) => o.outcome.detailType === 'ContractCancelled')).toHaveLength(1);
+    expect((await given.store.getContract(given.contractId))?.version).toBe(3);
+    expect(given.store.orders().filter((o) => o.outcome.detailType === 'ContractCancelled')).toHaveLength(1);
   });
 });

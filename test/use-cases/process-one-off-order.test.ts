@@ -1,21 +1,13 @@
-import { InMemoryStore } from '../support/in-memory-store';
-import { created, detailOf, orderDeps, orders, type TestOrderDeps } from './harness';
+import { aContractEachTest, detailOf, orders } from './harness';
 
 /** processOneOffOrder on the in-memory store (docs/terms.md §8): the fee kept on the contract, the first-visit waiver, refusals. */
-let store: InMemoryStore;
-let deps: TestOrderDeps;
-let contractId: string;
-beforeEach(async () => {
-  store = new InMemoryStore();
-  deps = orderDeps(store);
-  contractId = await created(deps, 'ORD-1');
-});
+const given = aContractEachTest();
 
 const visit = (orderId: string, date: string) =>
-  orders.orderOneOff(deps, {
+  orders.orderOneOff(given.deps, {
     orderId,
     requestedAt: `${date}T09:00:00+09:00`,
-    contractId,
+    contractId: given.contractId,
     date,
     visitSupport: {
       items: [
@@ -37,7 +29,7 @@ describe('processOneOffOrder', () => {
       detail: {
         eventKey: 'ORD-2',
         orderId: 'ORD-2',
-        contractId,
+        contractId: given.contractId,
         fee: {
           date: '2024-06-05',
           revision: '2024-04-01',
@@ -66,7 +58,7 @@ describe('processOneOffOrder', () => {
       },
     });
     expect(detailOf(second).fee).toMatchObject({ subtotal: 16000, lines: [{ amount: 7500 }, { amount: 8500 }] });
-    const stored = await store.getContract(contractId);
+    const stored = await given.store.getContract(given.contractId);
     expect(stored?.oneOffFees?.map((f) => [f.orderId, f.date, f.subtotal])).toEqual([
       ['ORD-2', '2024-06-05', 0],
       ['ORD-3', '2024-06-20', 16000],
@@ -82,38 +74,38 @@ describe('processOneOffOrder', () => {
     const first = await visit('ORD-2', '2024-06-05');
     expect(await visit('ORD-2', '2024-06-05')).toEqual({ orderId: 'ORD-2', outcome: first.outcome, duplicate: true });
     expect(detailOf(await visit('ORD-3', '2024-06-20')).fee.subtotal).toBe(16000);
-    expect((await store.getContract(contractId))?.oneOffFees).toHaveLength(2);
+    expect((await given.store.getContract(given.contractId))?.oneOffFees).toHaveLength(2);
   });
 
   it('refuses unknown items, zero quantities, a date before the start and an empty order, naming every field', async () => {
-    const bad = await orders.orderOneOff(deps, {
+    const bad = await orders.orderOneOff(given.deps, {
       orderId: 'ORD-2',
       requestedAt: '2024-06-01T09:00:00+09:00',
-      contractId,
+      contractId: given.contractId,
       date: '2024-05-01',
       visitSupport: { items: [{ item: 'teaCeremony', quantity: 1 }] },
       dataMigration: { devices: [{ volumeGB: 0 }] },
       mailTraining: { mails: -1 },
     });
-    expect(bad.outcome).toMatchObject({ detailType: 'OneOffServiceRejected', detail: { contractId } });
+    expect(bad.outcome).toMatchObject({ detailType: 'OneOffServiceRejected', detail: { contractId: given.contractId } });
     expect(pathsOf(bad.outcome).sort()).toEqual(['dataMigration.devices.0.volumeGB', 'mailTraining.mails', 'visitSupport.items.0.item']);
 
-    const early = await orders.orderOneOff(deps, {
+    const early = await orders.orderOneOff(given.deps, {
       orderId: 'ORD-3',
       requestedAt: '2024-06-01T09:00:00+09:00',
-      contractId,
+      contractId: given.contractId,
       date: '2024-05-01',
       mailTraining: { mails: 3 },
     });
     expect(pathsOf(early.outcome)).toEqual(['date']);
 
-    const empty = await orders.orderOneOff(deps, { orderId: 'ORD-4', requestedAt: '2024-06-01T09:00:00+09:00', contractId });
+    const empty = await orders.orderOneOff(given.deps, { orderId: 'ORD-4', requestedAt: '2024-06-01T09:00:00+09:00', contractId: given.contractId });
     expect(pathsOf(empty.outcome)).toEqual(['visitSupport']);
 
-    expect(await store.getContract(contractId)).toMatchObject({ version: 1 });
-    expect((await store.getContract(contractId))?.oneOffFees ?? []).toEqual([]);
+    expect(await given.store.getContract(given.contractId)).toMatchObject({ version: 1 });
+    expect((await given.store.getContract(given.contractId))?.oneOffFees ?? []).toEqual([]);
     expect(
-      store
+      given.store
         .writes()
         .slice(1)
         .map((w) => w.kind),

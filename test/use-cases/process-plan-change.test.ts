@@ -1,5 +1,5 @@
 import { InMemoryStore } from '../support/in-memory-store';
-import { created, detailOf, orderDeps, orders, type TestOrderDeps } from './harness';
+import { codesOf, created, detailOf, orderDeps, orders, type TestOrderDeps } from './harness';
 
 /** processPlanChange on the in-memory store (docs/terms.md §7): a new term, the PC4 fee, refusals, the renewal index. */
 let store: InMemoryStore;
@@ -18,7 +18,6 @@ const PRIME = {
 };
 const changePlan = (orderId: string, detail: Record<string, unknown>) =>
   orders.changePlan(deps, { orderId, requestedAt: '2024-06-20T09:00:00+09:00', ...detail });
-const codesOf = (outcome: { detail: Record<string, any> }) => (outcome.detail.reasons as Array<{ code: string }>).map((r) => r.code);
 
 describe('processPlanChange', () => {
   it('Prime → Prime Plus: term 1 from the effective date, previousPlan, no fee; the contract enters the renewal index', async () => {
