@@ -119,18 +119,19 @@ export function clientConfig(settings: Settings, endpoint: string | null) {
   };
 }
 
+/** The functions' DynamoDB client, at DYNAMODB_ENDPOINT when one is set. */
+function dynamoDbOf(settings: Settings): DynamoDBClient {
+  return new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint));
+}
+
 export function lookupFromEnvironment(env: NodeJS.ProcessEnv = process.env): LookupHandlerDeps {
   const settings = loadSettings(env);
-  return lookupDependencies(settings, new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)));
+  return lookupDependencies(settings, dynamoDbOf(settings));
 }
 
 export function ordersFromEnvironment(env: NodeJS.ProcessEnv = process.env): OrderHandlerDeps {
   const settings = loadSettings(env);
-  return orderDependencies(
-    settings,
-    new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)),
-    deadLetterSink(settings, 'unreadable events go there'),
-  );
+  return orderDependencies(settings, dynamoDbOf(settings), deadLetterSink(settings, 'unreadable events go there'));
 }
 
 export function outcomePublisherFromEnvironment(env: NodeJS.ProcessEnv = process.env): OutcomePublisherDeps {
@@ -147,16 +148,12 @@ function deadLetterSink(settings: Settings, why: string): DeadLetterSink {
 
 export function renewalFromEnvironment(env: NodeJS.ProcessEnv = process.env): RenewalHandlerDeps {
   const settings = loadSettings(env);
-  return renewalDependencies(settings, new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)));
+  return renewalDependencies(settings, dynamoDbOf(settings));
 }
 
 export function publishingFromEnvironment(env: NodeJS.ProcessEnv = process.env): PublishingHandlerDeps {
   const settings = loadSettings(env);
-  return publishingDependencies(
-    settings,
-    new DynamoDBClient(clientConfig(settings, settings.dynamoDbEndpoint)),
-    new EventBridgeClient(clientConfig(settings, settings.eventBridgeEndpoint)),
-  );
+  return publishingDependencies(settings, dynamoDbOf(settings), new EventBridgeClient(clientConfig(settings, settings.eventBridgeEndpoint)));
 }
 
 /**
