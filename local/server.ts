@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { InvalidRequestError } from '../functions/domain/errors';
+import { InvalidRequestError } from '../functions/http/errors';
 import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../functions/http/errors';
 import { matchResource } from '../functions/http/routes';
 import { SchedulePayloadError } from '../functions/schemas/renewal';

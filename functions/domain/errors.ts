@@ -6,13 +6,39 @@ export type { FieldIssue } from './reasons';
  * Errors of the domain and the use cases. Each names what went wrong in terms an
  * operator can act on; one function at the edge (functions/http) maps them to HTTP.
  */
-export class InvalidRequestError extends Error {
+
+/**
+ * The domain refusing what a request asked of it, naming the fields and why: an order's
+ * INVALID_REQUEST reason, a lookup's 400. A refusal found by a calculation that cannot
+ * know the request's field name (a date of a tariff, a billing month) names its own, and
+ * the use case names it for its request once (`named`).
+ */
+export class FieldRefusal extends Error {
   constructor(
     message: string,
     readonly fields: FieldIssue[],
   ) {
     super(message);
-    this.name = 'InvalidRequestError';
+    this.name = 'FieldRefusal';
+  }
+
+  /** The same refusal, of the request's field `path`. */
+  named(path: string): FieldRefusal {
+    return new FieldRefusal(
+      this.message,
+      this.fields.map((issue) => ({ ...issue, path })),
+    );
+  }
+}
+
+/** The operator's tariff (the catalog and its overrides) is not valid: configuration, not a request. */
+export class CatalogError extends Error {
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[],
+  ) {
+    super(`${message}: ${fields.map((f) => `${f.path || '(root)'}: ${f.message}`).join('; ')}`);
+    this.name = 'CatalogError';
   }
 }
 
@@ -56,21 +82,22 @@ export class ContractNotLiveError extends Error {
   }
 }
 
-/** A date before the first tariff revision: an error, never a silent fallback (Decision P1). */
-export class TariffNotInForceError extends Error {
+/** A date before the first tariff revision: a refusal, never a silent fallback (Decision P1). */
+export class TariffNotInForceError extends FieldRefusal {
   constructor(
     readonly date: string,
     readonly firstRevisionFrom: string,
   ) {
-    super(`${date} は料金表の最初の改定 (${firstRevisionFrom} 実施) より前です: no tariff revision in force on ${date}`);
+    const message = `${date} は料金表の最初の改定 (${firstRevisionFrom} 実施) より前です: no tariff revision in force on ${date}`;
+    super(message, [{ path: 'date', message }]);
     this.name = 'TariffNotInForceError';
   }
 }
 
 /** A monthly charge asked for a month in which the contract was not live. */
-export class NotChargeableError extends Error {
+export class NotChargeableError extends FieldRefusal {
   constructor(message: string) {
-    super(message);
+    super(message, [{ path: 'month', message }]);
     this.name = 'NotChargeableError';
   }
 }

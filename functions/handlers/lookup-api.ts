@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { builtOnFirstCall, lookupFromEnvironment, once, type LookupHandlerDeps } from '../wiring/dependencies';
-import { InvalidRequestError } from '../domain/errors';
-import { errorResponse, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
+import { errorResponse, InvalidRequestError, jsonResponse, MethodNotAllowedError, RouteNotFoundError } from '../http/errors';
 import { lookupRequestOf } from '../http/lookup-request';
 import type { LookupResource } from '../http/routes';
 import { fieldIssues, type Schema } from '../schemas/field-issues';

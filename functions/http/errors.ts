@@ -3,12 +3,23 @@ import {
   ContractNotFoundError,
   ContractNotLiveError,
   InvalidCursorError,
-  InvalidRequestError,
+  FieldRefusal,
   LineContractNotFoundError,
   OrderNotFoundError,
   type FieldIssue,
 } from '../domain/errors';
 import { listedFields } from '../domain/reasons';
+
+/** A request (a path, a query, a local schedule call) that is not valid: which fields, and why. Requests only. */
+export class InvalidRequestError extends Error {
+  constructor(
+    message: string,
+    readonly fields: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'InvalidRequestError';
+  }
+}
 
 /** Errors of the HTTP edge itself. */
 export class RouteNotFoundError extends Error {
@@ -90,7 +101,8 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   }
   if (error instanceof OrderNotFoundError) return jsonResponse(404, errorBody('ORDER_NOT_FOUND', error.message));
   if (error instanceof ContractNotLiveError) return jsonResponse(409, errorBody('CONTRACT_NOT_LIVE', error.message));
-  if (error instanceof InvalidRequestError) return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
+  if (error instanceof InvalidRequestError || error instanceof FieldRefusal)
+    return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
   if (error instanceof InvalidCursorError) {
     return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, [{ path: error.parameter, message: 'is not a token from a previous page' }]));
   }

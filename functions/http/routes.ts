@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../domain/errors';
+import { InvalidRequestError } from './errors';
 
 /**
  * The lookup API's resources (interface §3), as API Gateway names them: read by the

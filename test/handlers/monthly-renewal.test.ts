@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { RenewalHandlerDeps } from '../../functions/wiring/dependencies';
 import { METRIC } from '../../functions/observability/metrics';
-import { InvalidRequestError } from '../../functions/domain/errors';
+import { InvalidRequestError } from '../../functions/http/errors';
 import { createMonthlyRenewalHandler } from '../../functions/handlers/monthly-renewal';
 import { SchedulePayloadError } from '../../functions/schemas/renewal';
 import { RenewalIncompleteError } from '../../functions/use-cases/monthly-renewal';

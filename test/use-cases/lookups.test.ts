@@ -111,7 +111,7 @@ describe('lookups', () => {
     });
     expect(june).toMatchObject({ subtotal: 52300, tax: { taxableSubtotal: 22300, consumptionTax: 2230, total: 54530 }, placeholders: true });
 
-    await expect(lookups.charges(on(), id, '2024-04')).rejects.toMatchObject({ name: 'InvalidRequestError', fields: [{ path: 'month' }] });
+    await expect(lookups.charges(on(), id, '2024-04')).rejects.toMatchObject({ name: 'FieldRefusal', fields: [{ path: 'month' }] });
   });
 
   it('contractsOfCustomer by start date; lineContract the one in service, then the planned successor; none when all are gone', async () => {

@@ -7,7 +7,7 @@ import {
   loadSettings,
   SETTING_NAMES,
 } from '../../functions/wiring/settings';
-import { InvalidRequestError } from '../../functions/domain/errors';
+import { CatalogError } from '../../functions/domain/errors';
 import { PLACEHOLDER_ITEMS, SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { applyOverrides, priceOf, revisionInForceOn, type TariffOverrides } from '../../functions/domain/tariff/versioned-tariff';
 import { fieldIssues } from '../../functions/schemas/field-issues';
@@ -90,7 +90,7 @@ describe('TARIFF_OVERRIDES schema', () => {
       applyOverrides(SHIPPED_CATALOG, overrides as TariffOverrides);
       return [];
     } catch (error) {
-      if (!(error instanceof InvalidRequestError)) throw error;
+      if (!(error instanceof CatalogError)) throw error;
       return error.fields.map((f) => `${f.path || '(root)'}: ${f.message}`);
     }
   };

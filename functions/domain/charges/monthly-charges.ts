@@ -13,7 +13,7 @@ import {
   type YearMonth,
 } from '../calendar';
 import { planOn, type Contract, type HistoryEntry, type Plan, type Services, type Tier } from '../contract';
-import { InvalidRequestError, NotChargeableError } from '../errors';
+import { FieldRefusal, NotChargeableError } from '../errors';
 import type { Catalog, MonthlyItem, TariffItem, TariffRevision } from '../tariff/catalog';
 import { revisionForBillingMonth } from '../tariff/versioned-tariff';
 import { billTotals, terminationFeeLine, type BillLine, type BillTotals } from './bill';
@@ -252,9 +252,7 @@ function invoiceFees(revision: TariffRevision, contract: Contract, month: YearMo
 
 function tierOf(plan: Plan): Tier {
   if (plan.tier === undefined) {
-    throw new InvalidRequestError('plan.tier is required for a package plan', [
-      { path: 'plan.tier', message: `required for plan ${plan.code} (10, 50 or 100)` },
-    ]);
+    throw new FieldRefusal('plan.tier is required for a package plan', [{ path: 'plan.tier', message: `required for plan ${plan.code} (10, 50 or 100)` }]);
   }
   return plan.tier;
 }

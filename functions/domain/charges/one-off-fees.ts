@@ -1,6 +1,6 @@
 import type { LocalDate } from '../calendar';
 import type { PlanCode } from '../contract';
-import { InvalidRequestError, type FieldIssue } from '../errors';
+import { FieldRefusal, type FieldIssue } from '../errors';
 import type { Catalog, OneOffItem, TariffRevision } from '../tariff/catalog';
 import { revisionInForceOn } from '../tariff/versioned-tariff';
 import { priceLine, sumOf, type ChargeLine } from './charge-line';
@@ -140,5 +140,5 @@ function checkCount(issues: FieldIssue[], path: string, value: unknown, min: num
 }
 
 function reject(issues: FieldIssue[]): void {
-  if (issues.length > 0) throw new InvalidRequestError('one-off fee order is not valid', issues);
+  if (issues.length > 0) throw new FieldRefusal('one-off fee order is not valid', issues);
 }

@@ -1,5 +1,5 @@
 import { firstDayOf, isLocalDate, isYearMonth, type LocalDate, type YearMonth } from '../calendar';
-import { InvalidRequestError, TariffNotInForceError, type FieldIssue } from '../errors';
+import { CatalogError, FieldRefusal, TariffNotInForceError, type FieldIssue } from '../errors';
 import { PLACEHOLDER_ITEMS, type Catalog, type PriceEntry, type TariffItem, type TariffRevision } from './catalog';
 
 /**
@@ -10,7 +10,7 @@ import { PLACEHOLDER_ITEMS, type Catalog, type PriceEntry, type TariffItem, type
 export function revisionInForceOn(catalog: Catalog, date: LocalDate): TariffRevision {
   // A malformed date would still compare as a string and silently pick a wrong revision.
   if (!isLocalDate(date)) {
-    throw new InvalidRequestError('date is not a calendar date', [{ path: 'date', message: 'must be a JST date YYYY-MM-DD' }]);
+    throw new FieldRefusal('date is not a calendar date', [{ path: 'date', message: 'must be a JST date YYYY-MM-DD' }]);
   }
   let found: TariffRevision | undefined;
   for (const revision of catalog) {
@@ -24,7 +24,7 @@ export function revisionInForceOn(catalog: Catalog, date: LocalDate): TariffRevi
 /** A monthly charge for month M uses the revision in force on the 1st of M (Decision P2). */
 export function revisionForBillingMonth(catalog: Catalog, month: YearMonth): TariffRevision {
   if (!isYearMonth(month)) {
-    throw new InvalidRequestError('month is not a billing month', [{ path: 'month', message: 'must be a JST month YYYY-MM' }]);
+    throw new FieldRefusal('month is not a billing month', [{ path: 'month', message: 'must be a JST month YYYY-MM' }]);
   }
   return revisionInForceOn(catalog, firstDayOf(month));
 }
@@ -61,7 +61,7 @@ export function validateCatalog(catalog: Catalog): void {
       if (!isPrice(entry?.amount)) issues.push({ path: `[${i}].prices.${item}.amount`, message: PRICE_RULE });
     }
   });
-  if (issues.length > 0) throw new InvalidRequestError('tariff catalog is not valid', issues);
+  if (issues.length > 0) throw new CatalogError('tariff catalog is not valid', issues);
 }
 
 /**
@@ -77,7 +77,7 @@ export interface TariffOverrides {
 export function applyOverrides(catalog: Catalog, overrides: TariffOverrides): Catalog {
   validateCatalog(catalog);
   const issues = overrideIssues(catalog, overrides);
-  if (issues.length > 0) throw new InvalidRequestError('tariff overrides are not valid', issues);
+  if (issues.length > 0) throw new CatalogError('tariff overrides are not valid', issues);
 
   return catalog.map((revision) => {
     const amounts = { ...overrides.prices, ...overrides.revisions?.[revision.id] };

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { addDays, addMonths, monthOf } from '../../../functions/domain/calendar';
 import { monthlyCharges, servicesForMonth, type MonthlyCharges } from '../../../functions/domain/charges/monthly-charges';
 import type { Contract, HistoryEntry, PlanCode, Services, Tier } from '../../../functions/domain/contract';
-import { InvalidRequestError, NotChargeableError, TariffNotInForceError } from '../../../functions/domain/errors';
+import { FieldRefusal, NotChargeableError, TariffNotInForceError } from '../../../functions/domain/errors';
 import { SHIPPED_CATALOG } from '../../../functions/domain/tariff/catalog';
 import { applyOverrides } from '../../../functions/domain/tariff/versioned-tariff';
 import { aCancellation, aContract, aCustomer } from '../fixtures';
@@ -63,7 +63,7 @@ describe('Prime Plus: bundle and quantities above it (※11, Decision B1)', () =
 
   it('a missing tier is refused with its field', () => {
     const contract = primePlus({ plan: { code: 'prime-plus' } });
-    expect(() => monthlyCharges(catalog, contract, '2024-06')).toThrow(InvalidRequestError);
+    expect(() => monthlyCharges(catalog, contract, '2024-06')).toThrow(FieldRefusal);
   });
 });
 
@@ -253,7 +253,7 @@ describe('part months (Decision C1)', () => {
   });
 
   it('a malformed month is refused with its field; a month before the first revision is an error', () => {
-    expect(() => monthlyCharges(catalog, primePlus(), '2024-5')).toThrow(InvalidRequestError);
+    expect(() => monthlyCharges(catalog, primePlus(), '2024-5')).toThrow(FieldRefusal);
     expect(() => monthlyCharges(catalog, primePlus({ startDate: '2010-01-01' }), '2014-03')).toThrow(TariffNotInForceError);
   });
 });

@@ -1,8 +1,9 @@
+import { CatalogError } from '../../../functions/domain/errors';
 import type { LocalDate, YearMonth } from '../../../functions/domain/calendar';
 import { TariffNotInForceError } from '../../../functions/domain/errors';
 import { SHIPPED_CATALOG, type Catalog, type TariffRevision } from '../../../functions/domain/tariff/catalog';
 import { applyOverrides, priceOf, revisionForBillingMonth, revisionInForceOn, validateCatalog } from '../../../functions/domain/tariff/versioned-tariff';
-import { invalidFields, invalidPaths as paths } from '../invalid-fields';
+import { catalogPaths, invalidFields, invalidPaths as paths } from '../invalid-fields';
 
 describe('revision in force on a date (Decision P2)', () => {
   it.each([
@@ -61,26 +62,26 @@ describe('validateCatalog', () => {
   });
 
   it('refuses revisions out of order, naming the later one', () => {
-    expect(paths(() => validateCatalog([baseline, april, december]))).toEqual(['[2].effectiveFrom']);
+    expect(catalogPaths(() => validateCatalog([baseline, april, december]))).toEqual(['[2].effectiveFrom']);
   });
 
   it('refuses two revisions on the same day (sorted strictly)', () => {
-    expect(paths(() => validateCatalog([baseline, december, { ...april, effectiveFrom: december.effectiveFrom }]))).toEqual(['[2].effectiveFrom']);
+    expect(catalogPaths(() => validateCatalog([baseline, december, { ...april, effectiveFrom: december.effectiveFrom }]))).toEqual(['[2].effectiveFrom']);
   });
 
   it('refuses duplicate and empty ids', () => {
-    expect(paths(() => validateCatalog([baseline, { ...december, id: 'baseline' }]))).toEqual(['[1].id']);
-    expect(paths(() => validateCatalog([{ ...baseline, id: '' }]))).toEqual(['[0].id']);
+    expect(catalogPaths(() => validateCatalog([baseline, { ...december, id: 'baseline' }]))).toEqual(['[1].id']);
+    expect(catalogPaths(() => validateCatalog([{ ...baseline, id: '' }]))).toEqual(['[0].id']);
   });
 
   it('refuses an empty catalog, a malformed date and non-yen amounts, all at once', () => {
-    expect(paths(() => validateCatalog([]))).toEqual(['catalog']);
+    expect(catalogPaths(() => validateCatalog([]))).toEqual(['catalog']);
     const broken: TariffRevision = {
       ...december,
       effectiveFrom: '2023-12-1',
       prices: { ...december.prices, endpointSecurity: { ...december.prices.endpointSecurity!, amount: 500.5 } },
     };
-    expect(paths(() => validateCatalog([baseline, broken]))).toEqual(['[1].effectiveFrom', '[1].prices.endpointSecurity.amount']);
+    expect(catalogPaths(() => validateCatalog([baseline, broken]))).toEqual(['[1].effectiveFrom', '[1].prices.endpointSecurity.amount']);
   });
 });
 
@@ -116,11 +117,11 @@ describe('applyOverrides (Decision P1)', () => {
   });
 
   it('refuses the seed’s own prices', () => {
-    expect(paths(() => applyOverrides(SHIPPED_CATALOG, { prices: { endpointSecurity: 400 } }))).toEqual(['prices.endpointSecurity']);
+    expect(catalogPaths(() => applyOverrides(SHIPPED_CATALOG, { prices: { endpointSecurity: 400 } }))).toEqual(['prices.endpointSecurity']);
   });
 
   it.each([-1, 1.5, Number.NaN, '300', 10_000_001, Number.MAX_SAFE_INTEGER])('refuses %p as an amount', (amount) => {
-    const fields = invalidFields(() => applyOverrides(SHIPPED_CATALOG, { prices: { elgana: amount as number } }));
+    const fields = invalidFields(() => applyOverrides(SHIPPED_CATALOG, { prices: { elgana: amount as number } }), CatalogError);
     expect(fields).toEqual([{ path: 'prices.elgana', message: expect.stringMatching(/whole number of yen/) }]);
   });
 
@@ -129,7 +130,7 @@ describe('applyOverrides (Decision P1)', () => {
       price: { elgana: 1 },
       revisions: { '2099-01-01': { elgana: 1 }, '2023-12-01': 5, '2024-04-01': { 'prime.10': 1, elgana: -5 } },
     };
-    expect(paths(() => applyOverrides(SHIPPED_CATALOG, overrides as never))).toEqual([
+    expect(catalogPaths(() => applyOverrides(SHIPPED_CATALOG, overrides as never))).toEqual([
       'price',
       'revisions.2099-01-01',
       'revisions.2023-12-01',
@@ -139,8 +140,8 @@ describe('applyOverrides (Decision P1)', () => {
   });
 
   it('refuses overrides that are not an object', () => {
-    expect(paths(() => applyOverrides(SHIPPED_CATALOG, null as never))).toEqual(['']);
-    expect(paths(() => applyOverrides(SHIPPED_CATALOG, { prices: [] as never }))).toEqual(['prices']);
+    expect(catalogPaths(() => applyOverrides(SHIPPED_CATALOG, null as never))).toEqual(['']);
+    expect(catalogPaths(() => applyOverrides(SHIPPED_CATALOG, { prices: [] as never }))).toEqual(['prices']);
   });
 
   it('refuses an item a revision does not have', () => {
@@ -148,11 +149,11 @@ describe('applyOverrides (Decision P1)', () => {
       const { elgana: _omitted, ...prices } = r.prices;
       return { ...r, prices };
     });
-    expect(paths(() => applyOverrides(withoutElgana, { revisions: { baseline: { elgana: 10 } } }))).toEqual(['revisions.baseline.elgana']);
+    expect(catalogPaths(() => applyOverrides(withoutElgana, { revisions: { baseline: { elgana: 10 } } }))).toEqual(['revisions.baseline.elgana']);
   });
 
   it('validates the catalog it is given', () => {
     const [a, b, c] = SHIPPED_CATALOG as [TariffRevision, TariffRevision, TariffRevision];
-    expect(paths(() => applyOverrides([a, c, b], { prices: { elgana: 1 } }))).toEqual(['[2].effectiveFrom']);
+    expect(catalogPaths(() => applyOverrides([a, c, b], { prices: { elgana: 1 } }))).toEqual(['[2].effectiveFrom']);
   });
 });
