@@ -29,6 +29,9 @@ export interface Reason {
   moreFields?: number;
 }
 
+/** A refusal with its code, the sentence an agent can act on, and the clause it cites. */
+const reason = (code: ReasonCode, message: string, clause: string): Reason => ({ code, message, clause });
+
 /** docs/terms.md K2: a refusal lists at most this many fields, and says how many more there were. */
 export const MAX_LISTED_FIELDS = 20;
 
@@ -41,28 +44,16 @@ export function listedFields(fields: FieldIssue[]): { fields: FieldIssue[]; more
 export function invalidRequest(fields: FieldIssue[]): Reason {
   const listed = listedFields(fields);
   const more = listed.moreFields ? ` (ほか${listed.moreFields}件)` : '';
-  return {
-    code: 'INVALID_REQUEST',
-    message: `リクエストの形式が正しくありません: ${listed.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}${more}`,
-    clause: 'interface.md §1.1',
-    ...listed,
-  };
+  const message = `リクエストの形式が正しくありません: ${listed.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}${more}`;
+  return { ...reason('INVALID_REQUEST', message, 'interface.md §1.1'), ...listed };
 }
 
 export function orderIdReused(orderId: string): Reason {
-  return {
-    code: 'ORDER_ID_REUSED',
-    message: `注文番号 ${orderId} は別の内容の注文で使用済みです。新しい注文番号で送り直してください。`,
-    clause: 'interface.md §1.1',
-  };
+  return reason('ORDER_ID_REUSED', `注文番号 ${orderId} は別の内容の注文で使用済みです。新しい注文番号で送り直してください。`, 'interface.md §1.1');
 }
 
 export function contractNotFound(contractId: string): Reason {
-  return {
-    code: 'CONTRACT_NOT_FOUND',
-    message: `契約 ${contractId} は見つかりません。契約IDを確認してください。`,
-    clause: 'interface.md §1.2',
-  };
+  return reason('CONTRACT_NOT_FOUND', `契約 ${contractId} は見つかりません。契約IDを確認してください。`, 'interface.md §1.2');
 }
 
 /*
@@ -72,92 +63,87 @@ export function contractNotFound(contractId: string): Reason {
 
 /** R1 (第2条 5). */
 export function corporateOnly(appliedOn: LocalDate, corporateOnlyFrom: LocalDate): Reason {
-  return {
-    code: 'CORPORATE_ONLY',
-    message: `本サービスは${corporateOnlyFrom}以降、法人のお客様のみお申し込みいただけます (申込日 ${appliedOn})。法人名義 (customer.kind: corporation) でお申し込みください。`,
-    clause: '第2条 5',
-  };
+  return reason(
+    'CORPORATE_ONLY',
+    `本サービスは${corporateOnlyFrom}以降、法人のお客様のみお申し込みいただけます (申込日 ${appliedOn})。法人名義 (customer.kind: corporation) でお申し込みください。`,
+    '第2条 5',
+  );
 }
 
 /** R2 (別紙7 ※13); `appliedAtJst` is the application time in Japan time (Decision A1). */
 export function primePlanClosed(appliedAtJst: string, acceptedUntil: LocalDate): Reason {
-  return {
-    code: 'PRIME_PLAN_CLOSED',
-    message: `プライムプランの新規申込みは${acceptedUntil} (日本時間) で終了しました (申込日時 ${appliedAtJst})。プライムPlusプランなど別のプランでお申し込みください。`,
-    clause: '別紙7 ※13',
-  };
+  return reason(
+    'PRIME_PLAN_CLOSED',
+    `プライムプランの新規申込みは${acceptedUntil} (日本時間) で終了しました (申込日時 ${appliedAtJst})。プライムPlusプランなど別のプランでお申し込みください。`,
+    '別紙7 ※13',
+  );
 }
 
 /** R3 (別紙7 ※12). */
 export function edrWithEndpoint(): Reason {
-  return {
-    code: 'EDR_ENDPOINT_CONFLICT',
-    message: '同一契約回線でエンドポイントセキュリティとEDRセキュリティは同時に契約できません。どちらか一方を0端末にしてください。',
-    clause: '別紙7 ※12',
-  };
+  return reason(
+    'EDR_ENDPOINT_CONFLICT',
+    '同一契約回線でエンドポイントセキュリティとEDRセキュリティは同時に契約できません。どちらか一方を0端末にしてください。',
+    '別紙7 ※12',
+  );
 }
 
 /** R5: Prime Plus includes EDR (※11), which excludes endpoint security (※12). */
 export function endpointOnPrimePlus(): Reason {
-  return {
-    code: 'EDR_ENDPOINT_CONFLICT',
-    message:
-      'プライムPlusプランにはEDRセキュリティが含まれるため、エンドポイントセキュリティは契約できません。エンドポイントセキュリティを0端末にしてください。',
-    clause: '別紙7 ※11 ※12',
-  };
+  return reason(
+    'EDR_ENDPOINT_CONFLICT',
+    'プライムPlusプランにはEDRセキュリティが含まれるため、エンドポイントセキュリティは契約できません。エンドポイントセキュリティを0端末にしてください。',
+    '別紙7 ※11 ※12',
+  );
 }
 
 /** R4 (別紙7 ※14). */
 export function edrOnPrime(): Reason {
-  return {
-    code: 'EDR_PRIME_CONFLICT',
-    message: 'プライムプランの契約回線ではEDRセキュリティを契約できません。EDRセキュリティを0端末にしてください。',
-    clause: '別紙7 ※14',
-  };
+  return reason('EDR_PRIME_CONFLICT', 'プライムプランの契約回線ではEDRセキュリティを契約できません。EDRセキュリティを0端末にしてください。', '別紙7 ※14');
 }
 
 /** R6: a product asked for before the tariff revision that introduced it. */
 export function productNotAvailable(product: string, requestedOn: LocalDate, offeredFrom: LocalDate | null): Reason {
   const from = offeredFrom ? `${offeredFrom}から提供のため、` : '提供されていないため、';
-  return {
-    code: 'PRODUCT_NOT_AVAILABLE',
-    message: `${product}は${from}${requestedOn}時点ではお申し込みいただけません。${product}を外すか、提供開始日以降にお申し込みください。`,
-    clause: offeredFrom ? `別紙7 料金表 (${offeredFrom}変更で新設), 附則` : '別紙7 料金表',
-  };
+  return reason(
+    'PRODUCT_NOT_AVAILABLE',
+    `${product}は${from}${requestedOn}時点ではお申し込みいただけません。${product}を外すか、提供開始日以降にお申し込みください。`,
+    offeredFrom ? `別紙7 料金表 (${offeredFrom}変更で新設), 附則` : '別紙7 料金表',
+  );
 }
 
 /** Decision E1: elgana is sold only as part of Prime Plus (別紙7 ※11 ベースプラン 5ID, ※15). */
 export function elganaOutsidePrimePlus(): Reason {
-  return {
-    code: 'PRODUCT_NOT_AVAILABLE',
-    message: 'elganaはプライムPlusプランに含まれるサービスで、単独ではお申し込みいただけません。elganaを0IDにするか、プライムPlusプランでお申し込みください。',
-    clause: '別紙7 ※11 ※15',
-  };
+  return reason(
+    'PRODUCT_NOT_AVAILABLE',
+    'elganaはプライムPlusプランに含まれるサービスで、単独ではお申し込みいただけません。elganaを0IDにするか、プライムPlusプランでお申し込みください。',
+    '別紙7 ※11 ※15',
+  );
 }
 
 /** R7: one live contract per line (同一契約回線, 別紙7 ※12 ※14). */
 export function lineAlreadyContracted(): Reason {
-  return {
-    code: 'LINE_ALREADY_CONTRACTED',
-    message: 'この回線には有効な契約が既にあります (1回線につき1契約)。既存契約の解約日より後の利用開始日を指定するか、別の回線でお申し込みください。',
-    clause: '別紙7 ※12 ※14 (同一契約回線)',
-  };
+  return reason(
+    'LINE_ALREADY_CONTRACTED',
+    'この回線には有効な契約が既にあります (1回線につき1契約)。既存契約の解約日より後の利用開始日を指定するか、別の回線でお申し込みください。',
+    '別紙7 ※12 ※14 (同一契約回線)',
+  );
 }
 
 /** A change on a contract whose cancellation has already taken effect. */
 export function contractCancelled(contractId: string, effectiveDate: LocalDate): Reason {
-  return {
-    code: 'CONTRACT_NOT_LIVE',
-    message: `契約 ${contractId} は${effectiveDate}に解約済みのため変更できません。新しい契約としてお申し込みください。`,
-    clause: 'interface.md §1.2',
-  };
+  return reason(
+    'CONTRACT_NOT_LIVE',
+    `契約 ${contractId} は${effectiveDate}に解約済みのため変更できません。新しい契約としてお申し込みください。`,
+    'interface.md §1.2',
+  );
 }
 
 /** A second cancellation of one contract (the lead's decision: refused, not merged). */
 export function cancellationAlreadyRequested(contractId: string, effectiveDate: LocalDate): Reason {
-  return {
-    code: 'CONTRACT_NOT_LIVE',
-    message: `契約 ${contractId} は解約手続き済みです (解約日 ${effectiveDate})。二重に解約することはできません。`,
-    clause: 'interface.md §1.2',
-  };
+  return reason(
+    'CONTRACT_NOT_LIVE',
+    `契約 ${contractId} は解約手続き済みです (解約日 ${effectiveDate})。二重に解約することはできません。`,
+    'interface.md §1.2',
+  );
 }

@@ -23,12 +23,12 @@ export interface LookupStore {
 
 export function dynamoDbLookupStore(table: DynamoDbTable): LookupStore {
   const contracts = new ContractItems(table);
-  const orders = new OrderItems(table);
+  const orderItems = new OrderItems(table);
   return {
-    getContract: (contractId) => contracts.get(contractId),
     contractsOfCustomer: (customerId) => contracts.ofCustomer(customerId),
     contractsOnLine: (lineId) => contracts.onLine(lineId),
-    getOrder: (key) => orders.get(key),
     contractsInRenewalMonth: (month, cursor, limit) => contracts.inRenewalMonth(month, cursor, limit),
+    getContract: (contractId) => contracts.get(contractId),
+    getOrder: (key) => orderItems.get(key),
   };
 }
