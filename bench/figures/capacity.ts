@@ -258,7 +258,7 @@ async function measureRenewal(
   const design: DesignCost = {
     requests: { BatchGetItem: pages / count, TransactWriteItems: 1, Query: queries / count },
     readUnits: 1,
-    writeUnits: 18,
+    writeUnits: 22,
   };
   return { renewed: summary.renewed, total, perContract: perItem(total, count), design };
 }
