@@ -25,11 +25,18 @@ export async function loadContract<T extends { contractId: string }>(deps: Order
 }
 
 /**
- * The decision on what was loaded: a refusal stays one; a calculation that refused its
+ * The decision on what was loaded: a refusal stays one; the rules' `check` refuses with
+ * every reason; else `decide` gives the next state, and a calculation that refused its
  * input by throwing (e.g. a date before the first tariff revision) is a refusal, not a retry.
  */
-export function decideOn<T>(loaded: LoadedContract<T>, decide: (contract: Contract, request: T) => ContractDecision): ContractDecision {
+export function decideOn<T>(
+  loaded: LoadedContract<T>,
+  check: (contract: Contract, request: T) => Reason[],
+  decide: (contract: Contract, request: T) => ContractDecision,
+): ContractDecision {
   if ('reasons' in loaded) return loaded;
+  const reasons = check(loaded.contract, loaded.request);
+  if (reasons.length > 0) return { reasons };
   try {
     return decide(loaded.contract, loaded.request);
   } catch (error) {

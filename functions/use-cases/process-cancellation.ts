@@ -14,14 +14,13 @@ import { asFieldError } from './refusals';
 /** CancellationRequested -> ContractCancelled (with the termination fee) | CancellationRejected. */
 export async function processCancellation(deps: OrderDeps, inbound: ReadableInbound<CancellationRequest>, order: InboundOrder): Promise<OrderResult> {
   const refuse = (reasons: Reason[]) => outcomes.cancellationRejected(order.orderId, contractIdOf(inbound), reasons);
-  const loaded = await loadContract(deps, inbound);
-  const decision = decideOn(loaded, (contract, request) => decideCancellation(deps, order.orderId, contract, request));
+  const decision = decideOn(await loadContract(deps, inbound), checkCancellation, (contract, request) =>
+    decideCancellation(deps, order.orderId, contract, request),
+  );
   return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
 }
 
 function decideCancellation(deps: OrderDeps, orderId: string, contract: Contract, request: CancellationRequest): ContractDecision {
-  const reasons = checkCancellation(contract, request);
-  if (reasons.length > 0) return { reasons };
   const next = asFieldError('effectiveDate', () => withCancellation(contract, request, deps.catalog, { taxable: deps.terminationFeeTaxable }));
   return { next, outcome: outcomes.contractCancelled(orderId, next, jstDateOf(deps.clock.now())) };
 }

@@ -18,14 +18,12 @@ import { asFieldError } from './refusals';
  */
 export async function processOneOffOrder(deps: OrderDeps, inbound: ReadableInbound<OneOffOrderRequest>, order: InboundOrder): Promise<OrderResult> {
   const refuse = (reasons: Reason[]) => outcomes.oneOffServiceRejected(order.orderId, contractIdOf(inbound), reasons);
-  const loaded = await loadContract(deps, inbound);
-  const decision = decideOn(loaded, (contract, request) => decideOneOffOrder(deps, order.orderId, contract, request));
+  const decision = decideOn(await loadContract(deps, inbound), checkOneOffOrder, (contract, request) => decideOneOffOrder(deps, order, contract, request));
   return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
 }
 
-function decideOneOffOrder(deps: OrderDeps, orderId: string, contract: Contract, request: OneOffOrderRequest): ContractDecision {
-  const reasons = checkOneOffOrder(contract, request);
-  if (reasons.length > 0) return { reasons };
+function decideOneOffOrder(deps: OrderDeps, order: InboundOrder, contract: Contract, request: OneOffOrderRequest): ContractDecision {
+  const { orderId } = order;
   const fee = asFieldError('date', () => oneOffFeeFor(deps.catalog, contract, request));
   const next = withOneOffFee(
     contract,

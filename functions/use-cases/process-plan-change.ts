@@ -14,14 +14,15 @@ import { asFieldError } from './refusals';
 /** PlanChangeRequested -> ContractPlanChanged (with the PC4 fee, or null) | PlanChangeRejected. */
 export async function processPlanChange(deps: OrderDeps, inbound: ReadableInbound<PlanChangeRequest>, order: InboundOrder): Promise<OrderResult> {
   const refuse = (reasons: Reason[]) => outcomes.planChangeRejected(order.orderId, contractIdOf(inbound), reasons);
-  const loaded = await loadContract(deps, inbound);
-  const decision = decideOn(loaded, (contract, request) => decidePlanChange(deps, order.orderId, contract, request));
+  const decision = decideOn(
+    await loadContract(deps, inbound),
+    (contract, request) => checkPlanChange(deps.catalog, contract, request),
+    (contract, request) => decidePlanChange(deps, order.orderId, contract, request),
+  );
   return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
 }
 
 function decidePlanChange(deps: OrderDeps, orderId: string, contract: Contract, request: PlanChangeRequest): ContractDecision {
-  const reasons = checkPlanChange(deps.catalog, contract, request);
-  if (reasons.length > 0) return { reasons };
   const changed = asFieldError('effectiveDate', () => withPlanChange(contract, { ...request, orderId }, deps.catalog, { taxable: deps.terminationFeeTaxable }));
   const outcome = outcomes.planChanged(
     orderId,

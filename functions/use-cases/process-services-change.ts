@@ -13,14 +13,15 @@ import { settleOrder, type InboundOrder, type OrderResult } from './order-idempo
 /** ServicesChangeRequested -> ContractServicesChanged | ServicesChangeRejected. */
 export async function processServicesChange(deps: OrderDeps, inbound: ReadableInbound<ServicesChangeRequest>, order: InboundOrder): Promise<OrderResult> {
   const refuse = (reasons: Reason[]) => outcomes.servicesChangeRejected(order.orderId, contractIdOf(inbound), reasons);
-  const loaded = await loadContract(deps, inbound);
-  const decision = decideOn(loaded, (contract, request) => decideServicesChange(deps, order.orderId, contract, request));
+  const decision = decideOn(
+    await loadContract(deps, inbound),
+    (contract, change) => checkServicesChange(deps.catalog, contract, change),
+    (contract, request) => decideServicesChange(deps, order, contract, request),
+  );
   return settleOrder(deps, order, await saveDecision(deps, order, refuse, decision), refuse);
 }
 
-function decideServicesChange(deps: OrderDeps, orderId: string, contract: Contract, change: ServicesChangeRequest): ContractDecision {
-  const reasons = checkServicesChange(deps.catalog, contract, change);
-  if (reasons.length > 0) return { reasons };
-  const next = withServices(contract, { ...change, orderId }, deps.catalog);
-  return { next, outcome: outcomes.servicesChanged(orderId, next, jstDateOf(deps.clock.now())) };
+function decideServicesChange(deps: OrderDeps, order: InboundOrder, contract: Contract, change: ServicesChangeRequest): ContractDecision {
+  const next = withServices(contract, { ...change, orderId: order.orderId }, deps.catalog);
+  return { next, outcome: outcomes.servicesChanged(order.orderId, next, jstDateOf(deps.clock.now())) };
 }
