@@ -119,31 +119,41 @@ const primePlusPrices = {
 };
 const edrPrice = { edrSecurity: price(1100, 'terminal/month', 'EDRセキュリティツール利用料', '別紙7 ※12 ※14') };
 
-/** 別紙8 visit support and 別紙9 data migration: each item once, with its unit and label. */
-const ONE_OFF_ITEMS = [
-  ['visit.basicWork', 'visit', '基本作業費'],
-  ['visit.statusDiagnosis', 'visit', '状況診断費'],
-  ['visit.osRecovery', 'device', 'OSリカバリ'],
-  ['visit.osUpdate', 'device', 'OSアップデート'],
-  ['visit.internetSetup', 'device', 'インターネット接続設定'],
-  ['visit.wifiSetup', 'device', 'Wi-Fi機器設定'],
-  ['visit.applicationSetup', 'device', '各種アプリケーション設定'],
-  ['visit.gatewayInstallation', 'device', 'ゲートウェイセキュリティ装置設置・設定'],
-  ['visit.routerInstallation.basic', 'device', 'レンタルルータ装置設置・設定 (ベーシックモデル)'],
-  ['visit.routerInstallation.highEnd', 'device', 'レンタルルータ装置設置・設定 (ハイエンドモデル)'],
-  ['dataMigration.per4_7GB', '4.7GB/device', 'データ移行 (4.7GB)'],
-  ['dataMigration.per4TB', '4TB/device', 'データ移行 (4TB)'],
-  ['dataMigration.perExtraTB', 'TB/device', 'データ移行 (追加1TB)'],
-] as const satisfies ReadonlyArray<readonly [OneOffItem, string, string]>;
+/** 別紙8 visit support and 別紙9 data migration: each item once, with its label. */
+const ONE_OFF_LABELS = {
+  'visit.basicWork': '基本作業費',
+  'visit.statusDiagnosis': '状況診断費',
+  'visit.osRecovery': 'OSリカバリ',
+  'visit.osUpdate': 'OSアップデート',
+  'visit.internetSetup': 'インターネット接続設定',
+  'visit.wifiSetup': 'Wi-Fi機器設定',
+  'visit.applicationSetup': '各種アプリケーション設定',
+  'visit.gatewayInstallation': 'ゲートウェイセキュリティ装置設置・設定',
+  'visit.routerInstallation.basic': 'レンタルルータ装置設置・設定 (ベーシックモデル)',
+  'visit.routerInstallation.highEnd': 'レンタルルータ装置設置・設定 (ハイエンドモデル)',
+  'dataMigration.per4_7GB': 'データ移行 (4.7GB)',
+  'dataMigration.per4TB': 'データ移行 (4TB)',
+  'dataMigration.perExtraTB': 'データ移行 (追加1TB)',
+} as const satisfies Partial<Record<OneOffItem, string>>;
+type ListedOneOffItem = keyof typeof ONE_OFF_LABELS;
 
-type OneOffAmounts = { [K in (typeof ONE_OFF_ITEMS)[number][0]]: number };
+/** 別紙8 prices basic work and status diagnosis per visit, every other item per device; 別紙9 by the volume of a device. */
+const ONE_OFF_UNITS: Partial<Record<ListedOneOffItem, string>> = {
+  'visit.basicWork': 'visit',
+  'visit.statusDiagnosis': 'visit',
+  'dataMigration.per4_7GB': '4.7GB/device',
+  'dataMigration.per4TB': '4TB/device',
+  'dataMigration.perExtraTB': 'TB/device',
+};
+
+type OneOffAmounts = Record<ListedOneOffItem, number>;
 
 /** A revision's one-off prices; the items of its ※1 list (first installation free) cite ※1. */
 function oneOffPrices(amounts: OneOffAmounts, firstInstallationFree: readonly OneOffItem[]): Partial<Record<TariffItem, PriceEntry>> {
   return Object.fromEntries(
-    ONE_OFF_ITEMS.map(([item, unit, label]) => {
+    (Object.keys(ONE_OFF_LABELS) as ListedOneOffItem[]).map((item) => {
       const clause = item.startsWith('dataMigration.') ? '別紙9' : firstInstallationFree.includes(item) ? '別紙8 ※1' : '別紙8';
-      return [item, price(amounts[item], unit, label, clause)];
+      return [item, price(amounts[item], ONE_OFF_UNITS[item] ?? 'device', ONE_OFF_LABELS[item], clause)];
     }),
   );
 }
