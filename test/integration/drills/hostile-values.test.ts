@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import { loadSettings } from '../../../functions/wiring/settings';
+import type { PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { MAX_BYTES } from '../../../functions/schemas/fields';
-import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../functions/topology/routing';
 import type { DeadLetter, EventRecord } from '../../../local/event-bus';
-import { startLocalStack, type LocalStack } from '../../../local/stack';
-import { silentLogger } from '../../support/observability';
 import { rawHttp } from '../../support/raw-http';
-import { dynamoDbEndpoint, extraClient } from '../support/dynamodb';
 import { application, newOrderId } from '../support/fixtures';
-import { drillCounts, printDrill, stalledAfter, type DrillCounts } from './support/drills';
+import { drillCounts, printDrill, type DrillCounts } from './support/drills';
+import { orderIdOf, outcomesIn, tally, useLocalStackDrill, type BusEntry } from './support/local-stack-drill';
 
 /**
  * Drills: values at and past the sizes of docs/terms.md K2 and EventBridge's 256 KB (a
@@ -22,71 +16,30 @@ import { drillCounts, printDrill, stalledAfter, type DrillCounts } from './suppo
  */
 jest.setTimeout(90_000);
 
-let stack: LocalStack;
-let eventBridge: EventBridgeClient;
-let tableName: string;
-
-beforeAll(async () => {
-  const settings = loadSettings({ TABLE_NAME: `drill-values-${randomUUID().slice(0, 8)}`, DYNAMODB_ENDPOINT: dynamoDbEndpoint(), RENEWAL_SHARDS: '4' });
-  tableName = settings.tableName;
-  stack = await startLocalStack({ port: 0, settings, retry: { maxAttempts: 2, baseDelayMs: 50 }, logger: silentLogger() });
-  eventBridge = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' } });
-});
-
-afterAll(async () => {
-  eventBridge?.destroy();
-  await stack?.stop();
-});
-
-async function get<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.url}${path}`);
-  return { status: response.status, body: (await response.json()) as T };
-}
+const local = useLocalStackDrill('values', { retry: { maxAttempts: 2, baseDelayMs: 50 } });
 
 /** One PutEvents call per detail (a detail near 256 KB fills a call); the entries' results in order. */
-async function put(...events: Array<{ type: string; detail: unknown }>): Promise<PutEventsResultEntry[]> {
+async function put(...events: BusEntry[]): Promise<PutEventsResultEntry[]> {
   const results: PutEventsResultEntry[] = [];
-  for (const { type, detail } of events) {
-    const answer = await eventBridge.send(
-      new PutEventsCommand({
-        Entries: [
-          { EventBusName: DEFAULT_BUS_NAME, Source: INBOUND_SOURCE, DetailType: type, Detail: typeof detail === 'string' ? detail : JSON.stringify(detail) },
-        ],
-      }),
-    );
-    results.push(...(answer.Entries ?? []));
-  }
+  for (const event of events) results.push(...((await local.put([event])).Entries ?? []));
   return results;
 }
 
-const orderIdOf = (value: unknown): string => (value as { detail?: { orderId?: string } } | null)?.detail?.orderId ?? '';
-
 /** Waits until every order has an outcome or a dead letter (or 30 s), then counts. */
 async function counted(orderIds: string[]): Promise<{ counts: DrillCounts; events: EventRecord[] }> {
-  for (let waited = 0; ; waited += 100) {
-    const { events } = (await get<{ events: EventRecord[] }>('/_local/events')).body;
-    const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
-    const outcomes = events.filter((record) => record.event.source === OUTBOUND_SOURCE && orderIds.includes(orderIdOf(record.event)));
-    const lettered = deadLetters.map((letter) => orderIdOf(letter.payload)).filter((id) => orderIds.includes(id));
-    const answered = new Set([...outcomes.map((record) => orderIdOf(record.event)), ...lettered]);
-    if (orderIds.every((id) => answered.has(id)) || waited >= 30_000) {
-      const reader = extraClient();
-      const stalled = await stalledAfter(reader, tableName, 5_000);
-      reader.destroy();
-      const counts = drillCounts(
-        orderIds,
-        outcomes.map((record) => record.event.detail.eventKey as string),
-        lettered,
-        stalled,
-      );
-      return { counts, events };
-    }
-    await sleep(100);
-  }
+  const { events, deadLetters } = await local.waitFor((seen) => tally(orderIds, seen).lost === 0, 30_000, 100);
+  const outcomes = outcomesIn(events).filter((record) => orderIds.includes(orderIdOf(record.event)));
+  const lettered = deadLetters.map((letter) => orderIdOf(letter.payload)).filter((id) => orderIds.includes(id));
+  const counts = drillCounts(
+    orderIds,
+    outcomes.map((record) => record.event.detail.eventKey as string),
+    lettered,
+    await local.stalled(5_000),
+  );
+  return { counts, events };
 }
 
-const outcomeOf = (events: EventRecord[], orderId: string) =>
-  events.find((record) => record.event.source === OUTBOUND_SOURCE && orderIdOf(record.event) === orderId)?.event;
+const outcomeOf = (events: EventRecord[], orderId: string) => outcomesIn(events).find((record) => orderIdOf(record.event) === orderId)?.event;
 
 /** A detail with a value nested `depth` deep, as JSON text (JSON.stringify itself overflows on it). */
 const nestedDetail = (orderId: string, depth: number): string =>
@@ -109,7 +62,7 @@ it('sizes: 256 KB details, 4,000 unknown keys, 130 KB names, 20,000-deep nesting
   const { counts, events } = await counted(orderIds);
   const refusal = outcomeOf(events, unknownKeys.orderId)?.detail as { reasons: Array<{ fields: unknown[]; moreFields: number }> };
   const largestOutcome = Math.max(...orderIds.map((id) => JSON.stringify(outcomeOf(events, id)?.detail ?? {}).length));
-  const health = (await get<unknown>('/health')).status;
+  const health = (await local.answer<unknown>('/health')).status;
   printDrill('sizes', counts, {
     accepted: accepted.filter((entry) => entry.EventId).length,
     deepNesting: deepResult?.ErrorCode ?? 'accepted',
@@ -128,8 +81,8 @@ it('sizes: 256 KB details, 4,000 unknown keys, 130 KB names, 20,000-deep nesting
   // Every outcome far under EventBridge's 256 KB entry limit (K2).
   expect(largestOutcome).toBeLessThan(64 * 1024);
   expect(outcomeOf(events, ordinary.orderId)?.['detail-type']).toBe('ContractCreated');
-  expect((await get<unknown>('/_local/events')).status).toBe(200);
-  expect((await get<unknown>('/_local/dead-letters')).status).toBe(200);
+  expect((await local.answer<unknown>('/_local/events')).status).toBe(200);
+  expect((await local.answer<unknown>('/_local/dead-letters')).status).toBe(200);
   expect(health).toBe(200);
 });
 
@@ -154,7 +107,7 @@ it('hostile keys and text: a 200 KB unknown service key, ten of 24 KB, lone surr
 
   const orderIds = [longKey, longKeys, surrogateKey, surrogateName, ordinary].map((detail) => detail.orderId);
   const { counts, events } = await counted(orderIds);
-  const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+  const { deadLetters } = (await local.answer<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
   const pathsOf = (orderId: string) =>
     (outcomeOf(events, orderId)?.detail as { reasons?: Array<{ fields?: Array<{ path: string }> }> } | undefined)?.reasons
       ?.flatMap((r) => r.fields ?? [])
@@ -172,7 +125,7 @@ it('hostile keys and text: a 200 KB unknown service key, ten of 24 KB, lone surr
   // The orderId no outcome can carry went to the dead-letter store with its reason.
   expect(deadLetters.filter((letter) => orderIdOf(letter.payload).startsWith(surrogateOrderId) && letter.reason.includes('well-formed'))).toHaveLength(1);
   expect(outcomeOf(events, ordinary.orderId)?.['detail-type']).toBe('ContractCreated');
-  expect((await get<unknown>('/health')).status).toBe(200);
+  expect((await local.answer<unknown>('/health')).status).toBe(200);
 });
 
 it('ids sized in bytes: an orderId of 700 あ (2,100 bytes, over what a key holds) and one of as many bytes as may be; their lookups', async () => {
@@ -180,10 +133,10 @@ it('ids sized in bytes: an orderId of 700 あ (2,100 bytes, over what a key hold
   const longest = application({ orderId: 'あ'.repeat(Math.floor(MAX_BYTES.orderId / 3)) });
   await put(...[overKey, longest].map((detail) => ({ type: 'ContractApplicationSubmitted', detail })));
   const { counts, events } = await counted([overKey.orderId, longest.orderId]);
-  const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+  const { deadLetters } = (await local.answer<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
   const letters = deadLetters.filter((letter) => orderIdOf(letter.payload) === overKey.orderId);
   const delivery = events.find((record) => orderIdOf(record.event) === overKey.orderId)?.deliveries[0];
-  const lookups = [overKey, longest].map(async (detail) => (await fetch(`${stack.url}/orders/${encodeURIComponent(detail.orderId)}`)).status);
+  const lookups = [overKey, longest].map(async (detail) => (await fetch(`${local.stack.url}/orders/${encodeURIComponent(detail.orderId)}`)).status);
   const [overKeyLookup, longestLookup] = await Promise.all(lookups);
   printDrill('ids sized in bytes', counts, { attempts: delivery?.attempts, reason: letters[0]?.reason, lookups: [overKeyLookup, longestLookup] });
 
@@ -223,7 +176,7 @@ it('empty values: empty maps, lists and strings in every order kind; then an ord
   const ordinary = application();
   await put({ type: 'ContractApplicationSubmitted', detail: ordinary });
   const { counts, events } = await counted([created.orderId, ...withOrderId, ordinary.orderId]);
-  const { deadLetters } = (await get<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
+  const { deadLetters } = (await local.answer<{ deadLetters: DeadLetter[] }>('/_local/dead-letters')).body;
   const typeOf = (orderId: string) => outcomeOf(events, orderId)?.['detail-type'];
   const kinds = Object.fromEntries(withOrderId.map((id) => [id.replace(/-\d+-\w+$/, ''), typeOf(id)]));
   printDrill('empty values', counts, { outcomeTypes: kinds, unreadableDeadLettered: deadLetters.filter((l) => orderIdOf(l.payload) === '').length });
@@ -242,7 +195,7 @@ it('empty values: empty maps, lists and strings in every order kind; then an ord
   // The two without a readable orderId went to the dead-letter store, with their reasons.
   expect(deadLetters.filter((l) => orderIdOf(l.payload) === '' && l.reason.includes('orderId'))).toHaveLength(2);
   expect(typeOf(ordinary.orderId)).toBe('ContractCreated');
-  expect((await get<unknown>('/health')).status).toBe(200);
+  expect((await local.answer<unknown>('/health')).status).toBe(200);
 });
 
 it('hostile HTTP: raw requests that are no HTTP or no URL, and an oversized body, between orders; every order still answered', async () => {
@@ -250,22 +203,22 @@ it('hostile HTTP: raw requests that are no HTTP or no URL, and an oversized body
   await put({ type: 'ContractApplicationSubmitted', detail: before });
   const size = 2 * 1024 * 1024;
   const answers = [
-    await rawHttp(stack.url, 'GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n'),
-    await rawHttp(stack.url, Buffer.from([0, 1, 2, 255, 13, 10, 13, 10])),
+    await rawHttp(local.stack.url, 'GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n'),
+    await rawHttp(local.stack.url, Buffer.from([0, 1, 2, 255, 13, 10, 13, 10])),
     await rawHttp(
-      stack.url,
+      local.stack.url,
       Buffer.concat([
         Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSEvents.PutEvents\r\nContent-Length: ${size}\r\n\r\n`),
         Buffer.alloc(size, 'x'),
       ]),
     ),
-    await rawHttp(stack.url, 'GET /contracts/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n'),
+    await rawHttp(local.stack.url, 'GET /contracts/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n'),
   ];
   const after = application();
   await put({ type: 'ContractApplicationSubmitted', detail: after });
   const { counts, events } = await counted([before.orderId, after.orderId]);
   const statuses = answers.map(({ text }) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0));
-  const health = (await get<unknown>('/health')).status;
+  const health = (await local.answer<unknown>('/health')).status;
   printDrill('hostile HTTP', counts, { statuses, oversizedClosed: answers[2]?.closed, health });
 
   expect(statuses).toEqual([400, 400, 413, 400]);
@@ -278,7 +231,7 @@ it('hostile HTTP: raw requests that are no HTTP or no URL, and an oversized body
 it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
   'hostile names: %s as a query parameter is refused as unknown, as a header name is served',
   async (name) => {
-    const request = (target: string, header = '') => rawHttp(stack.url, `GET ${target} HTTP/1.1\r\nHost: x\r\n${header}Connection: close\r\n\r\n`);
+    const request = (target: string, header = '') => rawHttp(local.stack.url, `GET ${target} HTTP/1.1\r\nHost: x\r\n${header}Connection: close\r\n\r\n`);
     const asQuery = await request(`/tariff?${name}=1&${name}=2`);
     const asHeader = await request('/tariff', `${name}: 1\r\n`);
 
