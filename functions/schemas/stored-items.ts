@@ -73,15 +73,22 @@ export const storedContractSchema: z.ZodMiniType<Contract, unknown> = z.object({
   history: z.array(historyEntry),
 });
 
-export const storedOrderSchema: z.ZodMiniType<OrderRecord, unknown> = z.object({
-  orderId: text,
-  slot: text,
-  fingerprint: text,
-  outcome: z.object({ detailType: text, detail: z.catchall(z.object({ eventKey: text }), z.unknown()) }),
-  published: z.boolean(),
-  leaseUntil: count,
-  at: text,
-});
+export const storedOrderSchema: z.ZodMiniType<OrderRecord, unknown> = z.pipe(
+  z.object({
+    orderId: text,
+    slot: text,
+    fingerprint: text,
+    outcome: z.object({ detailType: text, detail: z.catchall(z.object({ eventKey: z.optional(text) }), z.unknown()) }),
+    published: z.boolean(),
+    leaseUntil: count,
+    at: text,
+  }),
+  // Outcomes stored before docs/terms.md K1 carry no eventKey: an order's outcome is keyed by its orderId.
+  z.transform((order) => ({
+    ...order,
+    outcome: { ...order.outcome, detail: { ...order.outcome.detail, eventKey: order.outcome.detail.eventKey ?? order.orderId } },
+  })),
+);
 
 export const storedLineSchema: z.ZodMiniType<LineRecord, unknown> = z.object({ lineId: text, contractIds: z.array(text), version: count });
 

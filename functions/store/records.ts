@@ -1,4 +1,4 @@
-import type { Contract } from '../domain/contract';
+import type { Contract, Term } from '../domain/contract';
 import type { OutboundEvent } from '../domain/outbound-events';
 
 /**
@@ -59,8 +59,11 @@ export interface OutboxKey {
 export interface ContractFact {
   contractId: string;
   kind: 'renewed' | 'renewal-month';
-  /** The term renewed into, or the term whose renewal month has begun. */
-  term: number;
+  /**
+   * The term renewed into, or the term whose renewal month has begun. Its start is part of
+   * the fact's key: a contract that leaves Prime Plus and comes back counts its terms from 1 again (PC3).
+   */
+  term: Pick<Term, 'number' | 'start'>;
   outcome: OutboundEvent;
   at: string;
 }

@@ -132,7 +132,7 @@ async function sendRenewalNotices({ deps, tuning, month, summary }: RunContext, 
 const noticeFact = (contract: Contract, term: Term, today: LocalDate, at: string): ContractFact => ({
   contractId: contract.contractId,
   kind: 'renewal-month',
-  term: term.number,
+  term,
   outcome: outcomes.renewalMonthStarted(contract, term, today),
   at,
 });
@@ -141,7 +141,7 @@ const renewedFacts = (contract: Contract, renewed: Term[], today: LocalDate, at:
   renewed.map((term) => ({
     contractId: contract.contractId,
     kind: 'renewed',
-    term: term.number,
+    term,
     outcome: outcomes.contractRenewed(contract, term, today),
     at,
   }));

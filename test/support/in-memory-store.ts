@@ -1,5 +1,6 @@
 import { firstDayOf, type YearMonth } from '../../functions/domain/calendar';
 import { canonicalJson } from '../../functions/domain/canonical-json';
+import { factKey } from '../../functions/store/dynamodb/fact-items';
 import type { Contract } from '../../functions/domain/contract';
 import { renewalDueMonth } from '../../functions/domain/contract-lifecycle';
 import { InvalidCursorError } from '../../functions/domain/errors';
@@ -51,12 +52,7 @@ export interface WriteLogEntry {
 type Hook = (store: InMemoryStore) => void | Promise<void>;
 
 const ORDER_PREFIX = 'ORDER#';
-const FACT_PREFIX = 'FACT#';
 const orderPk = (orderId: string) => `${ORDER_PREFIX}${orderId}`;
-const factKey = (fact: ContractFact): OutboxKey => ({
-  PK: `${FACT_PREFIX}${fact.contractId}`,
-  SK: `${fact.kind === 'renewed' ? 'TERM' : 'NOTICE'}#${fact.term}`,
-});
 const keyOf = (key: OutboxKey) => `${key.PK}\u0000${key.SK}`;
 const copy = <T>(value: T): T => structuredClone(value);
 const byKey =

@@ -1,3 +1,4 @@
+import { readStored, storedOrderSchema } from '../../functions/schemas/stored-items';
 import { dueContract } from '../../bench/fixtures';
 import { noFee } from '../domain/fixtures';
 import type { Contract, Term } from '../../functions/domain/contract';
@@ -23,7 +24,7 @@ const order = (orderId: string, slot = 'ORDER'): NewOrder => ({
 const renewedFact = (contractId: string, term: number): ContractFact => ({
   contractId,
   kind: 'renewed',
-  term,
+  term: { number: term, start: '2025-01-01' },
   outcome: { detailType: 'ContractRenewed', detail: { eventKey: `${contractId}#term-${term}` } },
   at: '2025-01-01T00:05:00+09:00',
 });
@@ -110,7 +111,7 @@ describe('InMemoryStore', () => {
     expect(await store.saveRenewal(renewed, 1, [renewedFact(contract.contractId, 2)])).toBe('written');
     // The same transaction again (a resend after a lost answer): its own result, written, nothing twice.
     expect(await store.saveRenewal(renewed, 1, [renewedFact(contract.contractId, 2)])).toBe('written');
-    expect(store.facts().map((f) => `${f.PK} ${f.SK} ${f.published}`)).toEqual([`FACT#${contract.contractId} TERM#2 false`]);
+    expect(store.facts().map((f) => `${f.PK} ${f.SK} ${f.published}`)).toEqual([`FACT#${contract.contractId} TERM#2#2025-01-01 false`]);
     await expect(store.saveRenewal({ ...renewed, version: 3 }, 2, [renewedFact(contract.contractId, 2)])).rejects.toThrow('cannot fail');
     expect((await store.getContract(contract.contractId))?.version).toBe(2);
 
@@ -118,8 +119,8 @@ describe('InMemoryStore', () => {
     expect(await store.putFact(notice)).toBe('written');
     expect(await store.putFact(notice)).toBe('exists');
     expect(store.unpublished().map((u) => u.key)).toEqual([
-      { PK: `FACT#${contract.contractId}`, SK: 'NOTICE#2' },
-      { PK: `FACT#${contract.contractId}`, SK: 'TERM#2' },
+      { PK: `FACT#${contract.contractId}`, SK: 'NOTICE#2#2025-01-01' },
+      { PK: `FACT#${contract.contractId}`, SK: 'TERM#2#2025-01-01' },
     ]);
   });
 
@@ -134,9 +135,9 @@ describe('InMemoryStore', () => {
     expect(await store.requeueOutcome({ orderId: 'O-1', slot: 'ORDER' }, 0, 5000)).toBe(false);
 
     await store.putFact(renewedFact('K-1', 2));
-    await store.markPublished({ PK: 'FACT#K-1', SK: 'TERM#2' });
+    await store.markPublished({ PK: 'FACT#K-1', SK: 'TERM#2#2025-01-01' });
     expect(store.unpublished()).toEqual([]);
-    await expect(store.markPublished({ PK: 'FACT#K-1', SK: 'TERM#3' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(store.markPublished({ PK: 'FACT#K-1', SK: 'TERM#3#2026-01-01' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     await expect(store.markPublished({ PK: 'ORDER#O-2', SK: 'ORDER' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
   });
 
@@ -183,5 +184,21 @@ describe('InMemoryStore', () => {
       { kind: 'recordOrder', result: 'threw' },
     ]);
     expect(store.pendingHooks()).toBe(0);
+  });
+});
+
+describe('stored items read back', () => {
+  it('reads an order stored before eventKey existed (docs/terms.md K1) keyed by its orderId, and refuses an item that is no order, naming the field', () => {
+    const stored = {
+      orderId: 'O-OLD',
+      slot: 'ORDER',
+      fingerprint: 'fp',
+      outcome: { detailType: 'ContractCreated', detail: { orderId: 'O-OLD' } },
+      published: true,
+      leaseUntil: 0,
+      at: 'x',
+    };
+    expect(readStored(storedOrderSchema, 'ORDER#O-OLD', stored).outcome.detail.eventKey).toBe('O-OLD');
+    expect(() => readStored(storedOrderSchema, 'ORDER#O-BAD', { ...stored, published: 'yes' })).toThrow('stored item ORDER#O-BAD is not readable: published');
   });
 });

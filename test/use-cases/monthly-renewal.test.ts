@@ -35,7 +35,7 @@ const cancel = (orderId: string, contractId: string, requestedAt: string, effect
 
 const renewedFact = (contractId: string, term = TERM_2) => ({
   PK: `FACT#${contractId}`,
-  SK: `TERM#${term.number}`,
+  SK: `TERM#${term.number}#${term.start}`,
   contractId,
   published: false,
   at: JANUARY_RUN,
@@ -53,6 +53,24 @@ const factContractIds = () =>
     .sort();
 
 describe('runMonthlyRenewal', () => {
+  it('renews a contract that left Prime Plus and came back (its terms count from 1 again, PC3): the new term 2 is a fact of its own', async () => {
+    const [id] = await seed(1);
+    expect(await run()).toMatchObject({ renewed: 1, failed: [] });
+    const change = (orderId: string, requestedAt: string, effectiveDate: string, plan: Record<string, unknown>, services: Record<string, unknown>) =>
+      orders.changePlan(deps, { orderId, requestedAt, contractId: id, effectiveDate, plan, services });
+    await change('ORD-OUT', '2025-02-10T09:00:00+09:00', '2025-03-01', { code: 'none' }, { endpointSecurity: { terminals: 3 } });
+    await change('ORD-BACK', '2025-05-10T09:00:00+09:00', '2025-06-01', { code: 'prime-plus', tier: 10 }, { edrSecurity: { terminals: 5 } });
+    expect((await store.getContract(id))?.term).toEqual({ number: 1, start: '2025-06-01', end: '2026-05-31', renewalMonth: '2026-05' });
+
+    const summary = await run('2026-06-01T00:05:00+09:00');
+
+    expect(summary).toMatchObject({ renewed: 1, failed: [] });
+    expect(store.facts().map((f) => [f.SK, f.outcome.detail.eventKey])).toEqual([
+      ['TERM#2#2025-01-01', `${id}#term-2`],
+      ['TERM#2#2026-06-01', `${id}#term-2`],
+    ]);
+  });
+
   it('renews every due Prime Plus contract once, each with exactly one ContractRenewed fact; a rerun writes nothing', async () => {
     const due = await seed(3);
     const [other] = await seed(1, { plan: { code: 'none' }, services: { edrSecurity: { terminals: 2 } } });
@@ -127,8 +145,8 @@ describe('runMonthlyRenewal', () => {
     expect(summary).toMatchObject({ month: '2026-01', renewed: 1, termsRenewed: 2 });
     expect(store.writes().slice(before)).toEqual([{ kind: 'saveRenewal', result: 'written' }]);
     expect(store.facts().map((f) => [f.SK, f.outcome.detail.eventKey])).toEqual([
-      ['TERM#2', `${id}#term-2`],
-      ['TERM#3', `${id}#term-3`],
+      ['TERM#2#2025-01-01', `${id}#term-2`],
+      ['TERM#3#2026-01-01', `${id}#term-3`],
     ]);
     expect((await store.getContract(id))?.term).toEqual({ number: 3, start: '2026-01-01', end: '2026-12-31', renewalMonth: '2026-12' });
   });
@@ -160,7 +178,7 @@ describe('runMonthlyRenewal', () => {
       ['ContractServicesChanged', 'ORD-CHG'],
       ['ContractRenewed', null],
     ]);
-    expect(store.facts().map((f) => `${f.PK} ${f.SK}`)).toEqual([`FACT#${id} TERM#2`]);
+    expect(store.facts().map((f) => `${f.PK} ${f.SK}`)).toEqual([`FACT#${id} TERM#2#2025-01-01`]);
   });
 
   it('skips, with the reason, a contract whose cancellation from the renewal month lands between its read and its write', async () => {
@@ -204,7 +222,7 @@ describe('runMonthlyRenewal', () => {
     expect(await run()).toMatchObject({ renewed: 0, skipped: [], failed: [] });
     expect(store.writes()).toHaveLength(writes);
     // The fact of the withdrawn renewal stays: billing voids it by withdrawnTerm.
-    expect(store.facts().map((f) => f.SK)).toEqual(['TERM#2']);
+    expect(store.facts().map((f) => f.SK)).toEqual(['TERM#2#2025-01-01']);
   });
 
   it('writes one renewal-month notice per contract and term (N1), none for a contract leaving, none again on a rerun', async () => {
@@ -219,7 +237,7 @@ describe('runMonthlyRenewal', () => {
     expect(store.facts()).toEqual(
       renewing.map((id) => ({
         PK: `FACT#${id}`,
-        SK: 'NOTICE#1',
+        SK: 'NOTICE#1#2024-01-10',
         contractId: id,
         published: false,
         at: DECEMBER_RUN,
@@ -243,7 +261,7 @@ describe('runMonthlyRenewal', () => {
         .facts()
         .filter((f) => f.contractId === renewing[0])
         .map((f) => f.SK),
-    ).toEqual(['NOTICE#1', 'NOTICE#2', 'TERM#2']);
+    ).toEqual(['NOTICE#1#2024-01-10', 'NOTICE#2#2025-01-01', 'TERM#2#2025-01-01']);
   });
 
   it('pages through a shard, and stops starting pages when the time budget runs out; the next run finishes', async () => {

@@ -3,11 +3,14 @@ import type { ContractFact, OutboxKey } from '../records';
 import { NOT_EXISTS, type DynamoDbTable, type TransactItem } from './table';
 
 /**
- * FACT items (docs/design.md §1): `FACT#<contractId>` / `TERM#<n>` (ContractRenewed) or
- * `NOTICE#<n>` (ContractRenewalMonthStarted), the event as `outcome`, `published` false
+ * FACT items (docs/design.md §1): `FACT#<contractId>` / `TERM#<n>#<start>` (ContractRenewed) or
+ * `NOTICE#<n>#<start>` (ContractRenewalMonthStarted) of the term numbered n that starts on `start`, the event as `outcome`, `published` false
  * until the outcome publisher has published it: with the order items, the one outbox.
  */
-const factKey = (fact: ContractFact): OutboxKey => ({ PK: `FACT#${fact.contractId}`, SK: `${fact.kind === 'renewed' ? 'TERM' : 'NOTICE'}#${fact.term}` });
+export const factKey = (fact: ContractFact): OutboxKey => ({
+  PK: `FACT#${fact.contractId}`,
+  SK: `${fact.kind === 'renewed' ? 'TERM' : 'NOTICE'}#${fact.term.number}#${fact.term.start}`,
+});
 
 export class FactItems {
   constructor(private readonly table: DynamoDbTable) {}
