@@ -6,7 +6,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { builtOnFirstCall, outcomePublisherFromEnvironment, type OutcomePublisherDeps } from '../wiring/dependencies';
 import { flushMetrics, METRIC } from '../observability/metrics';
 import { fieldIssues } from '../schemas/field-issues';
-import { storedOutcomeSchema } from '../schemas/stored-outcome';
+import { keyedOutcome, storedOutcomeSchema } from '../schemas/stored-outcome';
 import { isUnpublishedOutcome } from '../topology/outcome-stream';
 import type { LogPort } from '../use-cases/deps';
 import { PublishedOutcomes, publishStoredOutcomes, type PublishSummary, type StoredOutcome } from '../use-cases/publish-outcomes';
@@ -117,9 +117,7 @@ function storedOutcomeOf(record: DynamoDBRecord): RecordOutcome {
         .join('; '),
     };
   const { PK, SK, outcome } = parsed.data;
-  // Outcomes stored before docs/terms.md K1 carry no eventKey: an order's outcome is keyed by its orderId.
-  const eventKey = typeof outcome.detail.eventKey === 'string' ? outcome.detail.eventKey : PK.replace(/^ORDER#/, '');
-  return { kind: 'outcome', stored: { key: { PK, SK }, outcome: { ...outcome, detail: { ...outcome.detail, eventKey } }, position } };
+  return { kind: 'outcome', stored: { key: { PK, SK }, outcome: keyedOutcome(outcome, PK.replace(/^ORDER#/, '')), position } };
 }
 
 export const handler = builtOnFirstCall(() => createOutcomePublisherHandler(outcomePublisherFromEnvironment()));

@@ -78,7 +78,7 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIME
  * reset, a 5xx from DynamoDB, or throttling (which the SDK marks `$retryable`). Asking
  * again later may well succeed, so it is no 500.
  */
-export function isStoreUnavailable(error: unknown): boolean {
+function isStoreUnavailable(error: unknown): boolean {
   // Read by shape: Node's own errors (ECONNREFUSED) may come from another realm than this module's Error.
   if (typeof error !== 'object' || error === null) return false;
   const { name, code, $metadata, $retryable } = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };

@@ -3,6 +3,7 @@ import type { Contract } from '../domain/contract';
 import type { TariffItem } from '../domain/tariff/catalog';
 import type { LineRecord, OrderRecord } from '../store/records';
 import { localDate, yearMonth } from './fields';
+import { keyedOutcome } from './stored-outcome';
 // A contract holds the plan and services its orders stated, as those orders' schemas read them.
 import { plan, services } from './orders/subscription';
 
@@ -83,11 +84,7 @@ export const storedOrderSchema: z.ZodMiniType<OrderRecord, unknown> = z.pipe(
     leaseUntil: count,
     at: text,
   }),
-  // Outcomes stored before docs/terms.md K1 carry no eventKey: an order's outcome is keyed by its orderId.
-  z.transform((order) => ({
-    ...order,
-    outcome: { ...order.outcome, detail: { ...order.outcome.detail, eventKey: order.outcome.detail.eventKey ?? order.orderId } },
-  })),
+  z.transform((order) => ({ ...order, outcome: keyedOutcome(order.outcome, order.orderId) })),
 );
 
 export const storedLineSchema: z.ZodMiniType<LineRecord, unknown> = z.object({ lineId: text, contractIds: z.array(text), version: count });

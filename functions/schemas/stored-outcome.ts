@@ -11,3 +11,12 @@ export const storedOutcomeSchema = z.object({
   published: z.literal(false),
   outcome: z.object({ detailType: z.string().check(z.minLength(1)), detail: z.record(z.string(), z.unknown()) }),
 });
+
+/**
+ * An outcome with its eventKey (docs/terms.md K1): outcomes stored before K1 carry none, and
+ * an order's outcome is keyed by its orderId.
+ */
+export function keyedOutcome<O extends { detail: { eventKey?: unknown } }>(outcome: O, orderId: string): O & { detail: { eventKey: string } } {
+  const { eventKey } = outcome.detail;
+  return { ...outcome, detail: { ...outcome.detail, eventKey: typeof eventKey === 'string' ? eventKey : orderId } };
+}

@@ -52,7 +52,7 @@ export type OutcomePublisherDeps = PublishingHandlerDeps & { deadLetters: DeadLe
 export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdGenerator = { next: () => randomUUID() };
 
-export function tableOf(settings: Settings, dynamoDb: DynamoDBClient): DynamoDbTable {
+function tableOf(settings: Settings, dynamoDb: DynamoDBClient): DynamoDbTable {
   return new DynamoDbTable({ client: dynamoDb, tableName: settings.tableName, renewalShards: settings.renewalShards });
 }
 

@@ -58,7 +58,7 @@ export function oneOffFeeFor(catalog: Catalog, contract: Contract, order: OneOff
 }
 
 /** Decision V1: the installation items of 別紙8 that make a visit the "first installation" of ※1. */
-export const INSTALLATION_ITEMS: readonly string[] = ['visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'];
+const INSTALLATION_ITEMS: readonly string[] = ['visit.gatewayInstallation', 'visit.routerInstallation.basic', 'visit.routerInstallation.highEnd'];
 
 /**
  * Decision V1 (※1 初回設置時に限り): the waiver goes to the first visit-support order that
