@@ -24,6 +24,9 @@ export const METRIC = {
   contractsRenewed: 'ContractsRenewed',
   termsRenewed: 'TermsRenewed',
   renewalFailures: 'RenewalFailures',
+  invoicesIssued: 'InvoicesIssued',
+  invoicedYen: 'InvoicedYen',
+  billingFailures: 'BillingFailures',
   outcomesPublished: 'OutcomesPublished',
   deadLetters: 'DeadLetters',
 } as const;

@@ -22,6 +22,10 @@ export const FUNCTION_SIZING: Readonly<Record<HandlerName, FunctionSizing>> = {
   'outcome-publisher': EVENT_SIZING,
   // Lambda's longest: the run stops starting pages as its end nears and throws for a retry (budgetMarginMs).
   'monthly-renewal': { timeoutSeconds: 15 * 60, memoryMb: 1024 },
+  // The billing run's start: one message per shard on the billing queue (docs/design.md §4).
+  'monthly-billing': EVENT_SIZING,
+  // One shard of the billing run, from the queue; it stops starting pages as its end nears and queues the rest of its shard again.
+  'billing-shard': { timeoutSeconds: 15 * 60, memoryMb: 1024 },
   // Behind API Gateway, whose integration gives up after 29 s; a lookup is one or two reads.
   'lookup-api': { timeoutSeconds: 10, memoryMb: 512 },
 };

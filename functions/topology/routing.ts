@@ -8,7 +8,16 @@ export const OUTBOUND_SOURCE = 'omakase.contracts';
 
 /** File names under functions/handlers/, one Lambda each. */
 export type HandlerName =
-  'contract-application' | 'services-change' | 'cancellation' | 'plan-change' | 'one-off-order' | 'outcome-publisher' | 'monthly-renewal' | 'lookup-api';
+  | 'contract-application'
+  | 'services-change'
+  | 'cancellation'
+  | 'plan-change'
+  | 'one-off-order'
+  | 'outcome-publisher'
+  | 'monthly-renewal'
+  | 'monthly-billing'
+  | 'billing-shard'
+  | 'lookup-api';
 
 export interface EventPattern {
   source: string[];

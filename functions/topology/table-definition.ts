@@ -51,6 +51,14 @@ export const CONTRACTS_TABLE: TableDefinition = {
     // Prime Plus contracts by renewal month, renewing or not (GET /renewals, the N1 notices):
     // partition RENEWAL-MONTH#<month>, sort <contractId>; one Query answers a page.
     { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', projection: WITH_CONTRACT },
+    // Keys only, two kinds of item (docs/design.md §1): contracts with a month to bill,
+    // partition BILLING#<shard>, sort <first month not yet invoiced>#<contractId> (sparse: a
+    // contract invoiced through its last month leaves it); and each invoice by its id,
+    // partition INVOICE#<invoiceId>, sort INVOICE (GET /invoices/{invoiceId}: this, then one GetItem).
+    { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK', projection: { ProjectionType: 'KEYS_ONLY' } },
+    // Contracts by normalised customer name (GET /customers?namePrefix=): partition
+    // CUSTOMER-NAME#<first two characters of the normalised name>, sort <normalised name>#<customerId>#<contractId>.
+    { indexName: 'GSI6', partitionKey: 'GSI6PK', sortKey: 'GSI6SK', projection: WITH_CONTRACT },
   ],
 };
 
