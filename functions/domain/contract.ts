@@ -1,5 +1,6 @@
 import type { LocalDate, YearMonth } from './calendar';
 import type { ChargeLine } from './charges/charge-line';
+import type { Invoicing } from './invoices/invoice';
 
 /** Shapes of docs/interface.md §1.1 and §2: names here are fixed by other systems. */
 export type CustomerKind = 'corporation' | 'individual';
@@ -108,6 +109,8 @@ export interface Contract {
   acceptedTermsRevision: string;
   /** The one-off fees charged so far, in order (docs/terms.md §8); absent on contracts stored before one-off orders. */
   oneOffFees?: ChargedOneOffFee[];
+  /** Decisions I2, I4: the months invoiced, and the oldest one changed since; absent until the first billing run bills it. Not shown (contractView). */
+  invoicing?: Invoicing;
   version: number;
   history: HistoryEntry[];
 }

@@ -3,6 +3,7 @@ import { addMonths, firstDayOf } from './calendar';
 import type { OneOffFee } from './charges/one-off-fees';
 import type { Contract, Plan, TerminationFee, Term } from './contract';
 import { contractView } from './contract-lifecycle';
+import type { Invoice } from './invoices/invoice';
 import type { Reason } from './reasons';
 
 /** An event this system publishes (source `omakase.contracts`), as stored until it is published. */
@@ -20,6 +21,7 @@ export const eventKeys = {
   order: (orderId: string): string => orderId,
   renewal: (contractId: string, newTerm: number): string => `${contractId}#term-${newTerm}`,
   notice: (contractId: string, term: number): string => `${contractId}#notice-${term}`,
+  invoice: (invoiceId: string): string => invoiceId,
 };
 
 const orderOutcome = (detailType: string, orderId: string, detail: Record<string, unknown>): OutboundEvent => ({
@@ -81,6 +83,8 @@ export const outcomes = {
       renewsOn: firstDayOf(addMonths(term.renewalMonth, 1)),
     },
   }),
+  /** Interface §7.2: once per invoice, keyed by its id (I3). */
+  invoiceIssued: (invoice: Invoice): OutboundEvent => ({ detailType: 'InvoiceIssued', detail: { eventKey: eventKeys.invoice(invoice.invoiceId), invoice } }),
 };
 
 /** The inbound detail-type whose outcome this is (interface §1.2's table, read backwards by GET /orders/{orderId}). */

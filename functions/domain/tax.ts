@@ -6,16 +6,18 @@ export const CONSUMPTION_TAX_RATE_PERCENT = 10;
 
 /**
  * Decision T2: the tax on a bill's taxable subtotal, rounded down to the yen; called once
- * per bill (charges/bill.ts), never per line. A negative amount (a credit) is rounded
- * toward zero so that its tax mirrors the charge it offsets.
+ * per bill (charges/bill.ts, invoices/invoice-plan.ts), never per line. Rounded down
+ * toward −∞ for a credit as for a charge (an invoice whose adjustments make it negative):
+ * one rule, whatever the sign.
  */
 export function consumptionTax(amount: number): number {
   const scaled = amount * CONSUMPTION_TAX_RATE_PERCENT;
   if (!Number.isSafeInteger(amount) || !Number.isSafeInteger(scaled)) {
     throw new RangeError(`amount: must be a safe integer number of yen, got ${amount}`);
   }
-  // Exact integer division: subtract the remainder instead of dividing a float.
-  return (scaled - (scaled % 100)) / 100;
+  // Exact integer division: subtract the remainder instead of dividing a float; JS's % keeps the dividend's sign.
+  const remainder = ((scaled % 100) + 100) % 100;
+  return (scaled - remainder) / 100;
 }
 
 /**

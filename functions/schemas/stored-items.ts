@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Contract } from '../domain/contract';
+import type { Invoice } from '../domain/invoices/invoice';
 import type { TariffItem } from '../domain/tariff/catalog';
 import type { LineRecord, OrderRecord } from '../store/records';
 import { localDate, yearMonth } from './fields';
@@ -70,6 +71,7 @@ export const storedContractSchema: z.ZodMiniType<Contract, unknown> = z.object({
   ),
   acceptedTermsRevision: text,
   oneOffFees: z.optional(z.array(z.object({ orderId: text, date: localDate, revision: text, lines: z.array(chargeLine), subtotal: yen }))),
+  invoicing: z.optional(z.object({ invoicedThrough: yearMonth, adjustFrom: z.nullable(yearMonth) })),
   version: count,
   history: z.array(historyEntry),
 });
@@ -86,6 +88,35 @@ export const storedOrderSchema: z.ZodMiniType<OrderRecord, unknown> = z.pipe(
   }),
   z.transform((order) => ({ ...order, outcome: keyedOutcome(order.outcome, order.orderId) })),
 );
+
+const chargeKind = z.enum(['monthly', 'one-off', 'termination-fee', 'invoice-fee']);
+const invoiceLine = z.object({
+  ...chargeLine.shape,
+  item: text,
+  kind: z.enum(['monthly', 'one-off', 'termination-fee', 'invoice-fee', 'adjustment']),
+  quantity: yen,
+  taxable: z.boolean(),
+  taxLabel: z.enum(['課税', '不課税']),
+  date: z.optional(localDate),
+  orderId: z.optional(text),
+  adjusts: z.optional(z.object({ invoiceId: text, month: yearMonth, kind: chargeKind })),
+});
+
+/** An issued invoice (docs/interface.md §7.1), as the billing run froze it. */
+export const storedInvoiceSchema: z.ZodMiniType<Invoice, unknown> = z.object({
+  invoiceId: text,
+  contractId: text,
+  month: yearMonth,
+  issueDate: localDate,
+  issuer: z.object({ name: text, registrationNumber: text, placeholder: z.boolean() }),
+  customer: z.object({ customerId: text, name: text }),
+  billingMethod: z.enum(['invoice', 'account-transfer', 'credit-card']),
+  revision: text,
+  lines: z.array(invoiceLine),
+  subtotal: yen,
+  tax: z.object({ ratePercent: count, taxableSubtotal: yen, consumptionTax: yen, total: yen }),
+  placeholder: z.boolean(),
+});
 
 export const storedLineSchema: z.ZodMiniType<LineRecord, unknown> = z.object({ lineId: text, contractIds: z.array(text), version: count });
 

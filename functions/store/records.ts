@@ -1,4 +1,6 @@
+import type { YearMonth } from '../domain/calendar';
 import type { Contract, Term } from '../domain/contract';
+import type { Invoice } from '../domain/invoices/invoice';
 import type { OutboundEvent } from '../domain/outbound-events';
 
 /**
@@ -76,6 +78,42 @@ export interface DuePage {
 
 export interface ContractPage {
   contracts: Contract[];
+  /** Opaque; null when there are no more. */
+  cursor: string | null;
+}
+
+/** A page of the name search: each customer once, with its contracts whose name matched; never a customer cut across two pages. */
+export interface CustomerPage {
+  customers: Array<{ customerId: string; contracts: Contract[] }>;
+  /** Opaque; null when there are no more. */
+  cursor: string | null;
+}
+
+/** One shard's part of a billing run (interface §7.3): its progress, then what it issued and the files written from it. */
+export interface BillingShardRecord {
+  shard: number;
+  startedAt: string;
+  /** Null until the shard's contracts are all billed (or failed) and its files written. */
+  completedAt: string | null;
+  invoices: number;
+  adjustments: number;
+  subtotal: number;
+  consumptionTax: number;
+  total: number;
+  parts: Array<{ format: 'csv' | 'jsonl'; part: string; rows: number; sha256: string; bytes: number }>;
+}
+
+/** A billing run as the table keeps it: when it was started and for how many shards, each shard, the contracts that failed. */
+export interface BillingRunRecord {
+  month: YearMonth;
+  /** Null when no run for the month was started. */
+  run: { startedAt: string; shards: number } | null;
+  shards: BillingShardRecord[];
+  failed: Array<{ contractId: string; reason: string; at: string }>;
+}
+
+export interface InvoicePage {
+  invoices: Invoice[];
   /** Opaque; null when there are no more. */
   cursor: string | null;
 }

@@ -1,4 +1,5 @@
 import type { Contract } from '../domain/contract';
+import { withLateChanges } from '../domain/invoices/late-change';
 import type { OutboundEvent } from '../domain/outbound-events';
 import { contractNotFound, type Reason } from '../domain/reasons';
 import type { ReadableInbound } from '../schemas/inbound';
@@ -14,6 +15,8 @@ import { refusalOf } from './refusals';
 
 /** What the domain decided on the contract: refused with every reason, or its next state and outcome. */
 export type ContractDecision = { reasons: Reason[] } | { next: Contract; outcome: OutboundEvent };
+/** A decision with the contract it was made on, which saving compares with (I4). */
+type DecisionOn = { reasons: Reason[] } | { next: Contract; outcome: OutboundEvent; previous: Contract };
 
 export type LoadedContract<T> = { reasons: Reason[] } | { contract: Contract; request: T };
 
@@ -33,12 +36,13 @@ export function decideOn<T>(
   loaded: LoadedContract<T>,
   check: (contract: Contract, request: T) => Reason[],
   decide: (contract: Contract, request: T) => ContractDecision,
-): ContractDecision {
+): DecisionOn {
   if ('reasons' in loaded) return loaded;
   const reasons = check(loaded.contract, loaded.request);
   if (reasons.length > 0) return { reasons };
   try {
-    return decide(loaded.contract, loaded.request);
+    const decision = decide(loaded.contract, loaded.request);
+    return 'reasons' in decision ? decision : { ...decision, previous: loaded.contract };
   } catch (error) {
     return { reasons: refusalOf(error) };
   }
@@ -46,17 +50,19 @@ export function decideOn<T>(
 
 /**
  * The order with the contract's next state in one transaction, conditioned on the version
- * the decision read (a state change bumps it by one); or the refusal alone.
+ * the decision read (a state change bumps it by one); or the refusal alone. A change to a
+ * month already invoiced marks the contract for the next billing run to adjust (I4).
  */
 export async function saveDecision(
   deps: OrderDeps,
   order: InboundOrder,
   refuse: (reasons: Reason[]) => OutboundEvent,
-  decision: ContractDecision,
+  decision: DecisionOn,
 ): Promise<Saved> {
   if ('reasons' in decision) return saveRefusal(deps, order, refuse(decision.reasons));
-  const { next, outcome } = decision;
-  return { outcome, result: await deps.store.updateContract(orderItem(deps, order, outcome), next, next.version - 1) };
+  const { outcome, previous } = decision;
+  const next = withLateChanges(deps.catalog, previous, decision.next);
+  return { outcome, result: await deps.store.updateContract(orderItem(deps, order, outcome), next, previous.version) };
 }
 
 /** The contract id a refusal names: the request's, or what could be read of an invalid one. */

@@ -19,10 +19,11 @@ describe('consumption tax (Decision T2)', () => {
     expect(amount + consumptionTax(amount)).toBe(total);
   });
 
-  it('a credit line is rounded toward zero, mirroring the charge it offsets', () => {
+  it('a credit is rounded down toward −∞ like a charge (T2, an invoice with a negative taxable subtotal)', () => {
     expect(consumptionTax(-3000)).toBe(-300);
-    expect(consumptionTax(-19)).toBe(-1);
-    expect(consumptionTax(-19) + consumptionTax(19)).toBe(0);
+    expect(consumptionTax(-19)).toBe(-2);
+    expect(consumptionTax(-3001)).toBe(-301);
+    expect(consumptionTax(-1)).toBe(-1);
   });
 
   it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER])('refuses %p (not exact integer yen)', (amount) => {

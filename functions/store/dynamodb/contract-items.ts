@@ -2,8 +2,11 @@ import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { firstDayOf, type YearMonth } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
 import { renewalDueMonth } from '../../domain/contract-lifecycle';
+import { characters, namePartitionOf, normaliseCustomerName } from '../../domain/customer-name';
+import { InvalidCursorError } from '../../domain/errors';
+import { billingDueMonth } from '../../domain/invoices/billing-due';
 import { readStored, storedContractSchema } from '../../schemas/stored-items';
-import type { ContractPage, DuePage } from '../records';
+import type { ContractPage, CustomerPage, DuePage } from '../records';
 import { backoff, decodeCursor, encodeCursor, type DynamoDbTable } from './table';
 
 /**
@@ -17,6 +20,32 @@ export const linePk = (lineId: string) => `LINE#${lineId}`;
 const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const renewalPk = (shard: number) => `RENEWAL#${shard}`;
 const renewalMonthPk = (month: YearMonth) => `RENEWAL-MONTH#${month}`;
+const billingPk = (shard: number) => `BILLING#${shard}`;
+
+/**
+ * GSI6, contracts by normalised customer name (functions/domain/customer-name.ts):
+ * partition CUSTOMER-NAME#<the name's first 2 characters>, sort <name>#<customerId>#<contractId>.
+ * `#` separates the parts, so neither of the first two may hold one: a name's `#` is keyed
+ * as `＃` (U+FF03, which NFKC never leaves in a normalised name), a customerId's `%` and `#`
+ * percent-escaped. No part then runs into the next, and all the rows of one customer under
+ * one name sit together, which the paging relies on. The name is keyed by its first
+ * NAME_KEY_CHARS characters (NFKC may lengthen a 200-character name many times over): at
+ * most 600 bytes, with two 64-character ids within the sort key's 1,024; a prefix is never
+ * longer (NAME_PREFIX.max), so the search finds the same names.
+ */
+const NAME_KEY_CHARS = 150;
+export const customerNamePk = (partition: string) => `CUSTOMER-NAME#${partition}`;
+export const nameSortPrefix = (normalised: string) => characters(normalised).slice(0, NAME_KEY_CHARS).join('').replaceAll('#', '\uff03');
+const escapedId = (id: string) => id.replaceAll('%', '%25').replaceAll('#', '%23');
+const NAME_CURSOR_KEYS = ['GSI6PK', 'GSI6SK', 'PK', 'SK'];
+
+/** A contract's GSI6 keys; none (sparse) when its name normalises to fewer characters than a search may ask for: no search could find it. */
+export function customerNameKeys(contract: Contract): { GSI6PK: string; GSI6SK: string } | null {
+  const normalised = normaliseCustomerName(contract.customer.name);
+  const partition = namePartitionOf(normalised);
+  if (partition === null) return null;
+  return { GSI6PK: customerNamePk(partition), GSI6SK: `${nameSortPrefix(normalised)}#${escapedId(contract.customer.customerId)}#${contract.contractId}` };
+}
 
 // DynamoDB caps a BatchGetItem at 100 keys; unprocessed keys come back under load.
 const BATCH_GET_LIMIT = 100;
@@ -78,6 +107,50 @@ export class ContractItems {
     return { contracts: (Items ?? []).map((item) => this.read(item)), cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : null };
   }
 
+  /**
+   * Up to `limit` customers whose normalised name starts with `prefix` (normalised, at least
+   * NAME_PREFIX.min characters), each with its matching contracts: one GSI6 Query of
+   * `limit` + 1 rows, one more each time customers with several contracts leave the page
+   * undecided. The page ends before the first row of the customer after the `limit`-th, so
+   * the cursor never cuts a customer in two.
+   */
+  async byCustomerName(prefix: string, cursor: string | null, limit: number): Promise<CustomerPage> {
+    const partition = namePartitionOf(prefix);
+    if (partition === null || !Number.isInteger(limit) || limit < 1) throw new Error(`a name search needs a normalised prefix and a limit of 1 or more`);
+    const pk = customerNamePk(partition);
+    const sortPrefix = nameSortPrefix(prefix);
+    let start = cursor === null ? undefined : decodeCursor(cursor, NAME_CURSOR_KEYS, { GSI6PK: pk });
+    // A token of another prefix in the same partition would start outside the key condition, which DynamoDB refuses.
+    if (start && !String(start.GSI6SK).startsWith(sortPrefix)) throw new InvalidCursorError('nextToken');
+    const customers = new Map<string, Contract[]>();
+    let last: Record<string, unknown> | null = null;
+    for (;;) {
+      const { Items, LastEvaluatedKey } = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          IndexName: 'GSI6',
+          KeyConditionExpression: 'GSI6PK = :pk AND begins_with(GSI6SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': sortPrefix },
+          Limit: limit + 1,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of Items ?? []) {
+        const contract = this.read(item);
+        const { customerId } = contract.customer;
+        if (!customers.has(customerId) && customers.size === limit && last !== null) {
+          return { customers: groups(customers), cursor: encodeCursor(Object.fromEntries(NAME_CURSOR_KEYS.map((name) => [name, last?.[name]]))) };
+        }
+        last = item;
+        // An entry keyed under an older normaliser than this one is left out.
+        if (!normaliseCustomerName(contract.customer.name).startsWith(prefix)) continue;
+        customers.set(customerId, [...(customers.get(customerId) ?? []), contract]);
+      }
+      if (!LastEvaluatedKey) return { customers: groups(customers), cursor: null };
+      start = LastEvaluatedKey;
+    }
+  }
+
   /** Contracts of a shard whose renewal month is before `month` (GSI3, keys only). */
   async dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
     const { Items, LastEvaluatedKey } = await this.table.doc.send(
@@ -111,6 +184,7 @@ export class ContractItems {
   /** The stored item of a contract, index keys included (bench/ seeds contracts in bulk through it). */
   item(contract: Contract): Record<string, unknown> {
     const dueMonth = renewalDueMonth(contract);
+    const billingDue = billingDueMonth(contract);
     const term = contract.term;
     // GSI4: live in its renewal month (a cancellation taking effect before it ends the listing).
     const listed = term !== null && (contract.cancellation === null || contract.cancellation.effectiveDate >= firstDayOf(term.renewalMonth));
@@ -127,6 +201,10 @@ export class ContractItems {
       // Sparse: a contract that will not renew leaves the renewal index.
       ...(dueMonth ? { GSI3PK: renewalPk(this.shardOf(contract.contractId)), GSI3SK: `${dueMonth}#${contract.contractId}` } : {}),
       ...(listed ? { GSI4PK: renewalMonthPk(term.renewalMonth), GSI4SK: contract.contractId } : {}),
+      // Sparse: a contract invoiced through its last month leaves the billing index (I2).
+      ...(billingDue ? { GSI5PK: billingPk(this.shardOf(contract.contractId)), GSI5SK: `${billingDue}#${contract.contractId}` } : {}),
+      // Sparse: a name that is only a legal form (or one character) is found by no search.
+      ...customerNameKeys(contract),
     };
   }
 
@@ -145,3 +223,5 @@ export class ContractItems {
     return readStored(storedContractSchema, String(item.PK), item.contract);
   }
 }
+
+const groups = (customers: Map<string, Contract[]>): CustomerPage['customers'] => [...customers].map(([customerId, contracts]) => ({ customerId, contracts }));
