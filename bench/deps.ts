@@ -1,7 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  billingDependencies,
   lookupDependencies,
+  systemClock,
+  type BillingHandlerDeps,
   orderDependencies,
   publishingDependencies,
   renewalDependencies,
@@ -16,6 +21,7 @@ import type { Contract } from '../functions/domain/contract';
 import { ContractItems } from '../functions/store/dynamodb/contract-items';
 import { DynamoDbTable, type DynamoDbTableOptions } from '../functions/store/dynamodb/table';
 import type { DeadLetterSink } from '../functions/events/dead-letter';
+import { LocalFolderFiles } from '../functions/exports/local-folder-files';
 import { dynamoDbLookupStore, type LookupStore } from '../functions/store/lookup-store';
 import { dynamoDbOrderStore, type OrderStore } from '../functions/store/order-store';
 import { dynamoDbOutboxStore, type OutboxStore } from '../functions/store/outbox-store';
@@ -41,12 +47,27 @@ export function dependenciesFrom(
 ): AllHandlerDeps {
   const { settings, dynamoDb } = clients;
   return {
-    ...lookupDependencies(settings, dynamoDb, overrides),
+    ...lookupDependencies(settings, dynamoDb, localFiles(overrides), overrides),
     ...renewalDependencies(settings, dynamoDb, overrides),
     ...orderDependencies(settings, dynamoDb, clients.deadLetters, overrides),
     ...publishingDependencies(settings, dynamoDb, clients.eventBridge, overrides),
     store: allStores(settings, dynamoDb),
   };
+}
+
+/** The billing run's dependencies on the same clients, its files in a folder of its own (or `filesRoot`). */
+export function billingDepsFrom(
+  clients: { settings: Settings; dynamoDb: DynamoDBClient; deadLetters: DeadLetterSink; filesRoot?: string },
+  overrides: Overrides = {},
+): BillingHandlerDeps & { files: LocalFolderFiles } {
+  const files = localFiles(overrides, clients.filesRoot);
+  return { ...billingDependencies(clients.settings, clients.dynamoDb, files, clients.deadLetters, overrides), files };
+}
+
+/** The month's files in a folder, linked as the local server links them. */
+// Created by the first file written into it.
+function localFiles(overrides: Overrides, root = join(tmpdir(), `omakase-files-${process.pid}`)): LocalFolderFiles {
+  return new LocalFolderFiles({ root, baseUrl: 'http://127.0.0.1:3000', clock: overrides.clock ?? systemClock });
 }
 
 /** Every store port on a table, with what the bench's seeding and the tests look at: a contract's item and its renewal shard. */

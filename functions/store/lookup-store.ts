@@ -3,7 +3,7 @@ import type { Contract } from '../domain/contract';
 import { ContractItems } from './dynamodb/contract-items';
 import { OrderItems } from './dynamodb/order-items';
 import type { DynamoDbTable } from './dynamodb/table';
-import type { ContractPage, OrderKey, OrderRecord } from './records';
+import type { ContractPage, CustomerPage, OrderKey, OrderRecord } from './records';
 
 /** What the customer-service lookups read (functions/use-cases/lookups.ts): one or two reads each. */
 export interface LookupStore {
@@ -19,6 +19,12 @@ export interface LookupStore {
   getOrder(key: OrderKey): Promise<OrderRecord | null>;
   /** The Prime Plus contracts whose current term's renewal month is `month`, still live in it; one index Query per page, eventually consistent. */
   contractsInRenewalMonth(month: YearMonth, cursor: string | null, limit: number): Promise<ContractPage>;
+  /**
+   * Up to `limit` customers whose normalised name (functions/domain/customer-name.ts) starts
+   * with `prefix`, already normalised and at least NAME_PREFIX.min characters; one index
+   * Query per page, eventually consistent. A customer is never cut across two pages.
+   */
+  customersByNamePrefix(prefix: string, cursor: string | null, limit: number): Promise<CustomerPage>;
 }
 
 export function dynamoDbLookupStore(table: DynamoDbTable): LookupStore {
@@ -28,6 +34,7 @@ export function dynamoDbLookupStore(table: DynamoDbTable): LookupStore {
     contractsOfCustomer: (customerId) => contracts.ofCustomer(customerId),
     contractsOnLine: (lineId) => contracts.onLine(lineId),
     contractsInRenewalMonth: (month, cursor, limit) => contracts.inRenewalMonth(month, cursor, limit),
+    customersByNamePrefix: (prefix, cursor, limit) => contracts.byCustomerName(prefix, cursor, limit),
     getContract: (contractId) => contracts.get(contractId),
     getOrder: (key) => orderItems.get(key),
   };

@@ -78,7 +78,14 @@ export async function billShard(deps: BillingDeps, run: ShardRun, tuning = DEFAU
     await mapLimit(contracts, tuning.writeConcurrency, (contract) => billContract(deps, run, contract, outcome, failedBefore));
     cursor = page.cursor;
     pages += 1;
-    deps.logger.info('billing run progress', { month, shard, pages, contractsBilled: outcome.contractsBilled, invoicesIssued: outcome.invoicesIssued, failed: outcome.failed.length });
+    deps.logger.info('billing run progress', {
+      month,
+      shard,
+      pages,
+      contractsBilled: outcome.contractsBilled,
+      invoicesIssued: outcome.invoicesIssued,
+      failed: outcome.failed.length,
+    });
   } while (cursor);
   await completeShard(deps, month, shard);
   return outcome;
@@ -92,7 +99,7 @@ async function billContract(deps: BillingDeps, run: ShardRun, first: Contract, o
   const { contractId } = first;
   try {
     let contract: Contract | null = first;
-    for (let attempt = 1; contract !== null; ) {
+    for (let attempt = 1; contract !== null;) {
       const adjustFrom = contract.invoicing?.adjustFrom ?? null;
       const plan = planInvoices({
         catalog: deps.catalog,
@@ -120,7 +127,11 @@ async function billContract(deps: BillingDeps, run: ShardRun, first: Contract, o
     outcome.failed.push(failure);
     deps.logger.error('contract not billed', { month: run.month, ...failure });
     await store.recordFailure(run.month, { ...failure, at: toJstIso(deps.clock.now()) });
-    await deps.deadLetters.deadLetter(`billing run ${run.month}: contract ${contractId} not billed: ${failure.reason}`, { month: run.month, shard: run.shard, contractId });
+    await deps.deadLetters.deadLetter(`billing run ${run.month}: contract ${contractId} not billed: ${failure.reason}`, {
+      month: run.month,
+      shard: run.shard,
+      contractId,
+    });
   }
 }
 

@@ -81,7 +81,7 @@ export class InvoiceItems {
     );
     const key = Items?.[0];
     if (!key) return null;
-    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: { PK: key.PK, SK: key.SK } }));
+    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: { PK: String(key.PK), SK: String(key.SK) } }));
     return Item ? this.read(Item) : null;
   }
 
