@@ -8,6 +8,8 @@ import { matchResource } from '../functions/http/routes';
 import { SchedulePayloadError } from '../functions/schemas/renewal';
 import { RenewalIncompleteError } from '../functions/use-cases/monthly-renewal';
 import { INTEGRATION_FAILURE, isProxyResult, toProxyEvent } from './api-gateway';
+import { readFile } from 'node:fs/promises';
+import { LOCAL_FILES_PATH, localFileContentType, resolveLocalFile } from '../functions/exports/local-folder-files';
 import { consoleFile } from './console-files';
 import type { LocalEventBus } from './event-bus';
 import { invokeFunction, type LocalFunction } from './lambda-runtime';
@@ -23,6 +25,10 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   lookup: LocalFunction;
   renewal: LocalFunction;
+  /** The billing run: the function the schedule starts, the queue of its shards, the run as the lookup shows it. */
+  billing: { start: LocalFunction; drained(): Promise<number>; summary(month: string): Promise<unknown> };
+  /** The folder GET /_local/files/ serves (the month's invoice files). */
+  filesRoot: string;
   /** The parts /health asks, each answering null when well, else what is wrong. */
   health?: Record<string, () => Promise<string | null>>;
 }
@@ -128,11 +134,52 @@ function listing(name: string, items: ReadonlyArray<{ seq: number }>): Answer {
   return { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: `{${JSON.stringify(name)}:[${parts.join(',')}]}` };
 }
 
+/**
+ * Runs the billing run as the Scheduler would (interface §7.4): invokes the monthly-billing
+ * function with the body, waits for its shards to go through the local billing queue, and
+ * answers the run's summary (the GET /billing-runs/{month} shape).
+ */
+async function monthlyBilling(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
+  const parsed = parseJson(request.body);
+  if (!parsed.ok) {
+    return errorResponse(
+      new InvalidRequestError('the body must be JSON', [{ path: 'scheduledTime', message: 'required: {"scheduledTime": "2025-06-02T03:00:00+09:00"}' }]),
+    );
+  }
+  try {
+    const started = (await invokeFunction(runtime.billing.start, parsed.value)) as { month: string };
+    const deadLettered = await runtime.billing.drained();
+    const summary = await runtime.billing.summary(started.month);
+    // On AWS the shard messages would sit in their dead-letter queue, with an alarm; here the caller is told.
+    if (deadLettered > 0) {
+      const message = `${deadLettered} shards of the run failed on every delivery; GET /_local/dead-letters says why, and a rerun continues`;
+      return jsonResponse(500, { error: { code: 'BILLING_FAILED', message }, summary });
+    }
+    return jsonResponse(200, summary);
+  } catch (error) {
+    if (error instanceof SchedulePayloadError) return errorResponse(new InvalidRequestError(error.message, error.fields));
+    return jsonResponse(500, { error: { code: 'BILLING_FAILED', message: error instanceof Error ? error.message : String(error) } });
+  }
+}
+
+/** GET /_local/files/…: the month's invoice files, as the export lookup links them (only names of that layout are served). */
+async function localFile(runtime: LocalRuntime, request: IncomingRequest): Promise<Answer> {
+  const file = resolveLocalFile(runtime.filesRoot, request.url.pathname);
+  if (!file) return errorAnswer(404, 'NOT_FOUND', 'No such file.');
+  try {
+    const bytes = await readFile(file);
+    return { statusCode: 200, headers: { 'content-type': localFileContentType(file) }, body: bytes.toString('base64'), isBase64Encoded: true };
+  } catch {
+    return errorAnswer(404, 'NOT_FOUND', 'No such file.');
+  }
+}
+
 const LOCAL_ROUTES: LocalRoute[] = [
   { method: 'POST', path: '/', run: eventBridgeApi },
   { method: 'GET', path: '/_local/events', run: (runtime) => listing('events', runtime.bus.events()) },
   { method: 'GET', path: '/_local/dead-letters', run: (runtime) => listing('deadLetters', runtime.bus.deadLetters()) },
   { method: 'POST', path: '/_local/schedules/monthly-renewal', run: monthlyRenewal },
+  { method: 'POST', path: '/_local/schedules/monthly-billing', run: monthlyBilling },
 ];
 
 /** API Gateway's part: only the resources and method the CDK stack declares reach the function. */
@@ -175,6 +222,7 @@ async function route(runtime: LocalRuntime, request: IncomingRequest): Promise<A
     const allowed = samePath.map((candidate) => candidate.method).join(', ');
     return withHeader(errorAnswer(405, 'METHOD_NOT_ALLOWED', `${request.url.pathname} answers ${allowed}.`), 'allow', allowed);
   }
+  if (request.method === 'GET' && request.url.pathname.startsWith(LOCAL_FILES_PATH)) return localFile(runtime, request);
   if (request.method === 'GET') {
     const file = consoleFile(request.url.pathname);
     if (file) return file;

@@ -4,11 +4,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import {
+  billingDependencies,
   clientConfig,
   lookupDependencies,
   orderDependencies,
   publishingDependencies,
   renewalDependencies,
+  systemClock,
   type Overrides,
 } from '../functions/wiring/dependencies';
 import type { Settings } from '../functions/wiring/settings';
@@ -16,6 +18,10 @@ import { createCancellationHandler } from '../functions/handlers/cancellation';
 import { createContractApplicationHandler } from '../functions/handlers/contract-application';
 import { createLookupApiHandler } from '../functions/handlers/lookup-api';
 import { createMonthlyRenewalHandler } from '../functions/handlers/monthly-renewal';
+import { createBillingShardHandler } from '../functions/handlers/billing-shard';
+import { createMonthlyBillingHandler } from '../functions/handlers/monthly-billing';
+import { LocalFolderFiles } from '../functions/exports/local-folder-files';
+import { billingRunSummary } from '../functions/use-cases/monthly-billing';
 import { createOutcomePublisherHandler } from '../functions/handlers/outcome-publisher';
 import { createServicesChangeHandler } from '../functions/handlers/services-change';
 import { createPlanChangeHandler } from '../functions/handlers/plan-change';
@@ -24,6 +30,10 @@ import { FUNCTION_SIZING, timeoutMsOf } from '../functions/topology/function-siz
 import { isUnpublishedOutcome } from '../functions/topology/outcome-stream';
 import type { HandlerName } from '../functions/topology/routing';
 import type { Clock } from '../functions/use-cases/deps';
+import type { YearMonth } from '../functions/domain/calendar';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   answering,
   createTables,
@@ -37,6 +47,7 @@ import {
 import { LocalEventBus, type RetryPolicy } from './event-bus';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime';
 import { startLocalServer, type LocalServer } from './server';
+import { LocalShardQueue } from './shard-queue';
 import { pendingOutcomeRecords } from './pending-outcomes';
 import { StreamMapping } from './stream-mapping';
 import { localStreamsClient } from './table-stream';
@@ -170,9 +181,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await mapping.start((streamArn) => pendingOutcomeRecords(db, settings.tableName, streamArn));
     outcomes = mapping;
     progress(`stream of table ${settings.tableName} mapped to the outcome publisher`);
+    // The month's files: in the data folder, kept with the table; else a folder of this run's own.
+    const filesRoot = dataDir ? join(dataDir, 'files') : await mkdtemp(join(tmpdir(), 'omakase-files-'));
+    const files = new LocalFolderFiles({ root: filesRoot, baseUrl: server.url, clock: overrides.clock ?? systemClock });
+    const shardQueue = new LocalShardQueue((reason, payload) => bus?.deadLetter(reason, payload, 'billing-shard'));
+    const billing = billingDependencies(
+      settings,
+      functionsDb,
+      files,
+      { deadLetter: (reason, payload) => bus?.deadLetter(reason, payload, 'billing-shard') },
+      overrides,
+    );
+    shardQueue.deliverTo(localFunction('billing-shard', createBillingShardHandler({ ...billing, queue: shardQueue })));
     server.ready({
       bus,
-      lookup: localFunction('lookup-api', createLookupApiHandler(lookupDependencies(settings, functionsDb, overrides))),
+      lookup: localFunction('lookup-api', createLookupApiHandler(lookupDependencies(settings, functionsDb, files, overrides))),
+      billing: {
+        start: localFunction('monthly-billing', createMonthlyBillingHandler({ ...billing, shards: shardQueue })),
+        drained: () => shardQueue.drained(),
+        summary: async (month) => billingRunSummary(await billing.store.readRun(month as YearMonth)),
+      },
+      filesRoot,
       renewal: localFunction('monthly-renewal', createMonthlyRenewalHandler(renewalDependencies(settings, functionsDb, overrides))),
       health: { dynamodb: () => running.problem(), streamMapping: () => Promise.resolve(mapping.problem()) },
     });

@@ -1,3 +1,5 @@
+import { fieldLabel } from './field-labels';
+import { dateJa } from './japanese';
 import type { FieldIssue } from './reasons';
 
 export type { FieldIssue } from './reasons';
@@ -5,6 +7,8 @@ export type { FieldIssue } from './reasons';
 /**
  * Errors of the domain and the use cases. Each names what went wrong in terms an
  * operator can act on; one function at the edge (functions/http) maps them to HTTP.
+ * The messages of those that reach a response (a lookup's 400, 404 or 409) are Japanese,
+ * for customer service to read out; CatalogError (configuration, never a response) stays English.
  */
 
 /**
@@ -45,29 +49,45 @@ export class CatalogError extends Error {
 /** A page token (`nextToken`) that no page of this API gave: a bad request, named by its parameter. */
 export class InvalidCursorError extends Error {
   constructor(readonly parameter: string) {
-    super(`${parameter} is not a token this API gave`);
+    super(`${fieldLabel(parameter)}が正しくありません。前のページの応答にあった値をそのまま指定してください。`);
     this.name = 'InvalidCursorError';
   }
 }
 
 export class ContractNotFoundError extends Error {
   constructor(readonly contractId: string) {
-    super(`契約 ${contractId} は見つかりません (contract not found)`);
+    super(`契約 ${contractId} は見つかりません。契約IDを確認してください。`);
     this.name = 'ContractNotFoundError';
   }
 }
 
 export class LineContractNotFoundError extends Error {
   constructor(readonly lineId: string) {
-    super(`回線 ${lineId} に有効な契約はありません (no live contract on this line)`);
+    super(`回線 ${lineId} に有効な契約はありません。回線IDを確認してください。`);
     this.name = 'LineContractNotFoundError';
   }
 }
 
 export class OrderNotFoundError extends Error {
   constructor(readonly orderId: string) {
-    super(`注文 ${orderId} は受け付けていません (order not found)`);
+    super(`注文 ${orderId} は受け付けていません。注文番号を確認してください。`);
     this.name = 'OrderNotFoundError';
+  }
+}
+
+/** interface §7.3: no invoice has this id. */
+export class InvoiceNotFoundError extends Error {
+  constructor(readonly invoiceId: string) {
+    super(`請求書 ${invoiceId} は見つかりません。請求書番号を確認してください。`);
+    this.name = 'InvoiceNotFoundError';
+  }
+}
+
+/** interface §7.3: the month's files exist once its billing run has closed it. */
+export class BillingRunNotFoundError extends Error {
+  constructor(readonly month: string) {
+    super(`${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月の請求締めはまだ完了していません。締めの完了後に出力ファイルを取得できます。`);
+    this.name = 'BillingRunNotFoundError';
   }
 }
 
@@ -77,7 +97,7 @@ export class ContractNotLiveError extends Error {
     readonly contractId: string,
     readonly effectiveDate: string,
   ) {
-    super(`契約 ${contractId} は解約手続き済みです (解約日 ${effectiveDate})。解約金の試算はできません。`);
+    super(`契約 ${contractId} は解約手続き済みです (解約日 ${dateJa(effectiveDate)})。解約金の試算はできません。`);
     this.name = 'ContractNotLiveError';
   }
 }
@@ -88,7 +108,7 @@ export class TariffNotInForceError extends FieldRefusal {
     readonly date: string,
     readonly firstRevisionFrom: string,
   ) {
-    const message = `${date} は料金表の最初の改定 (${firstRevisionFrom} 実施) より前です: no tariff revision in force on ${date}`;
+    const message = `${dateJa(date)}に適用される料金表はありません (最初の料金表は${dateJa(firstRevisionFrom)}から適用)。${dateJa(firstRevisionFrom)}以降の日付を指定してください。`;
     super(message, [{ path: 'date', message }]);
     this.name = 'TariffNotInForceError';
   }

@@ -5,9 +5,12 @@ import { errorResponse, InvalidRequestError, jsonResponse, MethodNotAllowedError
 import { lookupRequestOf } from '../http/lookup-request';
 import type { LookupResource } from '../http/routes';
 import { fieldIssues, type Schema } from '../schemas/field-issues';
-import { identifier, localDate, readableOrderId, yearMonth } from '../schemas/fields';
+import { NAME_PREFIX } from '../domain/customer-name';
+import { identifier, localDate, maxBytes, readableOrderId, wellFormed, yearMonth } from '../schemas/fields';
 import { describeError, type LookupDeps } from '../use-cases/deps';
 import * as lookups from '../use-cases/lookups';
+import * as invoiceLookups from '../use-cases/invoice-lookups';
+import type { YearMonth } from '../domain/calendar';
 import { invocationLogger, Invocations } from '../observability/invocation-logger';
 
 /**
@@ -18,18 +21,25 @@ import { invocationLogger, Invocations } from '../observability/invocation-logge
 const noQuery = once(() => z.strictObject({}));
 const dateQuery = once(() => z.strictObject({ date: z.optional(localDate) }));
 const monthQuery = once(() => z.strictObject({ month: z.optional(yearMonth) }));
-const renewalsQuery = once(() => {
-  const max = lookups.RENEWALS_PAGE.max;
-  const limit = z.pipe(
-    z.string().check(z.regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${max}` })),
-    z.pipe(z.transform(Number), z.int().check(z.minimum(1, { error: `must be from 1 to ${max}` }), z.maximum(max, { error: `must be from 1 to ${max}` }))),
+const pageLimit = (max: number) =>
+  z.pipe(
+    z.string().check(z.regex(/^\d{1,3}$/, { error: `1から${max}までの整数で指定してください` })),
+    z.pipe(z.transform(Number), z.int().check(z.minimum(1), z.maximum(max))),
   );
-  return z.strictObject({
-    month: z.optional(yearMonth),
-    limit: z.optional(limit),
-    nextToken: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'must be at most 4096 characters' }))),
-  });
-});
+const nextToken = () => z.string().check(z.minLength(1), z.maxLength(4096));
+const renewalsQuery = once(() =>
+  z.strictObject({ month: z.optional(yearMonth), limit: z.optional(pageLimit(lookups.RENEWALS_PAGE.max)), nextToken: z.optional(nextToken()) }),
+);
+/** The prefix as typed, bounded (in bytes: 100 characters of 4) before it is normalised; its length once normalised is the use case's to check. */
+const customersQuery = once(() =>
+  z.strictObject({
+    namePrefix: z.string().check(wellFormed, maxBytes(NAME_PREFIX.max * 4)),
+    limit: z.optional(pageLimit(lookups.CUSTOMERS_PAGE.max)),
+    nextToken: z.optional(nextToken()),
+  }),
+);
+const invoicesQuery = once(() => z.strictObject({ limit: z.optional(pageLimit(invoiceLookups.INVOICES_PAGE.max)), nextToken: z.optional(nextToken()) }));
+const monthParams = once((): Schema<Params> => z.object({ month: yearMonth }));
 /** Path parameters: ids, except that an order refused for an orderId over K2's 64 characters is still stored under it, and can be looked up. */
 const idParams = once(() => z.record(z.string(), identifier));
 const orderParams = once(() => z.record(z.string(), readableOrderId));
@@ -40,7 +50,7 @@ interface Route {
   run(deps: LookupDeps, params: Params, query: unknown): unknown;
 }
 /** A resource's schemas and what it runs with the parsed query: the pair is typed together. */
-function route<Q>(query: () => Schema<Q>, run: (deps: LookupDeps, params: Params, query: Q) => unknown, params = idParams): Route {
+function route<Q>(query: () => Schema<Q>, run: (deps: LookupDeps, params: Params, query: Q) => unknown, params: () => Schema<Params> = idParams): Route {
   return { params, run: (deps, p, raw) => run(deps, p, parsed(query(), raw)) };
 }
 
@@ -48,8 +58,14 @@ const ROUTES: Record<LookupResource, Route> = {
   '/contracts/{contractId}': route(noQuery, (deps, p) => lookups.getContract(deps, p.contractId)),
   '/contracts/{contractId}/termination-quote': route(dateQuery, (deps, p, q) => lookups.terminationQuote(deps, p.contractId, q.date)),
   '/contracts/{contractId}/charges': route(monthQuery, (deps, p, q) => lookups.charges(deps, p.contractId, q.month)),
+  '/contracts/{contractId}/invoices': route(invoicesQuery, (deps, p, q) => invoiceLookups.invoicesOfContract(deps, p.contractId, q)),
+  '/invoices/{invoiceId}': route(noQuery, (deps, p) => invoiceLookups.invoice(deps, p.invoiceId)),
+  '/billing-runs/{month}': route(noQuery, (deps, p) => invoiceLookups.billingRun(deps, p.month as YearMonth), monthParams),
+  '/billing-runs/{month}/export': route(noQuery, (deps, p) => invoiceLookups.billingRunExport(deps, p.month as YearMonth), monthParams),
   '/customers/{customerId}/contracts': route(noQuery, (deps, p) => lookups.contractsOfCustomer(deps, p.customerId)),
+  '/customers': route(customersQuery, (deps, _p, q) => lookups.customersByName(deps, q)),
   '/lines/{lineId}/contract': route(noQuery, (deps, p) => lookups.lineContract(deps, p.lineId)),
+  '/lines/{lineId}/contracts': route(noQuery, (deps, p) => lookups.contractsOnLine(deps, p.lineId)),
   '/orders/{orderId}': route(noQuery, (deps, p) => lookups.order(deps, p.orderId), orderParams),
   '/renewals': route(renewalsQuery, (deps, _p, q) => lookups.renewals(deps, q)),
   '/tariff': route(dateQuery, (deps, _p, q) => lookups.tariff(deps, q.date)),
@@ -85,7 +101,7 @@ export function createLookupApiHandler(deps: LookupHandlerDeps) {
 
 function parsed<T>(schema: Schema<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new InvalidRequestError('the request is not valid', fieldIssues(result.error));
+  if (!result.success) throw InvalidRequestError.ofLookup(fieldIssues(result.error));
   return result.data;
 }
 

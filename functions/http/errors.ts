@@ -1,6 +1,8 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
+  BillingRunNotFoundError,
   ContractNotFoundError,
+  InvoiceNotFoundError,
   ContractNotLiveError,
   InvalidCursorError,
   FieldRefusal,
@@ -8,7 +10,7 @@ import {
   OrderNotFoundError,
   type FieldIssue,
 } from '../domain/errors';
-import { listedFields } from '../domain/reasons';
+import { describeFields, listedFields } from '../domain/reasons';
 
 /** A request (a path, a query, a local schedule call) that is not valid: which fields, and why. Requests only. */
 export class InvalidRequestError extends Error {
@@ -19,6 +21,11 @@ export class InvalidRequestError extends Error {
     super(message);
     this.name = 'InvalidRequestError';
   }
+
+  /** A lookup's request refused for these fields, each named in Japanese with why (the 400's message). */
+  static ofLookup(fields: FieldIssue[]): InvalidRequestError {
+    return new InvalidRequestError(`照会の条件に誤りがあります。${describeFields(fields)}`, fields);
+  }
 }
 
 /** Errors of the HTTP edge itself. */
@@ -27,7 +34,7 @@ export class RouteNotFoundError extends Error {
     readonly method: string,
     readonly path: string,
   ) {
-    super(`no route for ${method} ${path}`);
+    super(`該当する照会がありません (${method} ${path})。照会先のアドレスを確認してください。`);
     this.name = 'RouteNotFoundError';
   }
 }
@@ -37,7 +44,7 @@ export class MethodNotAllowedError extends Error {
     readonly method: string,
     readonly path: string,
   ) {
-    super(`${method} is not allowed on ${path}; the lookup API answers GET only`);
+    super(`${method} ${path} は受け付けられません。照会は GET でのみ行えます。`);
     this.name = 'MethodNotAllowedError';
   }
 }
@@ -45,7 +52,7 @@ export class MethodNotAllowedError extends Error {
 /** A console token that is valid but does not belong to the group allowed to look up. */
 export class ForbiddenError extends Error {
   constructor(readonly group: string) {
-    super(`the token is valid but not in the ${group} group; only its members may use the console's lookups`);
+    super(`この照会を行う権限がありません。サインインは確認できましたが、${group} グループに登録されていません。管理者に登録を依頼してください。`);
     this.name = 'ForbiddenError';
   }
 }
@@ -100,11 +107,13 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return jsonResponse(404, errorBody('CONTRACT_NOT_FOUND', error.message));
   }
   if (error instanceof OrderNotFoundError) return jsonResponse(404, errorBody('ORDER_NOT_FOUND', error.message));
+  if (error instanceof InvoiceNotFoundError) return jsonResponse(404, errorBody('INVOICE_NOT_FOUND', error.message));
+  if (error instanceof BillingRunNotFoundError) return jsonResponse(404, errorBody('BILLING_RUN_NOT_FOUND', error.message));
   if (error instanceof ContractNotLiveError) return jsonResponse(409, errorBody('CONTRACT_NOT_LIVE', error.message));
   if (error instanceof InvalidRequestError || error instanceof FieldRefusal)
     return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, error.fields));
   if (error instanceof InvalidCursorError) {
-    return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, [{ path: error.parameter, message: 'is not a token from a previous page' }]));
+    return jsonResponse(400, errorBody('INVALID_REQUEST', error.message, [{ path: error.parameter, message: '前のページの応答にあった値ではありません' }]));
   }
   if (error instanceof RouteNotFoundError) return jsonResponse(404, errorBody('NOT_FOUND', error.message));
   if (error instanceof ForbiddenError) return jsonResponse(403, errorBody('FORBIDDEN', error.message));
@@ -112,9 +121,9 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (isStoreUnavailable(error)) {
     const response = jsonResponse(
       503,
-      errorBody('SERVICE_UNAVAILABLE', `the contract store is unavailable or too slow just now; ask again in ${RETRY_AFTER_SECONDS} seconds`),
+      errorBody('SERVICE_UNAVAILABLE', `契約データベースが一時的に応答していません。${RETRY_AFTER_SECONDS}秒ほど待ってから、もう一度照会してください。`),
     );
     return { ...response, headers: { ...response.headers, 'retry-after': String(RETRY_AFTER_SECONDS) } };
   }
-  return jsonResponse(500, errorBody('INTERNAL_ERROR', 'the lookup failed; see the function log'));
+  return jsonResponse(500, errorBody('INTERNAL_ERROR', '照会に失敗しました。システムの担当者に連絡してください (原因は照会機能のログに記録されています)。'));
 }

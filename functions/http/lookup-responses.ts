@@ -8,6 +8,8 @@ import type * as lookups from '../use-cases/lookups';
 export type ContractResponse = Awaited<ReturnType<typeof lookups.getContract>>;
 export type ContractsResponse = Awaited<ReturnType<typeof lookups.contractsOfCustomer>>;
 export type LineContractResponse = Awaited<ReturnType<typeof lookups.lineContract>>;
+export type LineContractsResponse = Awaited<ReturnType<typeof lookups.contractsOnLine>>;
+export type CustomersResponse = Awaited<ReturnType<typeof lookups.customersByName>>;
 export type QuoteResponse = Awaited<ReturnType<typeof lookups.terminationQuote>>;
 export type ChargesResponse = Awaited<ReturnType<typeof lookups.charges>>;
 export type OrderResponse = Awaited<ReturnType<typeof lookups.order>>;

@@ -8,8 +8,14 @@ export const LOOKUP_RESOURCES = [
   '/contracts/{contractId}',
   '/contracts/{contractId}/termination-quote',
   '/contracts/{contractId}/charges',
+  '/contracts/{contractId}/invoices',
+  '/invoices/{invoiceId}',
+  '/billing-runs/{month}',
+  '/billing-runs/{month}/export',
   '/customers/{customerId}/contracts',
+  '/customers',
   '/lines/{lineId}/contract',
+  '/lines/{lineId}/contracts',
   '/orders/{orderId}',
   '/renewals',
   '/tariff',
@@ -70,6 +76,6 @@ function decodeSegment(name: string, segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new InvalidRequestError(`${name} is not valid percent-encoding`, [{ path: name, message: 'is not valid percent-encoding' }]);
+    throw InvalidRequestError.ofLookup([{ path: name, message: 'パスの文字の符号化 (%エンコード) が正しくありません' }]);
   }
 }

@@ -75,7 +75,7 @@ export function dynamoDbBillingStore(table: DynamoDbTable): BillingStore {
         ],
         // An invoice of a month not yet invoiced cannot exist while the contract is at the version read, but for an id collision.
         ['stale', ...issued.flatMap(() => ['impossible' as const, 'impossible' as const])],
-        (existing) => existing !== undefined && canonicalJson(unmarshall(existing).contract) === canonicalJson(contract),
+        (existing) => existing !== undefined && canonicalJson(contracts.read(unmarshall(existing))) === canonicalJson(contract),
       );
       return result.status === 'written' ? 'written' : 'stale';
     },

@@ -49,7 +49,7 @@ export function dynamoDbRenewalStore(table: DynamoDbTable): RenewalStore {
         ],
         // A fact of a term not yet renewed cannot exist while the contract is at the version read.
         ['stale', ...renewed.map(() => 'impossible' as const)],
-        (existing) => existing !== undefined && canonicalJson(unmarshall(existing).contract) === canonicalJson(contract),
+        (existing) => existing !== undefined && canonicalJson(contracts.read(unmarshall(existing))) === canonicalJson(contract),
       );
       return result.status === 'written' ? 'written' : 'stale';
     },

@@ -57,7 +57,8 @@ export const CONTRACTS_TABLE: TableDefinition = {
     // partition INVOICE#<invoiceId>, sort INVOICE (GET /invoices/{invoiceId}: this, then one GetItem).
     { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK', projection: { ProjectionType: 'KEYS_ONLY' } },
     // Contracts by normalised customer name (GET /customers?namePrefix=): partition
-    // CUSTOMER-NAME#<first two characters of the normalised name>, sort <normalised name>#<customerId>#<contractId>.
+    // CUSTOMER-NAME#<first two characters of the normalised name>, sort <normalised name>#<customerId>#<contractId>
+    // (a `#` within the name or the customerId escaped: functions/store/dynamodb/contract-items.ts); sparse.
     { indexName: 'GSI6', partitionKey: 'GSI6PK', sortKey: 'GSI6SK', projection: WITH_CONTRACT },
   ],
 };

@@ -1,5 +1,11 @@
+import type { YearMonth } from '../domain/calendar';
+import type { Issuer } from '../domain/invoices/invoice';
 import type { Catalog } from '../domain/tariff/catalog';
+import type { DeadLetterSink } from '../events/dead-letter';
+import type { ExportFiles } from '../exports/export-files';
+import type { BillingStore } from '../store/billing-store';
 import type { EventPublisher } from '../events/publisher';
+import type { InvoiceLookupStore } from '../store/invoice-lookup-store';
 import type { LookupStore } from '../store/lookup-store';
 import type { OrderStore } from '../store/order-store';
 import type { OutboxStore } from '../store/outbox-store';
@@ -35,6 +41,9 @@ interface Terms {
 /** What the lookups need: reads only. */
 export interface LookupDeps extends Terms {
   store: LookupStore;
+  invoices: InvoiceLookupStore;
+  /** Download links of the month's files (interface §7.3). */
+  files: Pick<ExportFiles, 'urls'>;
 }
 
 /**
@@ -62,4 +71,22 @@ export interface PublishingDeps {
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** What the billing run needs (docs/terms.md §10): no publisher, its invoices go out through the table's stream. */
+export interface BillingDeps {
+  store: BillingStore;
+  files: ExportFiles;
+  catalog: Catalog;
+  clock: Clock;
+  logger: LogPort;
+  /** Decision I5. */
+  issuer: Issuer;
+  /** Where a contract that cannot be billed goes, with its reason (I3). */
+  deadLetters: DeadLetterSink;
+}
+
+/** Where the billing run's shards go: the billing queue on AWS (one message each), the shard function in process locally. */
+export interface ShardQueue {
+  send(messages: Array<{ month: YearMonth; shard: number }>): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { jstDateOf, monthOf, type LocalDate, type YearMonth } from '../domain/ca
 import type { Contract } from '../domain/contract';
 import { statusOn } from '../domain/contract';
 import { contractView, renewalDueMonth } from '../domain/contract-lifecycle';
+import { namePrefixOf } from '../domain/customer-name';
 import { INBOUND_OF_OUTCOME } from '../domain/outbound-events';
 import { ORDER_SLOT } from '../store/records';
 import { ContractNotFoundError, ContractNotLiveError, LineContractNotFoundError, OrderNotFoundError } from '../domain/errors';
@@ -44,6 +45,20 @@ export async function lineContract(deps: LookupDeps, lineId: string) {
   if (!current) throw new LineContractNotFoundError(lineId);
   return contractView(current, on);
 }
+
+/**
+ * Every contract the line has had (interface §7.3), newest first: by start date, then
+ * contractId. One index query, eventually consistent; a line that never had a contract
+ * has none (`[]`, not a 404: nothing about the line is wrong to ask).
+ */
+export async function contractsOnLine(deps: LookupDeps, lineId: string) {
+  const on = today(deps);
+  const contracts = await deps.store.contractsOnLine(lineId);
+  return { contracts: contracts.sort(newestFirst).map((contract) => contractView(contract, on)) };
+}
+
+const newestFirst = (a: Contract, b: Contract) => compare(b.startDate, a.startDate) || compare(b.contractId, a.contractId);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** interface §3: what leaving would cost; a contract already leaving (or gone) has no such cancellation to quote (409). */
 export async function terminationQuote(deps: LookupDeps, contractId: string, date: LocalDate | undefined) {
@@ -94,4 +109,24 @@ export async function renewals(deps: LookupDeps, query: { month?: YearMonth; lim
     .filter((contract) => contract.term?.renewalMonth === month)
     .map((contract) => ({ ...contractView(contract, on), willRenew: renewalDueMonth(contract) === month }));
   return { month, contracts, nextToken: page.cursor };
+}
+
+export const CUSTOMERS_PAGE = { default: 20, max: 100 } as const;
+
+/**
+ * The console's name search (interface §7.3): the customers whose name starts with the
+ * prefix, both normalised (functions/domain/customer-name.ts), each once with its matching
+ * contracts by start date and the name its latest one gives. A prefix of fewer than 2
+ * characters once normalised is refused (400, `namePrefix`). One index Query a page
+ * (more only for customers with several contracts); eventually consistent.
+ */
+export async function customersByName(deps: LookupDeps, query: { namePrefix: string; limit?: number; nextToken?: string }) {
+  const prefix = namePrefixOf(query.namePrefix);
+  const page = await deps.store.customersByNamePrefix(prefix, query.nextToken ?? null, query.limit ?? CUSTOMERS_PAGE.default);
+  const on = today(deps);
+  const customers = page.customers.map(({ customerId, contracts }) => {
+    const byStart = contracts.sort((a, b) => -newestFirst(a, b));
+    return { customerId, name: byStart.at(-1)?.customer.name ?? '', contracts: byStart.map((contract) => contractView(contract, on)) };
+  });
+  return { customers, nextToken: page.cursor };
 }

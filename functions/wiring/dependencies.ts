@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -8,11 +9,16 @@ import { EventBridgePublisher } from '../events/publisher';
 import type { DeadLetterSink } from '../events/dead-letter';
 import { SqsDeadLetterSink } from '../events/sqs-dead-letter-sink';
 import { DynamoDbTable } from '../store/dynamodb/table';
+import { dynamoDbBillingStore } from '../store/billing-store';
+import { dynamoDbInvoiceLookupStore } from '../store/invoice-lookup-store';
 import { dynamoDbLookupStore } from '../store/lookup-store';
 import { dynamoDbOrderStore } from '../store/order-store';
 import { dynamoDbOutboxStore } from '../store/outbox-store';
 import { dynamoDbRenewalStore } from '../store/renewal-store';
-import type { Clock, IdGenerator, LookupDeps, OrderDeps, PublishingDeps, RenewalDeps } from '../use-cases/deps';
+import type { BillingDeps, Clock, IdGenerator, LookupDeps, OrderDeps, PublishingDeps, RenewalDeps, ShardQueue } from '../use-cases/deps';
+import { SqsShardQueue } from '../events/sqs-shard-queue';
+import type { ExportFiles } from '../exports/export-files';
+import { S3Files } from '../exports/s3-files';
 import { catalogOf, ConfigurationError, loadSettings, type Settings } from './settings';
 
 /**
@@ -46,6 +52,8 @@ export type OrderHandlerDeps = OrderDeps & Observability & { deadLetters: DeadLe
 /** The monthly renewal: its store, clock and metrics; it publishes nothing (its facts go out through the table's stream). */
 export type RenewalHandlerDeps = RenewalDeps & Observability;
 export type PublishingHandlerDeps = PublishingDeps & Observability;
+/** The billing run: it publishes nothing either (its invoices are the outbox of InvoiceIssued). */
+export type BillingHandlerDeps = BillingDeps & Observability;
 /** The outcome publisher also dead-letters the stream records it can never publish. */
 export type OutcomePublisherDeps = PublishingHandlerDeps & { deadLetters: DeadLetterSink };
 
@@ -65,10 +73,13 @@ function observability(overrides: Overrides): Observability {
   return { logger: overrides.logger ?? new Logger(), metrics: overrides.metrics ?? new Metrics() };
 }
 
-export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): LookupHandlerDeps {
+export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient, files: Pick<ExportFiles, 'urls'>, overrides: Overrides = {}): LookupHandlerDeps {
   let logger = overrides.logger;
+  const table = tableOf(settings, dynamoDb);
   return {
-    store: dynamoDbLookupStore(tableOf(settings, dynamoDb)),
+    store: dynamoDbLookupStore(table),
+    invoices: dynamoDbInvoiceLookupStore(table),
+    files,
     ...terms(settings, overrides),
     // The lookups log only their failures: their Logger, and the stdout stream it opens,
     // are built on the first one, not in every cold start (bench/README.md, figure 4).
@@ -90,6 +101,24 @@ export function orderDependencies(settings: Settings, dynamoDb: DynamoDBClient, 
 
 export function renewalDependencies(settings: Settings, dynamoDb: DynamoDBClient, overrides: Overrides = {}): RenewalHandlerDeps {
   return { store: dynamoDbRenewalStore(tableOf(settings, dynamoDb)), clock: overrides.clock ?? systemClock, ...observability(overrides) };
+}
+
+export function billingDependencies(
+  settings: Settings,
+  dynamoDb: DynamoDBClient,
+  files: ExportFiles,
+  deadLetters: DeadLetterSink,
+  overrides: Overrides = {},
+): BillingHandlerDeps {
+  return {
+    store: dynamoDbBillingStore(tableOf(settings, dynamoDb)),
+    files,
+    catalog: catalogOf(settings),
+    clock: overrides.clock ?? systemClock,
+    issuer: settings.invoiceIssuer,
+    deadLetters,
+    ...observability(overrides),
+  };
 }
 
 export function publishingDependencies(
@@ -126,7 +155,32 @@ function dynamoDbOf(settings: Settings): DynamoDBClient {
 
 export function lookupFromEnvironment(env: NodeJS.ProcessEnv = process.env): LookupHandlerDeps {
   const settings = loadSettings(env);
-  return lookupDependencies(settings, dynamoDbOf(settings));
+  return lookupDependencies(settings, dynamoDbOf(settings), invoiceFilesOf(settings));
+}
+
+/** The billing run's start: the table and the billing queue it sends the shards to. */
+export function billingStartFromEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  const settings = loadSettings(env);
+  return { store: dynamoDbBillingStore(tableOf(settings, dynamoDbOf(settings))), clock: systemClock, logger: new Logger(), shards: shardQueueOf(settings) };
+}
+
+/** One shard of the billing run: the table, the month's files, where contracts it cannot bill go, and the queue it continues on. */
+export function billingShardFromEnvironment(env: NodeJS.ProcessEnv = process.env): BillingHandlerDeps & { queue: ShardQueue } {
+  const settings = loadSettings(env);
+  const deadLetters = deadLetterSink(settings, 'contracts the billing run cannot bill go there');
+  return { ...billingDependencies(settings, dynamoDbOf(settings), invoiceFilesOf(settings), deadLetters), queue: shardQueueOf(settings) };
+}
+
+function shardQueueOf(settings: Settings): ShardQueue {
+  if (!settings.billingQueueUrl) throw new ConfigurationError([{ path: 'BILLING_QUEUE_URL', message: 'required: the billing run sends one message per shard there' }]);
+  return new SqsShardQueue(new SQSClient(clientConfig(settings, null)), settings.billingQueueUrl);
+}
+
+/** The month's files on S3 (INVOICE_BUCKET_NAME); the client is made on the first use, so a lookup that links none never builds it. */
+function invoiceFilesOf(settings: Settings): ExportFiles {
+  const bucket = settings.invoiceBucketName;
+  if (!bucket) throw new ConfigurationError([{ path: 'INVOICE_BUCKET_NAME', message: 'required: the month\'s invoice files are kept there' }]);
+  return new S3Files({ client: new S3Client(clientConfig(settings, null)), bucket, clock: systemClock });
 }
 
 export function ordersFromEnvironment(env: NodeJS.ProcessEnv = process.env): OrderHandlerDeps {

@@ -32,11 +32,14 @@ beforeAll(async () => {
 
 afterAll(() => fake.close());
 
+// Contract lookups link no files.
+const NO_FILES = { urls: () => Promise.reject(new Error('no file is linked by this lookup')) };
+
 async function lookUp(endpoint: string) {
   const settings = loadSettings({ TABLE_NAME: 'contracts', AWS_ATTEMPT_TIMEOUT_MS: '200' });
   const client = new DynamoDBClient({ ...clientConfig(settings, endpoint), region: 'ap-northeast-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   try {
-    const lookup = createLookupApiHandler({ ...lookupDependencies(settings, client), logger: silentLogger() });
+    const lookup = createLookupApiHandler({ ...lookupDependencies(settings, client, NO_FILES), logger: silentLogger() });
     const response = await lookup({ httpMethod: 'GET', path: '/contracts/C-1', queryStringParameters: null } as APIGatewayProxyEvent);
     return {
       status: response.statusCode,

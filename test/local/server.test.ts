@@ -66,8 +66,17 @@ function makeReady(): void {
       if (event.scheduledTime === '2024-05-01T00:05:00+09:00') throw new RenewalIncompleteError(incomplete);
       return { renewed: 3, skipped: 1, failed: 0 };
     }),
+    billing: NO_BILLING,
+    filesRoot: '/nonexistent',
   });
 }
+
+// This file's server is driven with stand-in functions; the billing run has its own tests (test/integration/monthly-billing.test.ts).
+const NO_BILLING = {
+  start: fn('monthly-billing', () => Promise.reject(new Error('no billing run in this test'))),
+  drained: () => Promise.resolve(0),
+  summary: () => Promise.resolve(null),
+};
 
 const incomplete: RenewalSummary = {
   month: '2024-05',
@@ -219,7 +228,9 @@ describe('local server', () => {
     const calls = lookupEvents.length;
     const missing = await fetch(`${server.url}/nowhere`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /nowhere' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: '該当する照会がありません (GET /nowhere)。照会先のアドレスを確認してください。' },
+    });
     const wrongMethod = await fetch(`${server.url}/contracts/1`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET');
@@ -329,6 +340,8 @@ describe('local server', () => {
         bus,
         lookup: fn('lookup-api', () => Promise.resolve(null)),
         renewal: fn('monthly-renewal', () => Promise.resolve(null)),
+        billing: NO_BILLING,
+        filesRoot: '/nonexistent',
         health: { dynamodb: () => Promise.resolve('DynamoDB Local exited with SIGKILL'), streamMapping: () => Promise.resolve(null) },
       });
       const health = await fetch(`${other.url}/health`);

@@ -1,6 +1,8 @@
 import { firstDayOf, type YearMonth } from '../../functions/domain/calendar';
 import { canonicalJson } from '../../functions/domain/canonical-json';
 import { factKey } from '../../functions/store/dynamodb/fact-items';
+import { customerNameKeys, customerNamePk, nameSortPrefix } from '../../functions/store/dynamodb/contract-items';
+import { namePartitionOf, normaliseCustomerName } from '../../functions/domain/customer-name';
 import type { Contract } from '../../functions/domain/contract';
 import { renewalDueMonth } from '../../functions/domain/contract-lifecycle';
 import { InvalidCursorError } from '../../functions/domain/errors';
@@ -8,7 +10,18 @@ import type { OutboundEvent } from '../../functions/domain/outbound-events';
 import type { LookupStore } from '../../functions/store/lookup-store';
 import type { OrderStore } from '../../functions/store/order-store';
 import type { OutboxStore } from '../../functions/store/outbox-store';
-import type { ContractFact, ContractPage, DuePage, LineRecord, NewOrder, OrderKey, OrderRecord, OutboxKey, WriteResult } from '../../functions/store/records';
+import type {
+  ContractFact,
+  ContractPage,
+  CustomerPage,
+  DuePage,
+  LineRecord,
+  NewOrder,
+  OrderKey,
+  OrderRecord,
+  OutboxKey,
+  WriteResult,
+} from '../../functions/store/records';
 import type { RenewalStore } from '../../functions/store/renewal-store';
 
 /**
@@ -21,7 +34,7 @@ import type { RenewalStore } from '../../functions/store/renewal-store';
  *   `order-exists` before `stale` before an impossible one (thrown).
  * - The indexes are computed from the contracts on every query, with the keys
  *   ContractItems.item gives them (customer, line, renewal due sharded by FNV-1a,
- *   renewal month); unlike DynamoDB's, they never lag.
+ *   renewal month, customer name); unlike DynamoDB's, they never lag.
  * - What goes in and what comes out is a deep copy: a use case cannot change stored
  *   state except through a write.
  * - `beforeNextWrite` runs a test's function just before a write checks its conditions:
@@ -63,7 +76,7 @@ const byStart = (contract: Contract) => `${contract.startDate}#${contract.contra
 
 /** A page token: the index it pages, the partition, and the last sort key handed out. */
 interface Cursor {
-  index: 'GSI3' | 'GSI4';
+  index: 'GSI3' | 'GSI4' | 'GSI6';
   partition: string;
   after: string;
 }
@@ -200,6 +213,39 @@ export class InMemoryStore implements OrderStore, LookupStore, RenewalStore, Out
       limit,
     );
     return { contracts: page.values, cursor: page.cursor };
+  }
+
+  /**
+   * GSI6: the contracts keyed under the prefix's partition whose sort key begins with it, in
+   * DynamoDB's order (UTF-8 bytes); grouped by customer, `limit` customers a page, a page
+   * ending only where a customer's rows do.
+   */
+  async customersByNamePrefix(prefix: string, cursor: string | null, limit: number): Promise<CustomerPage> {
+    const partition = namePartitionOf(prefix);
+    if (partition === null || !Number.isInteger(limit) || limit < 1) throw new Error(`a name search needs a normalised prefix and a limit of 1 or more`);
+    const pk = customerNamePk(partition);
+    const sortPrefix = nameSortPrefix(prefix);
+    const after = cursor === null ? null : decodeCursor(cursor, 'GSI6', pk);
+    if (after !== null && !after.startsWith(sortPrefix)) throw new InvalidCursorError('nextToken');
+    const rows = [...this.contractItems.values()]
+      .flatMap((contract) => {
+        const keys = customerNameKeys(contract);
+        return keys && keys.GSI6PK === pk && keys.GSI6SK.startsWith(sortPrefix) ? [{ sortKey: keys.GSI6SK, contract }] : [];
+      })
+      .filter((row) => normaliseCustomerName(row.contract.customer.name).startsWith(prefix))
+      .sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)))
+      .filter((row) => after === null || Buffer.compare(Buffer.from(row.sortKey), Buffer.from(after)) > 0);
+    const customers = new Map<string, Contract[]>();
+    let last: string | null = null;
+    for (const { sortKey, contract } of rows) {
+      const { customerId } = contract.customer;
+      if (!customers.has(customerId) && customers.size === limit && last !== null) {
+        return { customers: grouped(customers), cursor: encodeCursor({ index: 'GSI6', partition: pk, after: last }) };
+      }
+      customers.set(customerId, [...(customers.get(customerId) ?? []), copy(contract)]);
+      last = sortKey;
+    }
+    return { customers: grouped(customers), cursor: null };
   }
 
   /** GSI3: the shard's contracts that will renew, by `<dueMonth>#<contractId>`, those before `month`. */
@@ -357,6 +403,8 @@ function describeResult(result: unknown): string {
   if (typeof result === 'string' || typeof result === 'boolean') return String(result);
   return (result as WriteResult).status;
 }
+
+const grouped = (customers: Map<string, Contract[]>): CustomerPage['customers'] => [...customers].map(([customerId, contracts]) => ({ customerId, contracts }));
 
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');

@@ -6,6 +6,10 @@ import { applicationDetail } from '../../bench/fixtures';
 import { SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { parseInbound, type ReadableInbound } from '../../functions/schemas/inbound';
 import type { Schema } from '../../functions/schemas/field-issues';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalFolderFiles } from '../../functions/exports/local-folder-files';
+import { InMemoryInvoices } from '../support/in-memory-invoices';
 import type { Clock, IdGenerator, LookupDeps, OrderDeps, RenewalDeps } from '../../functions/use-cases/deps';
 import { decidedAgainWhileStale } from '../../functions/handlers/inbound-handler';
 import { fingerprintOf, type InboundOrder, type OrderResult } from '../../functions/use-cases/order-idempotency';
@@ -44,8 +48,10 @@ export function orderDeps(store: InMemoryStore, now = '2024-06-01T10:00:00+09:00
   return { store, catalog: SHIPPED_CATALOG, clock: fixedClock(now), terminationFeeTaxable: false, ids, logger: recordingLogger() };
 }
 
-export function lookupDeps(store: InMemoryStore, now: string): LookupDeps {
-  return { store, catalog: SHIPPED_CATALOG, clock: fixedClock(now), terminationFeeTaxable: false };
+export function lookupDeps(store: InMemoryStore, now: string, invoices = new InMemoryInvoices()): LookupDeps {
+  const clock = fixedClock(now);
+  const files = new LocalFolderFiles({ root: join(tmpdir(), 'omakase-test-files'), baseUrl: 'http://127.0.0.1:3000', clock });
+  return { store, invoices, files, catalog: SHIPPED_CATALOG, clock, terminationFeeTaxable: false };
 }
 
 export function renewalDeps(store: InMemoryStore, now: string): RenewalDeps {

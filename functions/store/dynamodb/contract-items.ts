@@ -183,6 +183,9 @@ export class ContractItems {
 
   /** The stored item of a contract, index keys included (bench/ seeds contracts in bulk through it). */
   item(contract: Contract): Record<string, unknown> {
+    // What the billing run changes each month is kept beside `contract`, so that the indexes that copy
+    // `contract` (GSI1, GSI2, GSI4, GSI6) are not written again for it (docs/design.md §7).
+    const { invoicing, ...stored } = contract;
     const dueMonth = renewalDueMonth(contract);
     const billingDue = billingDueMonth(contract);
     const term = contract.term;
@@ -193,7 +196,8 @@ export class ContractItems {
       PK: contractPk(contract.contractId),
       SK: CONTRACT_SK,
       version: contract.version,
-      contract,
+      contract: stored,
+      ...(invoicing ? { invoicing } : {}),
       GSI1PK: customerPk(contract.customer.customerId),
       GSI1SK: byStart,
       GSI2PK: linePk(contract.lineId),
@@ -219,8 +223,10 @@ export class ContractItems {
     return items.map((item) => this.read(item));
   }
 
-  private read(item: Record<string, unknown>): Contract {
-    return readStored(storedContractSchema, String(item.PK), item.contract);
+  /** The contract an item (or an index entry) holds; index entries carry no `invoicing`, which only the billing run reads. */
+  read(item: Record<string, unknown>): Contract {
+    const contract = item.invoicing === undefined ? item.contract : { ...(item.contract as object), invoicing: item.invoicing };
+    return readStored(storedContractSchema, String(item.PK), contract);
   }
 }
 
