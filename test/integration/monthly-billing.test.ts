@@ -3,6 +3,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { storedOutcomeSchema } from '../../functions/schemas/stored-outcome';
+import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
 import { billingDepsFrom } from '../../bench/deps';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyBillingHandler } from '../../functions/handlers/monthly-billing';
@@ -174,10 +178,17 @@ describe('monthly billing run', () => {
     );
     const monthly = adjustment.lines.filter((line) => line.adjusts?.kind === 'monthly');
     expect(monthly.length).toBeGreaterThan(0);
-    expect(monthly.every((line) => line.amount < 0)).toBe(true);
+    expect(monthly.filter((line) => line.amount >= 0)).toEqual([]);
     expect(adjustment.lines.filter((line) => line.adjusts?.kind === 'termination-fee').every((line) => !line.taxable)).toBe(true);
     expect(first).toMatchObject({ month: '2024-07', invoices: 1, adjustments: adjustment.lines.length });
     expect(rerun).toMatchObject({ invoices: 1, adjustments: adjustment.lines.length });
     expect((await invoiceEvents()).filter((e) => e.invoice.month === '2024-07')).toHaveLength(1);
+
+    // The stream filter takes only outbox items, and each parses as publishable: the billing run's own items are not taken.
+    const items = (await table.client.send(new ScanCommand({ TableName: table.settings.tableName, ConsistentRead: true }))).Items ?? [];
+    expect([...new Set(items.map((item) => String(item.PK?.S).split('#')[0]))].sort()).toEqual(['BILLING-RUN', 'CONTRACT', 'INVOICES', 'LINE', 'ORDER']);
+    const taken = items.filter((item) => isUnpublishedOutcome({ eventName: 'INSERT', dynamodb: { NewImage: item } }));
+    expect(taken.every((item) => ['INVOICES', 'ORDER'].includes(String(item.PK?.S).split('#')[0]))).toBe(true);
+    expect(taken.filter((item) => !storedOutcomeSchema.safeParse(unmarshall(item)).success)).toEqual([]);
   });
 });
