@@ -1,6 +1,6 @@
 import type { LocalDate, YearMonth } from './calendar';
 import type { ChargeLine } from './charges/charge-line';
-import type { Invoicing } from './invoices/invoice';
+import type { Invoicing } from './invoices/invoicing';
 
 /** Shapes of docs/interface.md §1.1 and §2: names here are fixed by other systems. */
 export type CustomerKind = 'corporation' | 'individual';

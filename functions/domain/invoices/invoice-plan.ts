@@ -7,7 +7,8 @@ import { NotChargeableError } from '../errors';
 import { CONSUMPTION_TAX_RATE_PERCENT, consumptionTax } from '../tax';
 import type { Catalog } from '../tariff/catalog';
 import { revisionForBillingMonth } from '../tariff/versioned-tariff';
-import type { ChargeKind, Invoice, InvoiceLine, Invoicing, Issuer } from './invoice';
+import type { ChargeKind, Invoice, InvoiceLine, Issuer } from './invoice';
+import type { Invoicing } from './invoicing';
 import { invoiceIdOf } from './invoice-id';
 
 export interface InvoicePlanInput {
@@ -108,6 +109,8 @@ function differences(now: InvoiceLine[], invoiced: InvoiceLine[], of: { invoiceI
     const difference = (current.get(key)?.amount ?? 0) - (before.get(key)?.amount ?? 0);
     if (difference === 0) return [];
     const { line } = (current.get(key) ?? before.get(key)) as Totals;
+    // P1, I5: a difference of amounts priced on an operator placeholder (basic fee ① in a termination fee) is itself 仮.
+    const placeholder = current.get(key)?.line.placeholder === true || before.get(key)?.line.placeholder === true;
     return [
       {
         kind: 'adjustment' as const,
@@ -120,6 +123,7 @@ function differences(now: InvoiceLine[], invoiced: InvoiceLine[], of: { invoiceI
         taxable: line.taxable,
         taxLabel: line.taxLabel,
         adjusts: { ...of, kind: line.kind as ChargeKind },
+        ...(placeholder ? { placeholder: true as const } : {}),
       },
     ];
   });

@@ -66,13 +66,3 @@ export interface Invoice {
   /** True where the issuer or a price is an operator placeholder (仮). */
   placeholder: boolean;
 }
-
-/**
- * What a contract has been invoiced for (stored on the contract, never shown in its view):
- * every month up to `invoicedThrough` is closed for it; `adjustFrom` is the oldest of those
- * months an order changed afterwards (I4), null when none.
- */
-export interface Invoicing {
-  invoicedThrough: YearMonth;
-  adjustFrom: YearMonth | null;
-}
