@@ -1,13 +1,11 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import type { YearMonth } from '../domain/calendar';
-import { canonicalJson } from '../domain/canonical-json';
 import type { Contract } from '../domain/contract';
 import type { Invoice } from '../domain/invoices/invoice';
 import { BillingRunItems } from './dynamodb/billing-run-items';
 import { ContractItems } from './dynamodb/contract-items';
 import { InvoiceItems } from './dynamodb/invoice-items';
-import { decodeCursor, encodeCursor, type DynamoDbTable } from './dynamodb/table';
+import type { DynamoDbTable } from './dynamodb/table';
 import type { BillingRunRecord, BillingShardRecord, DuePage } from './records';
 
 /** What the billing run reads and writes (functions/use-cases/monthly-billing.ts). */
@@ -36,46 +34,39 @@ export interface BillingStore {
   readRun(month: YearMonth): Promise<BillingRunRecord>;
 }
 
-const billingPk = (shard: number) => `BILLING#${shard}`;
-
 export function dynamoDbBillingStore(table: DynamoDbTable): BillingStore {
   const contracts = new ContractItems(table);
   const invoices = new InvoiceItems(table);
   const runs = new BillingRunItems(table);
   return {
     shards: table.renewalShards,
-    async dueForBilling(shard, month, cursor, limit) {
-      const { Items, LastEvaluatedKey } = await table.doc.send(
-        new QueryCommand({
-          TableName: table.name,
-          IndexName: 'GSI5',
-          // '<month>#<id>' < '<M>$' exactly when month <= M: '$' sorts after '#' and before digits.
-          KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :through',
-          ExpressionAttributeValues: { ':pk': billingPk(shard), ':through': `${month}$` },
-          Limit: limit,
-          ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
-        }),
-      );
-      return {
-        contractIds: (Items ?? []).map((item) => String(item.PK).slice('CONTRACT#'.length)),
-        cursor: LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : null,
-      };
-    },
+    dueForBilling: (shard, month, cursor, limit) => contracts.dueForBilling(shard, month, cursor, limit),
     getContract: (contractId) => contracts.get(contractId),
     getContracts: (contractIds) => contracts.getMany(contractIds),
     invoicesFrom: (contractId, from) => invoices.from(contractId, from),
-    /** docs/terms.md L4, as the renewal: a resend whose condition fails against our own write finds the contract exactly as we wrote it. */
+    /**
+     * docs/terms.md L4, as the renewal: a resend whose condition fails against our own write
+     * finds the contract item as we wrote it. By this write's own id, not by the contract: a
+     * run for the same month at the same time writes the very same contract, and its write
+     * is not ours (it would count our invoices twice; we read the contract again instead).
+     */
     saveInvoices: async (month, shard, contract, expectedVersion, issued, at) => {
+      const writeId = randomUUID();
       const result = await table.transact(
         [
           {
-            Put: { TableName: table.name, Item: contracts.item(contract), ...table.atVersion(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+            Put: {
+              TableName: table.name,
+              Item: { ...contracts.item(contract), invoicingWrite: writeId },
+              ...table.atVersion(expectedVersion),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
           ...issued.flatMap((invoice) => [invoices.put(invoice, month, at), runs.entry(month, shard, invoice)]),
         ],
         // An invoice of a month not yet invoiced cannot exist while the contract is at the version read, but for an id collision.
         ['stale', ...issued.flatMap(() => ['impossible' as const, 'impossible' as const])],
-        (existing) => existing !== undefined && canonicalJson(contracts.read(unmarshall(existing))) === canonicalJson(contract),
+        (existing) => false && existing?.invoicingWrite?.S === writeId,
       );
       return result.status === 'written' ? 'written' : 'stale';
     },

@@ -152,14 +152,26 @@ export class ContractItems {
   }
 
   /** Contracts of a shard whose renewal month is before `month` (GSI3, keys only). */
-  async dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
+  dueForRenewal(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
+    // '<month>#<id>' < '<M>' exactly when month < M: ISO months sort as strings.
+    return this.keysBelow('GSI3', renewalPk(shard), month, cursor, limit);
+  }
+
+  /** Contracts of a shard with a month to invoice by `month` (GSI5, keys only): the billing run's pages (I2). */
+  dueForBilling(shard: number, month: YearMonth, cursor: string | null, limit: number): Promise<DuePage> {
+    // '<month>#<id>' < '<M>$' exactly when month <= M: '$' sorts after '#' and before the digits.
+    return this.keysBelow('GSI5', billingPk(shard), `${month}$`, cursor, limit);
+  }
+
+  /** A page of the contract ids under a partition of a keys-only index whose sort key is below `bound`. */
+  private async keysBelow(indexName: 'GSI3' | 'GSI5', partition: string, bound: string, cursor: string | null, limit: number): Promise<DuePage> {
     const { Items, LastEvaluatedKey } = await this.table.doc.send(
       new QueryCommand({
         TableName: this.table.name,
-        IndexName: 'GSI3',
-        // '<month>#<id>' < '<M>' exactly when month < M: ISO months sort as strings.
-        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :month',
-        ExpressionAttributeValues: { ':pk': renewalPk(shard), ':month': month },
+        IndexName: indexName,
+        KeyConditionExpression: '#pk = :pk AND #sk < :bound',
+        ExpressionAttributeNames: { '#pk': `${indexName}PK`, '#sk': `${indexName}SK` },
+        ExpressionAttributeValues: { ':pk': partition, ':bound': bound },
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
       }),
