@@ -33,7 +33,9 @@ import { ContractsFunction } from './constructs/contracts-function';
 import { ContractsTable } from './constructs/contracts-table';
 import { CustomerServiceConsole } from './constructs/customer-service-console';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { InvoiceFiles } from './constructs/invoice-files';
 import { nagRef } from './constructs/nag';
+import { WorkQueue } from './constructs/work-queue';
 import type { DeploymentSettings } from './settings';
 
 export const API_STAGE = 'v1';
@@ -55,8 +57,24 @@ export interface OmakaseContractsStackProps extends StackProps {
 export const LOOKUP_API_THROTTLE = { ratePerSecond: 50, burst: 100 };
 
 /**
- * The whole system on AWS: table and its stream, bus and rules, eight functions, the
- * renewal schedule, the IAM lookup API, and the customer-service console.
+ * The billing run's fan-out (docs/design.md "The billing run on AWS"): shard invocations at
+ * once, one per shard of the default 16, so the whole run goes in parallel and never wider
+ * (beyond what the table takes, DynamoDB throttles and the SDK retries: slower, not failed);
+ * and how often a shard's message is received before it is dead-lettered.
+ */
+export const BILLING_SHARD_CONCURRENCY = 16;
+export const BILLING_SHARD_RECEIVES = 3;
+/**
+ * A shard message this old means the run is late (I8: the whole run within the hour) and
+ * still not through: it has failed twice (each retry waits the 90-minute visibility timeout,
+ * so one failure that its retry cures does not fire it), or nothing consumes the queue.
+ */
+export const BILLING_SHARD_LATE_AFTER = Duration.hours(2);
+
+/**
+ * The whole system on AWS: table and its stream, bus and rules, ten functions, the renewal
+ * and billing schedules, the billing queue and the invoice files bucket, the IAM lookup API,
+ * and the customer-service console.
  */
 export class OmakaseContractsStack extends Stack {
   readonly functions: Record<HandlerName, ContractsFunction>;
@@ -65,6 +83,8 @@ export class OmakaseContractsStack extends Stack {
   readonly api: RestApi;
   readonly console: CustomerServiceConsole;
   readonly alarmTopic: Topic;
+  readonly invoiceFiles: InvoiceFiles;
+  readonly billingShards: WorkQueue;
 
   constructor(scope: Construct, id: string, props: OmakaseContractsStackProps) {
     super(scope, id, props);
@@ -90,6 +110,15 @@ export class OmakaseContractsStack extends Stack {
           "stream batches whose outcomes could not be published within the stream's 24 hours: the orders stay unpublished in the table; " +
           'resending those orders publishes their stored outcomes; and stream records that can never be published (sent by the function with the reason)',
       }),
+      billingRun: new DeadLetterQueue(this, 'BillingRunDeadLetters', {
+        holds: 'monthly billing runs the Scheduler could not start or the monthly-billing function failed on every retry',
+      }),
+      billingShards: new DeadLetterQueue(this, 'BillingShardDeadLetters', {
+        holds: `shards of a billing run the billing-shard function failed ${BILLING_SHARD_RECEIVES} times (the message names the month and the shard)`,
+      }),
+      billingFailures: new DeadLetterQueue(this, 'BillingFailures', {
+        holds: 'contracts the billing run could not bill, each with its reason (sent by the billing-shard function); the next run tries them again',
+      }),
     };
 
     const environment = {
@@ -97,13 +126,17 @@ export class OmakaseContractsStack extends Stack {
       TERMINATION_FEE_TAXABLE: String(settings.terminationFeeTaxable),
       // Writers and the renewal run must agree on the shard count of the renewal index.
       RENEWAL_SHARDS: String(DEFAULT_RENEWAL_SHARDS),
+      // Decision I5: the issuer on every invoice, checked by every function at start-up; unset, the labelled placeholders.
+      ...(settings.invoiceIssuerName ? { INVOICE_ISSUER_NAME: settings.invoiceIssuerName } : {}),
+      ...(settings.invoiceRegistrationNumber ? { INVOICE_REGISTRATION_NUMBER: settings.invoiceRegistrationNumber } : {}),
     };
+    const timeoutOf = (handler: HandlerName) => Duration.seconds(FUNCTION_SIZING[handler].timeoutSeconds);
     // Timeout and memory as functions/topology/function-sizing.ts sizes each function (the local stack reads it too).
     const fn = (handler: HandlerName, description: string, onFailure?: DeadLetterQueue) =>
       new ContractsFunction(this, handler, {
         handler,
         description,
-        timeout: Duration.seconds(FUNCTION_SIZING[handler].timeoutSeconds),
+        timeout: timeoutOf(handler),
         memorySize: FUNCTION_SIZING[handler].memoryMb,
         environment,
         ...(onFailure ? { onFailure: onFailure.queue } : {}),
@@ -128,13 +161,53 @@ export class OmakaseContractsStack extends Stack {
       });
     }
 
+    // One group for both monthly schedules; the Scheduler's metrics (per group) and their alarms cover both.
+    const schedules = new ScheduleGroup(this, 'Schedules');
     const renewal = fn('monthly-renewal', 'Renews Prime Plus terms due before the scheduled month (interface §4)', deadLetters.renewal);
     // No publishesTo: the facts it writes with each renewal are published from the table's stream.
     renewal.bindTable(this.contracts, 'renewal');
-    this.scheduleMonthlyRenewal(renewal, deadLetters.renewal);
+    this.scheduleMonthly(schedules, 'MonthlyRenewal', renewal, deadLetters.renewal, {
+      description: 'Monthly Prime Plus renewal run (interface §4)',
+      // Interface §4: 00:05 on the 1st of every month, Tokyo time, on the dot.
+      at: { minute: '5', hour: '0', day: '1' },
+    });
+    this.alarmOnScheduleFailures(schedules, [deadLetters.renewal, deadLetters.billingRun]);
+
+    // The billing run (rules.md §10, docs/design.md "The billing run on AWS"): the schedule starts
+    // monthly-billing, which queues one message per shard; billing-shard bills one shard per
+    // message and, before its time is up, queues the rest of its shard as a new message.
+    this.invoiceFiles = new InvoiceFiles(this, 'InvoiceFiles');
+    this.billingShards = new WorkQueue(this, 'BillingShards', {
+      consumerTimeout: timeoutOf('billing-shard'),
+      deadLetters: deadLetters.billingShards,
+      maxReceiveCount: BILLING_SHARD_RECEIVES,
+      lateAfter: BILLING_SHARD_LATE_AFTER,
+    });
+    const billingRun = fn(
+      'monthly-billing',
+      'Starts the billing run of the month before the scheduled month: one message per shard (rules.md I2)',
+      deadLetters.billingRun,
+    );
+    billingRun.bindTable(this.contracts, 'billingRun');
+    billingRun.sendsMessagesTo(this.billingShards.queue, 'BILLING_QUEUE_URL');
+    this.scheduleMonthly(schedules, 'MonthlyBilling', billingRun, deadLetters.billingRun, {
+      description: 'Monthly billing run, closing the month before (rules.md I2, interface §7.4)',
+      // I2: after EventBridge's 24-hour retry window for the month's last orders, 03:00 on the 2nd, Tokyo time.
+      at: { minute: '0', hour: '3', day: '2' },
+    });
+    // A shard it could not finish (DynamoDB unavailable) is reported to the queue, which delivers
+    // it again after its visibility timeout: not an error, so its errors alarm pages only for a
+    // timeout (its time budget failed), a crash or a start-up failure.
+    const billing = fn('billing-shard', 'Bills one shard of a billing run, from the billing queue (rules.md I1-I8)');
+    billing.bindTable(this.contracts, 'billing');
+    billing.readsQueue(this.billingShards, { maxConcurrency: BILLING_SHARD_CONCURRENCY });
+    // The rest of its shard, as a new message, when its time budget is spent.
+    billing.sendsMessagesTo(this.billingShards.queue, 'BILLING_QUEUE_URL');
+    billing.sendsDeadLettersTo(deadLetters.billingFailures.queue);
+    billing.writesInvoiceFiles(this.invoiceFiles);
 
     // Publishes every fact the functions stored with the change it reports (the one
-    // transactional outbox): it only marks order and FACT items, the stream brings it everything it reads.
+    // transactional outbox): it only marks order, FACT and invoice items, the stream brings it everything it reads.
     const outcomes = fn('outcome-publisher', "Publishes the unpublished facts stored with each change, from the table's stream");
     outcomes.bindTable(this.contracts, 'markPublished');
     outcomes.publishesTo(this.bus);
@@ -146,8 +219,10 @@ export class OmakaseContractsStack extends Stack {
       lateAfter: Duration.minutes(5),
     });
 
-    const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3)');
+    const lookup = fn('lookup-api', 'Answers the customer-service lookups (interface §3, §7.3)');
     lookup.bindTable(this.contracts, 'read');
+    // The export lookup answers pre-signed URLs of the month's files (interface §7.3).
+    lookup.signsInvoiceFileUrls(this.invoiceFiles);
     this.api = this.lookupApi(lookup);
     this.console = new CustomerServiceConsole(this, 'Console', {
       lookup: lookup.fn,
@@ -164,6 +239,8 @@ export class OmakaseContractsStack extends Stack {
       'one-off-order': required(inbound, 'one-off-order'),
       'outcome-publisher': outcomes,
       'monthly-renewal': renewal,
+      'monthly-billing': billingRun,
+      'billing-shard': billing,
       'lookup-api': lookup,
     };
 
@@ -174,6 +251,9 @@ export class OmakaseContractsStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'MonthlyRenewalFunctionName', { value: renewal.fn.functionName });
+    new CfnOutput(this, 'MonthlyBillingFunctionName', { value: billingRun.fn.functionName });
+    new CfnOutput(this, 'BillingShardsQueueUrl', { value: this.billingShards.queue.queueUrl });
+    new CfnOutput(this, 'InvoiceBucketName', { value: this.invoiceFiles.bucket.bucketName });
     for (const dlq of Object.values(deadLetters)) {
       new CfnOutput(this, `${dlq.node.id}QueueUrl`, { value: dlq.queue.queueUrl });
     }
@@ -199,40 +279,52 @@ export class OmakaseContractsStack extends Stack {
     return topic;
   }
 
-  /** Interface §4: 00:05 on the 1st of every month, Tokyo time, on the dot. */
-  private scheduleMonthlyRenewal(renewal: ContractsFunction, deadLetters: DeadLetterQueue): void {
-    // An own group, so the Scheduler's metrics (per group) describe this schedule alone.
-    const group = new ScheduleGroup(this, 'Schedules');
+  /**
+   * A monthly schedule in Tokyo time, on the dot (no flexible window), invoking `target`
+   * with `{scheduledTime}`; what the Scheduler cannot deliver goes to `deadLetters`.
+   */
+  private scheduleMonthly(
+    group: ScheduleGroup,
+    id: string,
+    target: ContractsFunction,
+    deadLetters: DeadLetterQueue,
+    options: { description: string; at: { minute: string; hour: string; day: string } },
+  ): Schedule {
     // An own role (the target would otherwise make a shared one) so that its acknowledgement sits next to it.
-    const role = new Role(this, 'MonthlyRenewalScheduleRole', {
-      description: 'Lets EventBridge Scheduler start the monthly renewal run',
+    const role = new Role(this, `${id}ScheduleRole`, {
+      description: `Lets EventBridge Scheduler start the ${id} schedule's function`,
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': group.scheduleGroupArn } },
       }),
     });
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagRef(renewal.fn, 'Arn')}:*]`,
-      reason: 'lambda:InvokeFunction on the renewal function and its versions (grantInvoke adds the `:*` qualifier form); it names this one function only.',
+      id: `AwsSolutions-IAM5[Resource::${nagRef(target.fn, 'Arn')}:*]`,
+      reason: `lambda:InvokeFunction on the ${id} schedule's function and its versions (grantInvoke adds the \`:*\` qualifier form); it names this one function only.`,
     });
-    new Schedule(this, 'MonthlyRenewal', {
-      description: 'Monthly Prime Plus renewal run (interface §4)',
+    return new Schedule(this, id, {
+      description: options.description,
       scheduleGroup: group,
-      schedule: ScheduleExpression.cron({ minute: '5', hour: '0', day: '1', month: '*', year: '*', timeZone: TimeZone.ASIA_TOKYO }),
+      schedule: ScheduleExpression.cron({ ...options.at, month: '*', year: '*', timeZone: TimeZone.ASIA_TOKYO }),
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(renewal.fn, {
+      target: new LambdaInvoke(target.fn, {
         role,
         input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
         deadLetterQueue: deadLetters.queue,
         ...DELIVERY_RETRY,
       }),
     });
+  }
+
+  /** The Scheduler's failures, per group: one alarm each, naming the queues the runs went to. */
+  private alarmOnScheduleFailures(group: ScheduleGroup, deadLetters: DeadLetterQueue[]): void {
     const failures = {
       TargetErrors: group.metricTargetErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
       Dropped: group.metricDropped({ period: ALARM_PERIOD, statistic: 'Sum' }),
       FailedToBeSentToDLQ: group.metricFailedToBeSentToDLQ(undefined, { period: ALARM_PERIOD, statistic: 'Sum' }),
     };
+    const queues = deadLetters.map((dlq) => dlq.node.id).join(' and ');
     for (const [name, metric] of Object.entries(failures)) {
-      alarmOnAny(group, `${name}Alarm`, metric, `The monthly renewal schedule reported ${name}: check the RenewalDeadLetters queue and rerun the renewal.`);
+      alarmOnAny(group, `${name}Alarm`, metric, `A monthly schedule (renewal or billing) reported ${name}: check the ${queues} queues and rerun that run.`);
     }
   }
 

@@ -20,6 +20,13 @@ export interface DeploymentSettings {
    * in its region; null: `omakase-contracts-<account id>`.
    */
   consoleDomainPrefix: string | null;
+  /**
+   * INVOICE_ISSUER_NAME and INVOICE_REGISTRATION_NUMBER for the functions (context
+   * `invoiceIssuer`: `{"name": …, "registrationNumber": "T…"}`), checked as they check
+   * them; '' keeps that part's labelled placeholder (Decision I5, shown 仮 on invoices).
+   */
+  invoiceIssuerName: string;
+  invoiceRegistrationNumber: string;
 }
 
 export class DeploymentSettingsError extends Error {
@@ -43,6 +50,8 @@ const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
 const CONTEXT_KEY_OF: Record<string, string> = {
   TARIFF_OVERRIDES: 'tariffOverrides',
   TERMINATION_FEE_TAXABLE: 'terminationFeeTaxable',
+  INVOICE_ISSUER_NAME: 'invoiceIssuer.name',
+  INVOICE_REGISTRATION_NUMBER: 'invoiceIssuer.registrationNumber',
 };
 
 export function readDeploymentSettings(context: ContextReader): DeploymentSettings {
@@ -61,9 +70,12 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
   if (consoleDomainPrefix === undefined) {
     problems.push('consoleDomainPrefix: must be 1-63 of a-z 0-9 and inner -, without "aws", "amazon" or "cognito"');
   }
+  const invoiceIssuer = readInvoiceIssuer(context('invoiceIssuer'), problems);
   const env = {
     TARIFF_OVERRIDES: asText(context('tariffOverrides')),
     TERMINATION_FEE_TAXABLE: asText(context('terminationFeeTaxable')),
+    INVOICE_ISSUER_NAME: invoiceIssuer.name,
+    INVOICE_REGISTRATION_NUMBER: invoiceIssuer.registrationNumber,
   };
   // The same check the functions run at start-up, so synth refuses what they would refuse.
   let functionSettings: ReturnType<typeof loadSettings> | undefined;
@@ -84,7 +96,44 @@ export function readDeploymentSettings(context: ContextReader): DeploymentSettin
     terminationFeeTaxable: functionSettings.terminationFeeTaxable,
     alarmEmail,
     consoleDomainPrefix,
+    // Text as the functions read it (trimmed, '' unset), not the placeholder values, which would read back as set.
+    invoiceIssuerName: env.INVOICE_ISSUER_NAME?.trim() ?? '',
+    invoiceRegistrationNumber: env.INVOICE_REGISTRATION_NUMBER?.trim() ?? '',
   };
+}
+
+const ISSUER_KEYS = ['name', 'registrationNumber'] as const;
+
+/**
+ * Context `invoiceIssuer`: an object in cdk.json, JSON text with `-c`; absent, both parts
+ * unset. Its shape is checked here; its values by the functions' own rules (loadSettings).
+ */
+function readInvoiceIssuer(raw: unknown, problems: string[]): { name?: string; registrationNumber?: string } {
+  if (raw === undefined || raw === null) return {};
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      problems.push('invoiceIssuer: must be JSON {"name": "…", "registrationNumber": "T…"}');
+      return {};
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('invoiceIssuer: must be an object {"name": "…", "registrationNumber": "T…"}');
+    return {};
+  }
+  const fields = value as Record<string, unknown>;
+  const issuer: { name?: string; registrationNumber?: string } = {};
+  for (const key of Object.keys(fields)) {
+    if (!(ISSUER_KEYS as readonly string[]).includes(key)) problems.push(`invoiceIssuer.${key}: unknown key (expected name or registrationNumber)`);
+  }
+  for (const key of ISSUER_KEYS) {
+    const part = fields[key];
+    if (typeof part === 'string') issuer[key] = part;
+    else if (part !== undefined && part !== null) problems.push(`invoiceIssuer.${key}: must be text`);
+  }
+  return issuer;
 }
 
 /** cdk.json may hold an object or a boolean where `-c` gives a string: the functions get text either way. */

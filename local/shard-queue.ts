@@ -28,7 +28,7 @@ export class LocalShardQueue implements ShardQueue {
     this.shardFunction = fn;
   }
 
-  send(messages: Array<{ month: string; shard: number }>): Promise<void> {
+  send(messages: Array<{ month: string; shard: number; cursor?: string }>): Promise<void> {
     for (const message of messages) this.waiting.push({ body: JSON.stringify(message), receives: 0 });
     this.pump();
     return Promise.resolve();

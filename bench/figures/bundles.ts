@@ -53,6 +53,9 @@ const HANDLERS = {
   'plan-change': 'dynamodb-sqs',
   'one-off-order': 'dynamodb-sqs',
   'monthly-renewal': 'dynamodb-eventbridge',
+  'monthly-billing': 'dynamodb-sqs',
+  // DynamoDB, SQS and S3: the nearest reference is the DynamoDB and SQS one (its S3 client is the difference).
+  'billing-shard': 'dynamodb-sqs',
   'lookup-api': 'dynamodb',
   'outcome-publisher': 'dynamodb-eventbridge',
 } satisfies Record<Handler, Reference>;
@@ -316,6 +319,8 @@ async function prepareInvocations(ctx: BenchContext, endpoints: { dynamoDb: stri
     'plan-change': [],
     'one-off-order': [],
     'monthly-renewal': [],
+    'monthly-billing': [],
+    'billing-shard': [],
     'lookup-api': [],
     'outcome-publisher': [],
   };

@@ -11,7 +11,7 @@ export class SqsShardQueue implements ShardQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async send(messages: Array<{ month: string; shard: number }>): Promise<void> {
+  async send(messages: Array<{ month: string; shard: number; cursor?: string }>): Promise<void> {
     for (let i = 0; i < messages.length; i += BATCH) {
       const entries = messages.slice(i, i + BATCH).map((message) => ({ Id: `shard-${message.shard}`, MessageBody: JSON.stringify(message) }));
       const { Failed } = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));

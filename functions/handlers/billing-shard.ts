@@ -43,7 +43,7 @@ export function createBillingShardHandler(deps: BillingHandlerDeps & { queue: Sh
           deps.metrics.addMetric(METRIC.invoicedYen, MetricUnit.NoUnit, outcome.yenInvoiced);
           deps.metrics.addMetric(METRIC.billingFailures, MetricUnit.Count, outcome.failed.length);
           logger.info('billing shard', { ...outcome, failedCount: outcome.failed.length, failed: outcome.failed.slice(0, LOGGED_FAILURES) });
-          if (!outcome.complete) await deps.queue.send([message.data]);
+          if (!outcome.complete) await deps.queue.send([{ month: outcome.month, shard: outcome.shard, ...(outcome.cursor ? { cursor: outcome.cursor } : {}) }]);
         } catch (error) {
           logger.error('billing shard failed; SQS delivers it again', { ...message.data, error: describeError(error) });
           batchItemFailures.push({ itemIdentifier: record.messageId });

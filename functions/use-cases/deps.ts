@@ -73,6 +73,18 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/**
+ * Why a contract was not billed, as GET /billing-runs/{month} and the console show it
+ * (docs/interface.md §7.3): in Japanese, with the error's own message where it is Japanese
+ * (the domain's refusals), else a pointer to the log, which has the error in full.
+ */
+export function notBilledReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /[\u3040-\u30ff\u4e00-\u9fff]/.test(message)
+    ? `請求書を発行できませんでした: ${message}`
+    : '請求書を発行できませんでした: システムエラーです。システムの担当者に連絡してください (原因は請求締めのログに記録されています)。';
+}
+
 /** What the billing run needs (docs/terms.md §10): no publisher, its invoices go out through the table's stream. */
 export interface BillingDeps {
   store: BillingStore;
@@ -88,5 +100,5 @@ export interface BillingDeps {
 
 /** Where the billing run's shards go: the billing queue on AWS (one message each), the shard function in process locally. */
 export interface ShardQueue {
-  send(messages: Array<{ month: YearMonth; shard: number }>): Promise<void>;
+  send(messages: Array<{ month: YearMonth; shard: number; cursor?: string }>): Promise<void>;
 }

@@ -3,8 +3,9 @@ import type { Contract } from '../domain/contract';
 import type { Invoice } from '../domain/invoices/invoice';
 import { planInvoices } from '../domain/invoices/invoice-plan';
 import type { BillingRunRecord } from '../store/records';
+import { isStoreUnavailable } from '../store/unavailable';
 import { mapLimit } from './concurrency';
-import { describeError, type BillingDeps } from './deps';
+import { describeError, notBilledReason, type BillingDeps } from './deps';
 
 /**
  * The monthly billing run (docs/terms.md §10, interface §7): the run for month M closes M.
@@ -25,11 +26,14 @@ export interface BillingTuning {
   shardConcurrency: number;
 }
 
-export const DEFAULT_BILLING_TUNING: BillingTuning = { budgetMarginMs: 60_000, pageSize: 100, writeConcurrency: 8, shardConcurrency: 4 };
+// Three minutes: the page in flight, then the shard's files (62,500 invoices at 1,000,000 contracts: docs/design.md §7).
+export const DEFAULT_BILLING_TUNING: BillingTuning = { budgetMarginMs: 180_000, pageSize: 100, writeConcurrency: 8, shardConcurrency: 4 };
 
 export interface ShardRun {
   month: YearMonth;
   shard: number;
+  /** Where an invocation that ran short of time stopped: a continuation goes on from there, so a contract that failed is not tried again in the same run. */
+  cursor?: string | null;
   /** Milliseconds left before the invocation is stopped. */
   remainingMs: () => number;
 }
@@ -37,8 +41,9 @@ export interface ShardRun {
 export interface ShardOutcome {
   month: YearMonth;
   shard: number;
-  /** False when the time budget ran out first: the shard is run again to continue. */
+  /** False when the time budget ran out first: the shard is run again from `cursor` to continue. */
   complete: boolean;
+  cursor: string | null;
   /** What this invocation did. */
   contractsBilled: number;
   invoicesIssued: number;
@@ -66,13 +71,13 @@ export async function runBilling(deps: BillingDeps, month: YearMonth, remainingM
 export async function billShard(deps: BillingDeps, run: ShardRun, tuning = DEFAULT_BILLING_TUNING): Promise<ShardOutcome> {
   const { store } = deps;
   const { month, shard } = run;
-  const outcome: ShardOutcome = { month, shard, complete: true, contractsBilled: 0, invoicesIssued: 0, yenInvoiced: 0, failed: [] };
+  const outcome: ShardOutcome = { month, shard, complete: true, cursor: null, contractsBilled: 0, invoicesIssued: 0, yenInvoiced: 0, failed: [] };
   await store.startShard(month, shard, toJstIso(deps.clock.now()));
   const failedBefore = new Set((await store.readRun(month)).failed.map((failure) => failure.contractId));
-  let cursor: string | null = null;
+  let cursor: string | null = run.cursor ?? null;
   let pages = 0;
   do {
-    if (run.remainingMs() < tuning.budgetMarginMs) return { ...outcome, complete: false };
+    if (run.remainingMs() < tuning.budgetMarginMs) return { ...outcome, complete: false, cursor };
     const page = await store.dueForBilling(shard, month, cursor, tuning.pageSize);
     const contracts = await store.getContracts(page.contractIds);
     await mapLimit(contracts, tuning.writeConcurrency, (contract) => billContract(deps, run, contract, outcome, failedBefore));
@@ -123,11 +128,14 @@ async function billContract(deps: BillingDeps, run: ShardRun, first: Contract, o
       contract = await store.getContract(contractId);
     }
   } catch (error) {
-    const failure = { contractId, reason: describeError(error) };
+    // DynamoDB down or too slow fails the run, not the contract: the shard is delivered again
+    // and goes on with what is still due, instead of listing and dead-lettering every contract it meets.
+    if (isStoreUnavailable(error)) throw error;
+    const failure = { contractId, reason: notBilledReason(error) };
     outcome.failed.push(failure);
-    deps.logger.error('contract not billed', { month: run.month, ...failure });
+    deps.logger.error('contract not billed', { month: run.month, ...failure, error: describeError(error) });
     await store.recordFailure(run.month, { ...failure, at: toJstIso(deps.clock.now()) });
-    await deps.deadLetters.deadLetter(`billing run ${run.month}: contract ${contractId} not billed: ${failure.reason}`, {
+    await deps.deadLetters.deadLetter(`billing run ${run.month}: contract ${contractId} not billed: ${describeError(error)}`, {
       month: run.month,
       shard: run.shard,
       contractId,

@@ -12,6 +12,7 @@ export class ContractsTable extends Construct {
   readonly table: TableV2;
   /** The exact ARNs of the GSIs, so that read grants need no `index/*` wildcard. */
   readonly indexArns: string[];
+  private readonly indexNames: string[];
 
   constructor(scope: Construct, id: string, definition: TableDefinition) {
     super(scope, id);
@@ -33,5 +34,13 @@ export class ContractsTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.indexArns = definition.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
+    this.indexNames = definition.globalSecondaryIndexes.map((index) => index.indexName);
+  }
+
+  /** The exact ARN of one GSI of the definition; an index it does not have stops the synth. */
+  indexArn(indexName: string): string {
+    const found = this.indexNames.indexOf(indexName);
+    if (found < 0) throw new Error(`the contracts table has no index ${indexName}`);
+    return this.indexArns[found];
   }
 }

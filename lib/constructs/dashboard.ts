@@ -9,7 +9,8 @@ const PERIOD = Duration.hours(1);
 /**
  * One CloudWatch dashboard of the business metrics the functions emit through Powertools
  * (functions/observability/metrics.ts, EMF): what came in and what became of it, refusals by
- * reason code, termination fees in yen, renewals, outcomes published and dead letters.
+ * reason code, termination fees in yen, renewals, outcomes published and dead letters, and
+ * the billing run: invoices issued, yen billed and contracts failed.
  */
 export class ContractsDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -34,7 +35,8 @@ export class ContractsDashboard extends Construct {
       widgets: [
         [
           new TextWidget({
-            markdown: '# omakase-contracts\nOrders, refusals by reason, termination fees (yen), renewals, outcomes published and dead letters, per hour.',
+            markdown:
+              '# omakase-contracts\nOrders, refusals by reason, termination fees (yen), renewals, outcomes published and dead letters, invoices issued, yen billed and contracts failed, per hour.',
             width: 24,
             height: 2,
           }),
@@ -66,6 +68,13 @@ export class ContractsDashboard extends Construct {
             sum(METRIC.renewalNotices, 'renewal-month notices'),
           ]),
           graph('Outcomes published and dead letters', [sum(METRIC.outcomesPublished, 'outcomes published'), sum(METRIC.deadLetters, 'dead letters')]),
+        ],
+        [
+          graph('Billing run: invoices issued and contracts failed', [
+            sum(METRIC.invoicesIssued, 'invoices issued'),
+            sum(METRIC.billingFailures, 'contracts failed (BillingFailures queue)'),
+          ]),
+          graph('Billing run: yen billed (invoice totals, 税込; credits negative)', [sum(METRIC.invoicedYen, 'yen billed')]),
         ],
       ],
     });

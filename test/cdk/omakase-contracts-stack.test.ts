@@ -15,8 +15,22 @@ import { LOOKUP_API_THROTTLE, type OmakaseContractsStack } from '../../lib/omaka
 import { CDK_JSON_CONTEXT } from './cdk-json';
 
 /** Context other than the defaults, to see that it reaches the template. */
-const CONTEXT = { busName: 'omakase-contracts-staging', tariffOverrides: '{"prices":{"cloudProxy":450}}', alarmEmail: 'ops@example.co.jp' };
-const HANDLERS: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'outcome-publisher', 'monthly-renewal', 'lookup-api'];
+const CONTEXT = {
+  busName: 'omakase-contracts-staging',
+  tariffOverrides: '{"prices":{"cloudProxy":450}}',
+  alarmEmail: 'ops@example.co.jp',
+  invoiceIssuer: { name: '西日本電信電話株式会社', registrationNumber: 'T7000012050002' },
+};
+const HANDLERS: HandlerName[] = [
+  'contract-application',
+  'services-change',
+  'cancellation',
+  'outcome-publisher',
+  'monthly-renewal',
+  'monthly-billing',
+  'billing-shard',
+  'lookup-api',
+];
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 interface Synthesized {
@@ -52,6 +66,32 @@ const ofType = (type: string) => Object.entries(synth().resources).filter(([, r]
 const refersTo = (value: unknown, id: string) => JSON.stringify(value).includes(`"${id}"`);
 /** The logical id of the queue a `<name>QueueUrl` output points at. */
 const queueOfOutput = (name: string): string => synth().template.findOutputs(`${name}QueueUrl`)[`${name}QueueUrl`].Value.Ref;
+/** Every dead-letter queue of the stack, by its output's name. */
+const DEAD_LETTER_QUEUES = [
+  'InboundDeadLetters',
+  'RenewalDeadLetters',
+  'OutcomeDeadLetters',
+  'BillingRunDeadLetters',
+  'BillingShardDeadLetters',
+  'BillingFailures',
+];
+/** The lookups of interface §3 and §7.3, as both APIs must serve them. */
+const LOOKUP_ROUTES = [
+  '/contracts/{contractId}',
+  '/contracts/{contractId}/termination-quote',
+  '/contracts/{contractId}/charges',
+  '/contracts/{contractId}/invoices',
+  '/customers/{customerId}/contracts',
+  '/customers',
+  '/lines/{lineId}/contract',
+  '/lines/{lineId}/contracts',
+  '/orders/{orderId}',
+  '/renewals',
+  '/tariff',
+  '/invoices/{invoiceId}',
+  '/billing-runs/{month}',
+  '/billing-runs/{month}/export',
+];
 
 interface Statement {
   Effect: string;
@@ -115,6 +155,8 @@ describe('DynamoDB table', () => {
           KeySchema: [Match.objectLike({ AttributeName: 'GSI4PK' }), Match.objectLike({ AttributeName: 'GSI4SK' })],
           Projection: withContract,
         }),
+        Match.objectLike({ IndexName: 'GSI5', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({ IndexName: 'GSI6', Projection: withContract }),
       ],
     });
   });
@@ -174,6 +216,8 @@ describe('functions', () => {
         TARIFF_OVERRIDES: CONTEXT.tariffOverrides,
         TERMINATION_FEE_TAXABLE: 'false',
         RENEWAL_SHARDS: expect.stringMatching(/^\d+$/),
+        INVOICE_ISSUER_NAME: CONTEXT.invoiceIssuer.name,
+        INVOICE_REGISTRATION_NUMBER: CONTEXT.invoiceIssuer.registrationNumber,
         POWERTOOLS_SERVICE_NAME: 'omakase-contracts',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -255,7 +299,7 @@ describe('functions', () => {
   it('retry a failed asynchronous invocation and then send it to an SQS queue', () => {
     const queueIds = new Set(ofType('AWS::SQS::Queue').map(([id]) => id));
     const configs = ofType('AWS::Lambda::EventInvokeConfig');
-    const asynchronous: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'monthly-renewal'];
+    const asynchronous: HandlerName[] = ['contract-application', 'services-change', 'cancellation', 'monthly-renewal', 'monthly-billing'];
     for (const handler of asynchronous) {
       const found = configs.filter(([, c]) => refersTo(c.Properties.FunctionName, logicalId(handler)));
       expect(found).toHaveLength(1);
@@ -284,10 +328,10 @@ describe('functions', () => {
 describe('least privilege', () => {
   const WRITE = /^dynamodb:(Put|Update|Delete|BatchWrite|Transact|ConditionCheck|Create)|^events:Put|^sqs:Send|^lambda:Invoke/;
 
-  it('the lookup function can only read the table (and write its logs)', () => {
+  it('the lookup function can only read the table and the invoice files (to sign their URLs), and write its logs', () => {
     const actions = actionsOf('lookup-api');
     expect(actions.filter((a) => WRITE.test(a))).toEqual([]);
-    expect(new Set(actions)).toEqual(new Set([...TABLE_READ_ACTIONS, 'logs:CreateLogStream', 'logs:PutLogEvents']));
+    expect(new Set(actions)).toEqual(new Set([...TABLE_READ_ACTIONS, 's3:GetObject', 'logs:CreateLogStream', 'logs:PutLogEvents']));
   });
 
   it('the writers have the store write actions they issue, none of them wildcards; the renewal only puts', () => {
@@ -303,9 +347,9 @@ describe('least privilege', () => {
     ).toEqual([...RENEWAL_WRITE_ACTIONS].sort());
   });
 
-  it('the outcome publisher may update the outbox items only (dynamodb:LeadingKeys ORDER#*, FACT#*)', () => {
+  it('the outcome publisher may update the outbox items only (dynamodb:LeadingKeys ORDER#*, FACT#*, INVOICES#*)', () => {
     const update = statementsOf('outcome-publisher').find((s) => [s.Action].flat().includes('dynamodb:UpdateItem'));
-    expect(update?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'FACT#*'] } });
+    expect(update?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*', 'FACT#*', 'INVOICES#*'] } });
   });
 
   it('throttles the lookup API at its stage', () => {
@@ -352,7 +396,7 @@ describe('least privilege', () => {
 
 describe('outcome publisher (table stream)', () => {
   const mapping = () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => refersTo(m.Properties.FunctionName, logicalId('outcome-publisher')));
     expect(mappings).toHaveLength(1);
     return mappings[0][1].Properties;
   };
@@ -385,7 +429,7 @@ describe('outcome publisher (table stream)', () => {
     const queueId = queueOfOutput('OutcomeDeadLetters');
     expect(synth().resources[queueId].Type).toBe('AWS::SQS::Queue');
     expect(mapping().DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
-    expect(new Set([queueOfOutput('InboundDeadLetters'), queueOfOutput('RenewalDeadLetters'), queueId]).size).toBe(3);
+    expect(new Set([queueOfOutput('InboundDeadLetters'), queueOfOutput('RenewalDeadLetters'), queueOfOutput('BillingRunDeadLetters'), queueId]).size).toBe(4);
   });
 
   it('is invoked only by the stream: no asynchronous invoke configuration, no rule', () => {
@@ -396,9 +440,16 @@ describe('outcome publisher (table stream)', () => {
   });
 });
 
+/** The schedule whose target is the function. */
+function scheduleOf(handler: HandlerName): Resource {
+  const found = ofType('AWS::Scheduler::Schedule').filter(([, s]) => refersTo(s.Properties.Target.Arn, logicalId(handler)));
+  expect(found).toHaveLength(1);
+  return found[0][1];
+}
+
 describe('monthly renewal schedule', () => {
   it('runs at 00:05 on the 1st of every month, Tokyo time, flexible window off, with the scheduled time as payload', () => {
-    synth().template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    synth().template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     synth().template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(5 0 1 * ? *)',
       ScheduleExpressionTimezone: 'Asia/Tokyo',
@@ -411,10 +462,286 @@ describe('monthly renewal schedule', () => {
   });
 
   it('retries explicitly and has an SQS dead-letter queue', () => {
-    const [, schedule] = ofType('AWS::Scheduler::Schedule')[0];
+    const schedule = scheduleOf('monthly-renewal');
     expect(schedule.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
-    const queueId = schedule.Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
-    expect(synth().resources[queueId].Type).toBe('AWS::SQS::Queue');
+    expect(schedule.Properties.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueOfOutput('RenewalDeadLetters'), 'Arn'] });
+  });
+});
+
+describe('billing run (rules.md §10, interface §7)', () => {
+  const on = (id: string, attribute = 'Arn') => JSON.stringify({ 'Fn::GetAtt': [id, attribute] });
+  /** "action on resource" for every Allow of the function's role, with its condition if any. */
+  const allowed = (handler: HandlerName) =>
+    statementsOf(handler)
+      .filter((st) => st.Effect === 'Allow')
+      .flatMap((st) =>
+        [st.Action].flat().map((action) => `${action} on ${JSON.stringify(st.Resource)}${st.Condition ? ` if ${JSON.stringify(st.Condition)}` : ''}`),
+      );
+  const tableId = () => ofType('AWS::DynamoDB::GlobalTable')[0][0];
+  const logsOf = (handler: HandlerName) => {
+    const { stack } = synth();
+    return stack.getLogicalId(stack.functions[handler].fn.logGroup.node.defaultChild as CfnElement);
+  };
+  const bucketId = () => idOf(synth().stack.invoiceFiles.bucket);
+  const invoiceObjects = () => JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/invoices/*']] });
+  const leadingKeys = (...keys: string[]) => JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
+  const variablesOf = (handler: HandlerName) => synth().resources[logicalId(handler)].Properties.Environment.Variables;
+  const s3Actions = (handler: HandlerName) => actionsOf(handler).filter((a) => a.startsWith('s3:'));
+
+  describe('schedule', () => {
+    it('runs at 03:00 on the 2nd of every month, Tokyo time, flexible window off, with the scheduled time as payload', () => {
+      expect(scheduleOf('monthly-billing').Properties).toMatchObject({
+        ScheduleExpression: 'cron(0 3 2 * ? *)',
+        ScheduleExpressionTimezone: 'Asia/Tokyo',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: expect.objectContaining({ Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }) }),
+      });
+    });
+
+    it('retries as the renewal schedule does, in the same group, with a dead-letter queue of its own', () => {
+      const billing = scheduleOf('monthly-billing').Properties;
+      const renewal = scheduleOf('monthly-renewal').Properties;
+      expect(billing.Target.RetryPolicy).toEqual(renewal.Target.RetryPolicy);
+      expect(billing.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(billing.GroupName).toEqual(renewal.GroupName);
+      expect(billing.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueOfOutput('BillingRunDeadLetters'), 'Arn'] });
+      expect(queueOfOutput('BillingRunDeadLetters')).not.toBe(queueOfOutput('RenewalDeadLetters'));
+      // A run the function failed on every retry goes to the same queue.
+      const [, config] = ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) => refersTo(c.Properties.FunctionName, logicalId('monthly-billing')))!;
+      expect(config.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueOfOutput('BillingRunDeadLetters'), 'Arn'] });
+    });
+
+    it('may invoke the monthly-billing function and nothing else, assumed only by the Scheduler for this group', () => {
+      const roleId: string = scheduleOf('monthly-billing').Properties.Target.RoleArn['Fn::GetAtt'][0];
+      const role = synth().resources[roleId];
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+      const statements = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: unknown) => refersTo(r, roleId)))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+      const invoke = statements.filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+      expect(invoke).toHaveLength(1);
+      expect(JSON.stringify(invoke[0].Resource)).toContain(logicalId('monthly-billing'));
+      expect(JSON.stringify(invoke[0].Resource)).not.toContain(logicalId('billing-shard'));
+    });
+  });
+
+  describe('fan-out over the BillingShards queue', () => {
+    const queue = () => synth().resources[queueOfOutput('BillingShards')].Properties;
+    const mapping = () => {
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => refersTo(m.Properties.FunctionName, logicalId('billing-shard')));
+      expect(mappings).toHaveLength(1);
+      return mappings[0][1].Properties;
+    };
+
+    it('hides a message for at least 6 timeouts of the billing-shard function, whose timeout is 15 minutes at most', () => {
+      const timeout: number = synth().resources[logicalId('billing-shard')].Properties.Timeout;
+      expect(timeout).toBeLessThanOrEqual(15 * 60);
+      expect(queue().VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+      expect(queue().VisibilityTimeout).toBeLessThanOrEqual(12 * 3600);
+    });
+
+    it('redrives a shard failed 3 times to BillingShardDeadLetters', () => {
+      expect(queue().RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queueOfOutput('BillingShardDeadLetters'), 'Arn'] }, maxReceiveCount: 3 });
+    });
+
+    it('invokes billing-shard with one message at a time, partial failures reported, at most 16 at once', () => {
+      expect(mapping()).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [queueOfOutput('BillingShards'), 'Arn'] },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 16 },
+      });
+      expect(mapping().MaximumBatchingWindowInSeconds ?? 0).toBe(0);
+    });
+
+    it('lets Lambda stop a shard that continues itself without end (recursive loop detection: Terminate)', () => {
+      expect(synth().resources[logicalId('billing-shard')].Properties.RecursiveLoop).toBe('Terminate');
+    });
+
+    it('monthly-billing and billing-shard find the queue in BILLING_QUEUE_URL; only they may send to it', () => {
+      for (const handler of ['monthly-billing', 'billing-shard'] as const) {
+        expect(variablesOf(handler).BILLING_QUEUE_URL).toEqual({ Ref: queueOfOutput('BillingShards') });
+      }
+      for (const handler of HANDLERS.filter((h) => h !== 'monthly-billing' && h !== 'billing-shard')) {
+        expect(variablesOf(handler).BILLING_QUEUE_URL).toBeUndefined();
+        expect(statementsOf(handler).filter((st) => refersTo(st.Resource, queueOfOutput('BillingShards')))).toEqual([]);
+      }
+    });
+  });
+
+  describe('least privilege', () => {
+    it('monthly-billing reads and writes the run items only (BILLING-RUN#*, no index) and sends to the billing queue', () => {
+      expect(allowed('monthly-billing').sort()).toEqual(
+        [
+          `logs:CreateLogStream on ${on(logsOf('monthly-billing'))}`,
+          `logs:PutLogEvents on ${on(logsOf('monthly-billing'))}`,
+          ...TABLE_READ_ACTIONS.map((a) => `${a} on ${on(tableId())} if ${leadingKeys('BILLING-RUN#*')}`),
+          ...['PutItem', 'UpdateItem'].map((a) => `dynamodb:${a} on ${on(tableId())} if ${leadingKeys('BILLING-RUN#*')}`),
+          `sqs:SendMessage on ${on(queueOfOutput('BillingShards'))}`,
+          // Lambda's on-failure destination, written with the function's role.
+          ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((a) => `sqs:${a} on ${on(queueOfOutput('BillingRunDeadLetters'))}`),
+        ].sort(),
+      );
+    });
+
+    it('billing-shard reads the table and GSI5, writes contracts, invoices and runs only, consumes and continues its queue, dead-letters contracts, and writes the files', () => {
+      const table = on(tableId());
+      const gsi5 = JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, '/index/GSI5']] });
+      const shards = on(queueOfOutput('BillingShards'));
+      const failures = on(queueOfOutput('BillingFailures'));
+      expect(allowed('billing-shard').sort()).toEqual(
+        [
+          `logs:CreateLogStream on ${on(logsOf('billing-shard'))}`,
+          `logs:PutLogEvents on ${on(logsOf('billing-shard'))}`,
+          ...TABLE_READ_ACTIONS.map((a) => `${a} on [${table},${gsi5}]`),
+          ...['PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a} on ${table} if ${leadingKeys('CONTRACT#*', 'INVOICES#*', 'BILLING-RUN#*')}`),
+          ...['ReceiveMessage', 'ChangeMessageVisibility', 'GetQueueUrl', 'DeleteMessage', 'GetQueueAttributes', 'SendMessage'].map(
+            (a) => `sqs:${a} on ${shards}`,
+          ),
+          ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((a) => `sqs:${a} on ${failures}`),
+          ...['PutObject', 'AbortMultipartUpload'].map((a) => `s3:${a} on ${invoiceObjects()}`),
+        ].sort(),
+      );
+      expect(s3Actions('billing-shard')).not.toContain('s3:GetObject');
+      expect(s3Actions('billing-shard')).not.toContain('s3:DeleteObject');
+    });
+
+    it('billing-shard sends each contract it cannot bill to BillingFailures (DEAD_LETTER_QUEUE_URL), writes to the bucket in INVOICE_BUCKET_NAME, with the issuer of context invoiceIssuer', () => {
+      expect(variablesOf('billing-shard')).toMatchObject({
+        DEAD_LETTER_QUEUE_URL: { Ref: queueOfOutput('BillingFailures') },
+        INVOICE_BUCKET_NAME: { Ref: bucketId() },
+        INVOICE_ISSUER_NAME: CONTEXT.invoiceIssuer.name,
+        INVOICE_REGISTRATION_NUMBER: CONTEXT.invoiceIssuer.registrationNumber,
+      });
+    });
+
+    it('the lookup function may only get objects under invoices/ (to sign URLs): no list, put or delete', () => {
+      const s3 = statementsOf('lookup-api').filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
+      expect(s3).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 's3:GetObject' })]);
+      expect(JSON.stringify(s3[0].Resource)).toBe(invoiceObjects());
+      expect(variablesOf('lookup-api').INVOICE_BUCKET_NAME).toEqual({ Ref: bucketId() });
+    });
+
+    it('no other function touches the bucket', () => {
+      for (const handler of HANDLERS.filter((h) => h !== 'billing-shard' && h !== 'lookup-api')) {
+        expect({ handler, s3: s3Actions(handler) }).toEqual({ handler, s3: [] });
+        expect(variablesOf(handler).INVOICE_BUCKET_NAME).toBeUndefined();
+      }
+    });
+  });
+
+  describe('InvoiceFiles bucket (I6, I7)', () => {
+    const bucket = () => synth().resources[bucketId()];
+    const rules = () => bucket().Properties.LifecycleConfiguration.Rules as Record<string, any>[];
+
+    it('blocks all public access, is encrypted and versioned', () => {
+      expect(bucket().Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket().Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        expect.objectContaining({ ServerSideEncryptionByDefault: expect.objectContaining({ SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms)$/) }) }),
+      ]);
+      expect(bucket().Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket().Properties.WebsiteConfiguration).toBeUndefined();
+    });
+
+    it('refuses every request without SSL, and grants nothing in its policy', () => {
+      const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => refersTo(p.Properties.Bucket, bucketId()))!;
+      const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      expect(statements.filter((st) => st.Effect === 'Allow')).toEqual([]);
+    });
+
+    it('keeps every file at least 7 years (2,557 days): current versions never expire, noncurrent ones not before', () => {
+      expect(rules().length).toBeGreaterThan(0);
+      for (const rule of rules()) {
+        expect(rule.Status).toBe('Enabled');
+        expect(rule.ExpirationInDays ?? Infinity).toBeGreaterThanOrEqual(2557);
+        expect(rule.ExpirationDate).toBeUndefined();
+        expect(rule.NoncurrentVersionExpiration?.NoncurrentDays ?? Infinity).toBeGreaterThanOrEqual(2557);
+        expect(rule.NoncurrentVersionExpirationInDays ?? Infinity).toBeGreaterThanOrEqual(2557);
+        // Only to a class that answers a GET at once, so that the export's pre-signed URLs keep working.
+        for (const transition of [...(rule.Transitions ?? []), ...(rule.NoncurrentVersionTransitions ?? [])]) {
+          expect(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']).toContain(transition.StorageClass);
+        }
+      }
+    });
+
+    it('is retained with the stack, and logs every access to a private, SSL-only bucket of its own', () => {
+      expect(bucket()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      const logsId = idOf(synth().stack.invoiceFiles.accessLogs);
+      expect(bucket().Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logsId });
+      expect(synth().resources[logsId].Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true, RestrictPublicBuckets: true });
+      expect(synth().resources[logsId].DeletionPolicy).toBe('Retain');
+    });
+  });
+
+  describe('alarms and dashboard', () => {
+    const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    it('page at the first contract that could not be billed, the first shard dead-lettered and the first run the schedule could not start', () => {
+      for (const name of ['BillingFailures', 'BillingShardDeadLetters', 'BillingRunDeadLetters']) {
+        const found = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, queueOfOutput(name)));
+        expect({ name, found }).toEqual({
+          name,
+          found: [
+            expect.objectContaining({
+              Namespace: 'AWS/SQS',
+              Threshold: 1,
+              ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+              TreatMissingData: 'notBreaching',
+            }),
+          ],
+        });
+      }
+    });
+
+    it('page at the first billing-shard error (a timeout, a crash): a shard it reports failed is retried by the queue, not an error', () => {
+      const found = alarms().filter((a) => a.MetricName === 'Errors' && refersTo(a.Dimensions, logicalId('billing-shard')));
+      expect(found).toEqual([
+        expect.objectContaining({
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        }),
+      ]);
+    });
+
+    it('page when a shard message has waited more than 2 hours (the run is late), which one failure cured by its retry (after 90 minutes) does not reach', () => {
+      const found = alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+      expect(found).toEqual([
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueOfOutput('BillingShards'), 'QueueName'] } }],
+          Statistic: 'Maximum',
+          Threshold: 2 * 3600,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        }),
+      ]);
+      const visibility: number = synth().resources[queueOfOutput('BillingShards')].Properties.VisibilityTimeout;
+      const timeout: number = synth().resources[logicalId('billing-shard')].Properties.Timeout;
+      // A message failed once is received again after the visibility timeout and done within one timeout: under the threshold.
+      expect(visibility + timeout).toBeLessThan(found[0].Threshold);
+    });
+
+    it('the Scheduler alarms watch the group both schedules are in', () => {
+      const group = scheduleOf('monthly-billing').Properties.GroupName;
+      const scheduler = alarms().filter((a) => a.Namespace === 'AWS/Scheduler');
+      expect(scheduler).toHaveLength(3);
+      for (const alarm of scheduler) expect(alarm.Dimensions).toEqual([{ Name: 'ScheduleGroup', Value: group }]);
+    });
+
+    it('the dashboard charts invoices issued, yen billed and contracts failed', () => {
+      const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody);
+      for (const name of [METRIC.invoicesIssued, METRIC.invoicedYen, METRIC.billingFailures]) expect(body).toContain(`\\"${name}\\"`);
+    });
   });
 });
 
@@ -434,23 +761,12 @@ describe('lookup API', () => {
     }));
   }
 
-  it('serves exactly the routes of interface §3', () => {
+  it('serves exactly the routes of interface §3 and §7.3', () => {
     expect(
       methods()
         .map((m) => m.route)
         .sort(),
-    ).toEqual(
-      [
-        'GET /contracts/{contractId}',
-        'GET /customers/{customerId}/contracts',
-        'GET /lines/{lineId}/contract',
-        'GET /contracts/{contractId}/termination-quote',
-        'GET /contracts/{contractId}/charges',
-        'GET /orders/{orderId}',
-        'GET /renewals',
-        'GET /tariff',
-      ].sort(),
-    );
+    ).toEqual(LOOKUP_ROUTES.map((resource) => `GET ${resource}`).sort());
   });
 
   it('requires on every method exactly the path parameters the lookup handler reads from its route', () => {
@@ -564,6 +880,7 @@ describe('customer-service console (docs/interface.md §6)', () => {
     expect(refersTo(authorizer.Properties.JwtConfiguration.Issuer, idOf(stack.console.userPool))).toBe(true);
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(LOOKUP_RESOURCES.map((resource) => `GET ${resource}`).sort());
+    expect([...LOOKUP_RESOURCES].sort()).toEqual([...LOOKUP_ROUTES].sort());
     for (const route of routes) {
       expect(route.AuthorizationType).toBe('JWT');
       expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
@@ -605,12 +922,13 @@ describe('customer-service console (docs/interface.md §6)', () => {
 });
 
 describe('dead-letter queues and alarms', () => {
-  it('every queue is encrypted (SQS-managed), SSL-only, keeps messages 14 days and takes SQS’s largest messages', () => {
+  it('every queue is encrypted (SQS-managed), SSL-only and keeps messages 14 days; the dead-letter queues take SQS’s largest messages', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    expect(queues.map(([id]) => id).sort()).toEqual([...DEAD_LETTER_QUEUES.map(queueOfOutput), queueOfOutput('BillingShards')].sort());
     const policies = ofType('AWS::SQS::QueuePolicy');
     for (const [id, queue] of queues) {
-      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600, MaximumMessageSize: 1_048_576 });
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      if (id !== queueOfOutput('BillingShards')) expect(queue.Properties.MaximumMessageSize).toBe(1_048_576);
       const statements = policies
         .filter(([, p]) => p.Properties.Queues.some((q: unknown) => refersTo(q, id)))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
@@ -618,18 +936,20 @@ describe('dead-letter queues and alarms', () => {
     }
   });
 
-  it('alarm on every queue depth, every function error and the schedule failures, on the first occurrence', () => {
+  it('alarm on every dead-letter queue depth, every function error and the schedule failures, on the first occurrence', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const watching = (namespace: string, metric: string, id: string) =>
       alarms.filter((a) => a.Namespace === namespace && a.MetricName === metric && refersTo(a.Dimensions, id));
-    for (const [id] of ofType('AWS::SQS::Queue')) expect(watching('AWS/SQS', 'ApproximateNumberOfMessagesVisible', id)).toHaveLength(1);
+    for (const name of DEAD_LETTER_QUEUES) expect(watching('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queueOfOutput(name))).toHaveLength(1);
+    // The billing queue holds work while a run goes on: its dead letters are alarmed, and its late messages (below), not its depth.
+    expect(alarms.filter((a) => refersTo(a.Dimensions, queueOfOutput('BillingShards'))).map((a) => a.MetricName)).toEqual(['ApproximateAgeOfOldestMessage']);
     for (const handler of HANDLERS) expect(watching('AWS/Lambda', 'Errors', logicalId(handler))).toHaveLength(1);
     const scheduler = alarms.filter((a) => a.Namespace === 'AWS/Scheduler').map((a) => a.MetricName);
     expect(scheduler.sort()).toEqual(['InvocationDroppedCount', 'InvocationsFailedToBeSentToDeadLetterCount', 'TargetErrorCount']);
-    // Every alarm but the stream's lateness (below) counts occurrences.
-    const counting = alarms.filter((a) => a.MetricName !== 'IteratorAge');
-    expect(counting).toHaveLength(alarms.length - 1);
-    for (const alarm of counting) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    // Every alarm but the lateness of the stream and of the billing queue (below) counts occurrences.
+    const counting = alarms.filter((a) => a.MetricName !== 'IteratorAge' && a.MetricName !== 'ApproximateAgeOfOldestMessage');
+    expect(counting).toHaveLength(alarms.length - 2);
+    for (const alarm of counting) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 300 });
   });
 
   it('every alarm notifies the one SSL-only alarm topic, raised and cleared; the alarmEmail context subscribes to it', () => {

@@ -11,6 +11,8 @@ describe('readDeploymentSettings (CDK context)', () => {
       terminationFeeTaxable: false,
       alarmEmail: null,
       consoleDomainPrefix: null,
+      invoiceIssuerName: '',
+      invoiceRegistrationNumber: '',
     });
   });
 
@@ -22,6 +24,7 @@ describe('readDeploymentSettings (CDK context)', () => {
         terminationFeeTaxable: 'true',
         alarmEmail: 'ops@example.co.jp',
         consoleDomainPrefix: 'omakase-staging-console',
+        invoiceIssuer: '{"name":"西日本電信電話株式会社","registrationNumber":"T7000012050002"}',
       }),
     );
     expect(settings).toEqual({
@@ -30,6 +33,8 @@ describe('readDeploymentSettings (CDK context)', () => {
       terminationFeeTaxable: true,
       alarmEmail: 'ops@example.co.jp',
       consoleDomainPrefix: 'omakase-staging-console',
+      invoiceIssuerName: '西日本電信電話株式会社',
+      invoiceRegistrationNumber: 'T7000012050002',
     });
   });
 
@@ -37,6 +42,44 @@ describe('readDeploymentSettings (CDK context)', () => {
     const settings = readDeploymentSettings(contextOf({ tariffOverrides: { revisions: { '2024-04-01': { elgana: 330 } } }, terminationFeeTaxable: false }));
     expect(JSON.parse(settings.tariffOverrides)).toEqual({ revisions: { '2024-04-01': { elgana: 330 } } });
     expect(settings.terminationFeeTaxable).toBe(false);
+  });
+
+  it('takes invoiceIssuer as a cdk.json object, trimmed; a part left out or blank stays unset for the functions (their placeholder, 仮)', () => {
+    expect(readDeploymentSettings(contextOf({ invoiceIssuer: { name: ' 西日本電信電話株式会社 ', registrationNumber: 'T1180301018771' } }))).toMatchObject({
+      invoiceIssuerName: '西日本電信電話株式会社',
+      invoiceRegistrationNumber: 'T1180301018771',
+    });
+    expect(readDeploymentSettings(contextOf({ invoiceIssuer: { name: '西日本電信電話株式会社' } }))).toMatchObject({
+      invoiceIssuerName: '西日本電信電話株式会社',
+      invoiceRegistrationNumber: '',
+    });
+    expect(readDeploymentSettings(contextOf({ invoiceIssuer: { registrationNumber: ' ', name: null } }))).toMatchObject({
+      invoiceIssuerName: '',
+      invoiceRegistrationNumber: '',
+    });
+  });
+
+  it.each([
+    [
+      { registrationNumber: 'T8000012050002' },
+      'invoiceIssuer.registrationNumber: its first digit is not the 法人番号 check digit of the 12 after it: a digit is mistyped',
+    ],
+    [
+      { registrationNumber: '7000012050002' },
+      'invoiceIssuer.registrationNumber: must be T and 13 half-width digits (適格請求書発行事業者登録番号, e.g. T7000012050002)',
+    ],
+    [
+      '{"registrationNumber":"T700001205000"}',
+      'invoiceIssuer.registrationNumber: must be T and 13 half-width digits (適格請求書発行事業者登録番号, e.g. T7000012050002)',
+    ],
+    [{ registrationNumber: 7000012050002 }, 'invoiceIssuer.registrationNumber: must be text'],
+    [{ name: ['NTT'] }, 'invoiceIssuer.name: must be text'],
+    [{ name: 'NTT', registrationNo: 'T7000012050002' }, 'invoiceIssuer.registrationNo: unknown key (expected name or registrationNumber)'],
+    ['T7000012050002', 'invoiceIssuer: must be JSON {"name": "…", "registrationNumber": "T…"}'],
+    [['T7000012050002'], 'invoiceIssuer: must be an object {"name": "…", "registrationNumber": "T…"}'],
+  ])('stops synth on invoiceIssuer %j with one line naming the setting', (invoiceIssuer, line) => {
+    expect(() => readDeploymentSettings(contextOf({ invoiceIssuer }))).toThrow(new DeploymentSettingsError([line]));
+    expect(() => readDeploymentSettings(contextOf({ invoiceIssuer }))).toThrow(/^invalid CDK context: [^\n]+$/);
   });
 
   it.each([

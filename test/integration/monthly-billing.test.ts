@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, Context, SQSEvent } from 'aws-lambda';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { storedOutcomeSchema } from '../../functions/schemas/stored-outcome';
 import { isUnpublishedOutcome } from '../../functions/topology/outcome-stream';
 import { billingDepsFrom } from '../../bench/deps';
 import { createLookupApiHandler } from '../../functions/handlers/lookup-api';
 import { createMonthlyBillingHandler } from '../../functions/handlers/monthly-billing';
+import { createBillingShardHandler } from '../../functions/handlers/billing-shard';
 import type { Invoice } from '../../functions/domain/invoices/invoice';
 import type { ShardQueue } from '../../functions/use-cases/deps';
 import { billShard } from '../../functions/use-cases/monthly-billing';
@@ -190,5 +191,58 @@ describe('monthly billing run', () => {
     const taken = items.filter((item) => isUnpublishedOutcome({ eventName: 'INSERT', dynamodb: { NewImage: item } }));
     expect(taken.every((item) => ['INVOICES', 'ORDER'].includes(String(item.PK?.S).split('#')[0]))).toBe(true);
     expect(taken.filter((item) => !storedOutcomeSchema.safeParse(unmarshall(item)).success)).toEqual([]);
+  });
+
+  describe('the shard function (one SQS message per shard)', () => {
+    const sqsEvent = (body: string) => ({ Records: [{ messageId: 'm-1', body }] }) as SQSEvent;
+    const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs }) as Context;
+
+    function shardFunction(client = table.client) {
+      const sent: unknown[] = [];
+      const deps = billingDepsFrom(
+        { settings: table.settings, dynamoDb: client, deadLetters, filesRoot },
+        { clock: fixedClock(JULY_RUN), logger: silentLogger() },
+      );
+      const handler = createBillingShardHandler({ ...deps, queue: { send: (messages) => Promise.resolve(void sent.push(...messages)) } });
+      return { handler, sent };
+    }
+
+    it('dead-letters a message that is not a shard, with why, and reports no failure (SQS would only deliver it again)', async () => {
+      const { handler, sent } = shardFunction();
+      expect(await handler(sqsEvent('{"month":"2024-13","shard":-1}'), context(60_000))).toEqual({ batchItemFailures: [] });
+      expect(await handler(sqsEvent('not json'), context(60_000))).toEqual({ batchItemFailures: [] });
+      expect(deadLetters.letters.map((letter) => letter.reason)).toEqual([
+        expect.stringContaining('month'),
+        expect.stringContaining('not a billing shard message'),
+      ]);
+      expect(sent).toEqual([]);
+    });
+
+    it('queues its shard again when its time runs short, and the next delivery goes on where it stopped', async () => {
+      const handlers = inboundHandlers(h);
+      await handlers.created();
+      const { handler, sent } = shardFunction();
+      for (let shard = 0; shard < 3; shard++) {
+        // Less than the run's budget margin left: it starts no page.
+        expect(await handler(sqsEvent(JSON.stringify({ month: '2024-06', shard })), context(1_000))).toEqual({ batchItemFailures: [] });
+      }
+      expect(sent).toEqual([0, 1, 2].map((shard) => ({ month: '2024-06', shard })));
+      for (let shard = 0; shard < 3; shard++) await handler(sqsEvent(JSON.stringify({ month: '2024-06', shard })), context(600_000));
+      expect((await lookup('/billing-runs/2024-06')).body).toMatchObject({ invoices: 2, failed: [] });
+    });
+
+    it('reports the message failed when the table cannot be reached, for SQS to deliver it again', async () => {
+      const unreachable = new DynamoDBClient({
+        endpoint: 'http://127.0.0.1:9',
+        region: 'ap-northeast-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      });
+      const { handler } = shardFunction(unreachable);
+      expect(await handler(sqsEvent(JSON.stringify({ month: '2024-06', shard: 0 })), context(60_000))).toEqual({
+        batchItemFailures: [{ itemIdentifier: 'm-1' }],
+      });
+      unreachable.destroy();
+    });
   });
 });
