@@ -9,8 +9,12 @@ import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../functions/
 /**
  * Sends one sample ContractApplicationSubmitted to the local stack the way the order
  * system does on AWS (the SDK's EventBridgeClient, PutEvents), waits for its outcome on
- * the bus, and prints the contract from the lookup API. Usage: [PORT=3000] npx tsx scripts/send-sample.ts
+ * the bus, and prints the contract from the lookup API. Usage: [PORT=3000] npx tsx scripts/send-sample.ts [--may-2024]
+ *
+ * `--may-2024` sends the example's own dates instead of today's (applied 2024-05-01, starting
+ * 2024-05-10): months that have ended, for the README's tour of the billing run.
  */
+const MAY_2024 = process.argv.includes('--may-2024');
 const endpoint = `http://127.0.0.1:${process.env.PORT?.trim() || '3000'}`;
 const busName = process.env.EVENT_BUS_NAME?.trim() || DEFAULT_BUS_NAME;
 const OUTCOME_TIMEOUT_MS = 30_000;
@@ -37,11 +41,8 @@ function sampleApplication() {
   // A new line each run: a second application on the same line would be refused (R7).
   // Applied now; startDate left out (undefined is dropped from the JSON) so that it
   // defaults to today: the example's fixed 2024 start would be refused as backdated.
-  return {
-    ...applicationDetail(`ORD-SAMPLE-${suffix}`, `L-SAMPLE-${suffix}`, 'C-SAMPLE'),
-    appliedAt: toJstIso(new Date()),
-    startDate: undefined,
-  };
+  const example = applicationDetail(`ORD-SAMPLE-${suffix}`, `L-SAMPLE-${suffix}`, 'C-SAMPLE');
+  return MAY_2024 ? example : { ...example, appliedAt: toJstIso(new Date()), startDate: undefined };
 }
 
 async function waitForOutcome(orderId: string, eventId: string): Promise<Recorded> {
