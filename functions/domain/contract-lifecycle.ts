@@ -14,7 +14,9 @@ import type {
   Term,
 } from './contract';
 import { statusOn, type TerminationFee } from './contract';
+import { FIELD_LABELS, VALUE_LABELS } from './field-labels';
 import { terminationFee, termOfRequest } from './fees/termination-fee';
+import { dateJa } from './japanese';
 import type { Catalog } from './tariff/catalog';
 import { revisionInForceOn } from './tariff/versioned-tariff';
 import { initialTerm, nextTerm } from './term/prime-plus-term';
@@ -39,7 +41,7 @@ export interface NewContractInput {
   billing: { method: BillingMethod };
 }
 
-export type ContractView = Omit<Contract, 'history'> & { status: ContractStatus };
+export type ContractView = Omit<Contract, 'history' | 'invoicing'> & { status: ContractStatus };
 
 export function createContract(input: NewContractInput, catalog: Catalog): Contract {
   const appliedOn = jstDateOf(input.appliedAt);
@@ -67,7 +69,7 @@ export function createContract(input: NewContractInput, catalog: Catalog): Contr
           'ContractCreated',
           input.appliedAt,
           input.orderId,
-          `新規契約: ${planLabel(input.plan)}, 利用開始日 ${startDate}; ${servicesLabel(input.services)}`,
+          `新規契約: ${planLabel(input.plan)}、利用開始日 ${dateJa(startDate)}。サービスは${servicesLabel(input.services)}`,
           input.services,
         ),
         acceptedTermsRevision,
@@ -86,7 +88,7 @@ export function withServices(
     catalog,
     contract,
     { services: change.services, customer: withContact(contract.customer, change) },
-    entry('ContractServicesChanged', change.requestedAt, change.orderId, `サービス変更: ${servicesLabel(change.services)}`, change.services),
+    entry('ContractServicesChanged', change.requestedAt, change.orderId, `サービス変更: 変更後のサービスは${servicesLabel(change.services)}`, change.services),
   );
 }
 
@@ -111,8 +113,7 @@ export function withCancellation(
     terminationFee: fee,
     withdrawnTerm: withdrawn ? contract.term : null,
   };
-  const feeLabel = `${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})`;
-  const withdrawal = withdrawn && contract.term ? `; 第${contract.term.number}期への自動更新を取消` : '';
+  const withdrawal = withdrawn && contract.term ? `。第${contract.term.number}期への自動更新を取り消し` : '';
   return byOrder(
     catalog,
     contract,
@@ -121,7 +122,7 @@ export function withCancellation(
       'ContractCancelled',
       request.requestedAt,
       request.orderId,
-      `解約受付: 解約日 ${request.effectiveDate}, 解約金 ${feeLabel}${withdrawal}`,
+      `解約受付: 解約日 ${dateJa(request.effectiveDate)}、解約金 ${feeLabel(fee)}${withdrawal}`,
       contract.services,
     ),
   );
@@ -144,7 +145,6 @@ export function withPlanChange(
   const request = { requestedOn: jstDateOf(change.requestedAt), effectiveDate: change.effectiveDate };
   const fee = wasPrimePlus && !toPrimePlus ? terminationFee(catalog, contract, request, settings) : null;
   const term = toPrimePlus ? (wasPrimePlus ? contract.term : initialTerm(change.effectiveDate)) : null;
-  const feeLabel = fee ? `, 解約金 ${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})` : '';
   const next = byOrder(
     catalog,
     contract,
@@ -154,7 +154,7 @@ export function withPlanChange(
         'ContractPlanChanged',
         change.requestedAt,
         change.orderId,
-        `プラン変更: ${planLabel(contract.plan)} → ${planLabel(change.plan)}, 適用日 ${change.effectiveDate}${feeLabel}; ${servicesLabel(change.services)}`,
+        `プラン変更: ${planLabel(contract.plan)} → ${planLabel(change.plan)}、適用日 ${dateJa(change.effectiveDate)}${fee ? `、解約金 ${feeLabel(fee)}` : ''}。サービスは${servicesLabel(change.services)}`,
         change.services,
       ),
       plan: change.plan,
@@ -172,7 +172,13 @@ export function withOneOffFee(contract: Contract, charge: ChargedOneOffFee, requ
     catalog,
     contract,
     { oneOffFees: [...(contract.oneOffFees ?? []), charge] },
-    entry('OneOffFeeCharged', requestedAt, charge.orderId, `単発サービス: ${charge.date}, ${yenLabel(charge.subtotal)} (税抜)`, contract.services),
+    entry(
+      'OneOffFeeCharged',
+      requestedAt,
+      charge.orderId,
+      `単発サービス: ${dateJa(charge.date)}${oneOffKinds(charge)}、${yenLabel(charge.subtotal)} (税抜)`,
+      contract.services,
+    ),
   );
 }
 
@@ -189,7 +195,7 @@ export function renewThrough(contract: Contract, month: YearMonth, at: string): 
     renewed.push(term);
   }
   if (renewed.length === 0) return { contract, renewed };
-  const entries = renewed.map((t) => entry('ContractRenewed', at, null, `自動更新: 第${t.number}期 ${t.start}〜${t.end}`, contract.services));
+  const entries = renewed.map((t) => entry('ContractRenewed', at, null, `自動更新: 第${t.number}期 ${dateJa(t.start)}〜${dateJa(t.end)}`, contract.services));
   return { contract: advance(contract, { term }, entries), renewed };
 }
 
@@ -200,7 +206,7 @@ export function renewalDueMonth(contract: Contract): YearMonth | null {
 
 /** The contract as interface §2 shows it: with its status on `today`, without history. */
 export function contractView(contract: Contract, today: LocalDate): ContractView {
-  const { history: _history, ...shown } = contract;
+  const { history: _history, invoicing: _invoicing, ...shown } = contract;
   return { ...shown, status: statusOn(contract, today) };
 }
 
@@ -245,21 +251,45 @@ function entry(type: HistoryType, at: string, orderId: string | null, summary: s
   return { at, type, orderId, summary, services };
 }
 
-const PLAN_LABELS = { none: 'パッケージプランなし', prime: 'プライムプラン', 'prime-plus': 'プライムPlusプラン' } as const;
+/*
+ * The history's `summary`: one line in Japanese for customer service to read out
+ * (docs/interface.md §3): dates as 2024年5月10日, amounts as 19,000円, plans and services
+ * by the names field-labels.ts gives them. Entries stored before keep their own text.
+ */
 
 function planLabel(plan: Plan): string {
-  return plan.tier === undefined ? PLAN_LABELS[plan.code] : `${PLAN_LABELS[plan.code]} (${plan.tier}クライアント向け)`;
+  return plan.tier === undefined ? VALUE_LABELS[plan.code] : `${VALUE_LABELS[plan.code]} (${plan.tier}クライアント向け)`;
 }
 
+function feeLabel(fee: TerminationFee): string {
+  return `${yenLabel(fee.amount)} (${fee.taxable ? '課税' : '不課税'})`;
+}
+
+/** The services as a list: EDRセキュリティ 8端末、クラウドプロキシ 2名; なし when there are none. */
 function servicesLabel(services: Services): string {
   const { endpointSecurity, edrSecurity, gatewaySecurity, cloudSandbox, cloudProxy, elgana } = services;
+  const name = (service: keyof Services) => FIELD_LABELS[`services.${service}`];
   const parts = [
-    endpointSecurity?.terminals ? `エンドポイント ${endpointSecurity.terminals}端末` : '',
-    edrSecurity?.terminals ? `EDR ${edrSecurity.terminals}端末` : '',
-    gatewaySecurity ? `ゲートウェイ ${gatewaySecurity.tier}クライアント向け${gatewaySecurity.failureSupport24h ? '' : ' (24時間故障対応なし)'}` : '',
-    cloudSandbox?.terminals ? `クラウドサンドボックス ${cloudSandbox.terminals}端末` : '',
-    cloudProxy?.users ? `クラウドプロキシ ${cloudProxy.users}名` : '',
-    elgana?.ids ? `elgana ${elgana.ids}ID` : '',
+    endpointSecurity?.terminals ? `${name('endpointSecurity')} ${endpointSecurity.terminals}端末` : '',
+    edrSecurity?.terminals ? `${name('edrSecurity')} ${edrSecurity.terminals}端末` : '',
+    gatewaySecurity
+      ? `${name('gatewaySecurity')} (${gatewaySecurity.tier}クライアント向け${gatewaySecurity.failureSupport24h ? '' : '、24時間機器故障対応なし'})`
+      : '',
+    cloudSandbox?.terminals ? `${name('cloudSandbox')} ${cloudSandbox.terminals}端末` : '',
+    cloudProxy?.users ? `${name('cloudProxy')} ${cloudProxy.users}名` : '',
+    elgana?.ids ? `${name('elgana')} ${elgana.ids}ID` : '',
   ].filter((part) => part !== '');
-  return parts.length > 0 ? parts.join(', ') : 'サービスなし';
+  return parts.length > 0 ? parts.join('、') : 'なし';
+}
+
+/** What a one-off order was, by the parts of its lines: 、出張サポート・データ移行. */
+function oneOffKinds(charge: ChargedOneOffFee): string {
+  const kinds = [
+    ['visit.', FIELD_LABELS.visitSupport],
+    ['dataMigration.', FIELD_LABELS.dataMigration],
+    ['mailTraining.', FIELD_LABELS.mailTraining],
+  ]
+    .filter(([prefix]) => charge.lines.some((line) => line.item.startsWith(prefix)))
+    .map(([, label]) => label);
+  return kinds.length > 0 ? `、${kinds.join('・')}` : '';
 }

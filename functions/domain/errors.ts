@@ -1,5 +1,5 @@
 import { fieldLabel } from './field-labels';
-import { dateJa } from './japanese';
+import { dateJa, monthJa } from './japanese';
 import type { FieldIssue } from './reasons';
 
 export type { FieldIssue } from './reasons';
@@ -86,7 +86,7 @@ export class InvoiceNotFoundError extends Error {
 /** interface §7.3: the month's files exist once its billing run has closed it. */
 export class BillingRunNotFoundError extends Error {
   constructor(readonly month: string) {
-    super(`${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月の請求締めはまだ完了していません。締めの完了後に出力ファイルを取得できます。`);
+    super(`${monthJa(month)}の請求締めはまだ完了していません。締めの完了後に出力ファイルを取得できます。`);
     this.name = 'BillingRunNotFoundError';
   }
 }

@@ -1,4 +1,6 @@
 import type { LocalDate } from './calendar';
+import { fieldLabel } from './field-labels';
+import { dateJa, instantJa } from './japanese';
 
 /** Refusal codes of docs/interface.md §1.2; the list is fixed by other systems. */
 export type ReasonCode =
@@ -41,11 +43,19 @@ export function listedFields(fields: FieldIssue[]): { fields: FieldIssue[]; more
   return { fields: fields.slice(0, MAX_LISTED_FIELDS), moreFields: fields.length - MAX_LISTED_FIELDS };
 }
 
-export function invalidRequest(fields: FieldIssue[]): Reason {
+/**
+ * The failing fields as one text, each by its Japanese name (functions/domain/field-labels.ts)
+ * with why: `顧客区分: …。利用開始日: …。`; at most MAX_LISTED_FIELDS, then how many more.
+ */
+export function describeFields(fields: FieldIssue[]): string {
   const listed = listedFields(fields);
-  const more = listed.moreFields ? ` (ほか${listed.moreFields}件)` : '';
-  const message = `リクエストの形式が正しくありません: ${listed.fields.map((f) => `${f.path}: ${f.message}`).join('; ')}${more}`;
-  return { ...reason('INVALID_REQUEST', message, 'interface.md §1.1'), ...listed };
+  const more = listed.moreFields ? `ほか${listed.moreFields}件の項目にも誤りがあります。` : '';
+  return `${listed.fields.map((f) => `${fieldLabel(f.path)}: ${f.message.replace(/。$/, '')}。`).join('')}${more}`;
+}
+
+export function invalidRequest(fields: FieldIssue[]): Reason {
+  const message = `注文の内容に誤りがあります。${describeFields(fields)}`;
+  return { ...reason('INVALID_REQUEST', message, 'interface.md §1.1'), ...listedFields(fields) };
 }
 
 export function orderIdReused(orderId: string): Reason {
@@ -65,16 +75,16 @@ export function contractNotFound(contractId: string): Reason {
 export function corporateOnly(appliedOn: LocalDate, corporateOnlyFrom: LocalDate): Reason {
   return reason(
     'CORPORATE_ONLY',
-    `本サービスは${corporateOnlyFrom}以降、法人のお客様のみお申し込みいただけます (申込日 ${appliedOn})。法人名義 (customer.kind: corporation) でお申し込みください。`,
+    `本サービスは${dateJa(corporateOnlyFrom)}以降、法人のお客様のみお申し込みいただけます (申込日 ${dateJa(appliedOn)})。顧客区分を法人として、法人名義でお申し込みください。`,
     '第2条 5',
   );
 }
 
-/** R2 (別紙7 ※13); `appliedAtJst` is the application time in Japan time (Decision A1). */
-export function primePlanClosed(appliedAtJst: string, acceptedUntil: LocalDate): Reason {
+/** R2 (別紙7 ※13); `appliedAt` is the application time, named in Japan time (Decision A1). */
+export function primePlanClosed(appliedAt: string, acceptedUntil: LocalDate): Reason {
   return reason(
     'PRIME_PLAN_CLOSED',
-    `プライムプランの新規申込みは${acceptedUntil} (日本時間) で終了しました (申込日時 ${appliedAtJst})。プライムPlusプランなど別のプランでお申し込みください。`,
+    `プライムプランの新規申込みは${dateJa(acceptedUntil)} (日本時間) で終了しました (申込日時 ${instantJa(appliedAt)})。プライムPlusプランなど別のプランでお申し込みください。`,
     '別紙7 ※13',
   );
 }
@@ -104,10 +114,10 @@ export function edrOnPrime(): Reason {
 
 /** R6: a product asked for before the tariff revision that introduced it. */
 export function productNotAvailable(product: string, requestedOn: LocalDate, offeredFrom: LocalDate | null): Reason {
-  const from = offeredFrom ? `${offeredFrom}から提供のため、` : '提供されていないため、';
+  const from = offeredFrom ? `${dateJa(offeredFrom)}から提供のため、` : '提供されていないため、';
   return reason(
     'PRODUCT_NOT_AVAILABLE',
-    `${product}は${from}${requestedOn}時点ではお申し込みいただけません。${product}を外すか、提供開始日以降にお申し込みください。`,
+    `${product}は${from}${dateJa(requestedOn)}時点ではお申し込みいただけません。${product}を外すか、提供開始日以降にお申し込みください。`,
     offeredFrom ? `別紙7 料金表 (${offeredFrom}変更で新設), 附則` : '別紙7 料金表',
   );
 }
@@ -134,7 +144,7 @@ export function lineAlreadyContracted(): Reason {
 export function contractCancelled(contractId: string, effectiveDate: LocalDate): Reason {
   return reason(
     'CONTRACT_NOT_LIVE',
-    `契約 ${contractId} は${effectiveDate}に解約済みのため変更できません。新しい契約としてお申し込みください。`,
+    `契約 ${contractId} は${dateJa(effectiveDate)}に解約済みのため変更できません。新しい契約としてお申し込みください。`,
     'interface.md §1.2',
   );
 }
@@ -143,7 +153,7 @@ export function contractCancelled(contractId: string, effectiveDate: LocalDate):
 export function cancellationAlreadyRequested(contractId: string, effectiveDate: LocalDate): Reason {
   return reason(
     'CONTRACT_NOT_LIVE',
-    `契約 ${contractId} は解約手続き済みです (解約日 ${effectiveDate})。二重に解約することはできません。`,
+    `契約 ${contractId} は解約手続き済みです (解約日 ${dateJa(effectiveDate)})。二重に解約することはできません。`,
     'interface.md §1.2',
   );
 }

@@ -80,7 +80,7 @@ export function describeError(error: unknown): string {
  */
 export function notBilledReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return /[\u3040-\u30ff\u4e00-\u9fff]/.test(message)
+  return /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u.test(message)
     ? `請求書を発行できませんでした: ${message}`
     : '請求書を発行できませんでした: システムエラーです。システムの担当者に連絡してください (原因は請求締めのログに記録されています)。';
 }

@@ -4,6 +4,7 @@ import type { Invoice } from '../domain/invoices/invoice';
 import { planInvoices } from '../domain/invoices/invoice-plan';
 import type { BillingRunRecord } from '../store/records';
 import { isStoreUnavailable } from '../store/unavailable';
+import { StoredItemError } from '../schemas/stored-items';
 import { mapLimit } from './concurrency';
 import { describeError, notBilledReason, type BillingDeps } from './deps';
 
@@ -79,7 +80,7 @@ export async function billShard(deps: BillingDeps, run: ShardRun, tuning = DEFAU
   do {
     if (run.remainingMs() < tuning.budgetMarginMs) return { ...outcome, complete: false, cursor };
     const page = await store.dueForBilling(shard, month, cursor, tuning.pageSize);
-    const contracts = await store.getContracts(page.contractIds);
+    const contracts = await readPage(deps, page.contractIds);
     await mapLimit(contracts, tuning.writeConcurrency, (contract) => billContract(deps, run, contract, outcome, failedBefore));
     cursor = page.cursor;
     pages += 1;
@@ -96,14 +97,28 @@ export async function billShard(deps: BillingDeps, run: ShardRun, tuning = DEFAU
   return outcome;
 }
 
+/**
+ * The page's contracts in one read; when one of them does not read as a contract, their ids,
+ * each read on its own by billContract, so that only that one is listed and dead-lettered
+ * (one bad item would otherwise fail the page, and the shard, on every delivery).
+ */
+async function readPage(deps: BillingDeps, contractIds: string[]): Promise<Array<Contract | string>> {
+  try {
+    return await deps.store.getContracts(contractIds);
+  } catch (error) {
+    if (error instanceof StoredItemError) return contractIds;
+    throw error;
+  }
+}
+
 /** Bounded: a contract that keeps changing under the run is listed as failed and billed by the next run. */
 const ATTEMPTS = 5;
 
-async function billContract(deps: BillingDeps, run: ShardRun, first: Contract, outcome: ShardOutcome, failedBefore: Set<string>): Promise<void> {
+async function billContract(deps: BillingDeps, run: ShardRun, first: Contract | string, outcome: ShardOutcome, failedBefore: Set<string>): Promise<void> {
   const { store } = deps;
-  const { contractId } = first;
+  const contractId = typeof first === 'string' ? first : first.contractId;
   try {
-    let contract: Contract | null = first;
+    let contract: Contract | null = typeof first === 'string' ? await store.getContract(first) : first;
     for (let attempt = 1; contract !== null;) {
       const adjustFrom = contract.invoicing?.adjustFrom ?? null;
       const plan = planInvoices({

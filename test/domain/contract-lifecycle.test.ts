@@ -109,7 +109,7 @@ describe('changeServices', () => {
       at: change.requestedAt,
       type: 'ContractServicesChanged',
       orderId: 'ORD-2024-000200',
-      summary: expect.stringContaining('EDR 12端末'),
+      summary: 'サービス変更: 変更後のサービスはEDRセキュリティ 12端末',
       services: change.services,
       acceptedTermsRevision: '2024-04-01',
     });
@@ -137,7 +137,7 @@ describe('cancelContract', () => {
     });
     expect(result.version).toBe(2);
     expect(result.history.at(-1)).toMatchObject({ type: 'ContractCancelled', orderId: request.orderId, at: request.requestedAt, services: contract.services });
-    expect(result.history.at(-1)!.summary).toContain('2024-07-31');
+    expect(result.history.at(-1)!.summary).toBe('解約受付: 解約日 2024年7月31日、解約金 27,000円 (不課税)');
   });
 
   it('refuses a second cancellation (解約手続き済み)', () => {
@@ -164,7 +164,7 @@ describe('cancelContract', () => {
     expect(checkCancellation(contract, early)).toEqual([
       expect.objectContaining({
         code: 'INVALID_REQUEST',
-        fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })],
+        fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('申込日 (2024年5月10日、日本時間) より前') })],
       }),
     ]);
     // Even before the first tariff revision: refused on requestedAt, not failing on the tariff.
@@ -196,7 +196,7 @@ describe('a late cancellation from the renewal month (docs/terms.md L3)', () => 
     expect(cancelled.term).toEqual({ number: 1, start: '2024-01-10', end: '2024-12-31', renewalMonth: '2024-12' });
     expect(cancelled.cancellation?.withdrawnTerm).toEqual(renewed.term);
     expect(cancelled.cancellation?.terminationFee.remainingMonths).toBe(months);
-    expect(cancelled.history.at(-1)?.summary).toContain('第2期への自動更新を取消');
+    expect(cancelled.history.at(-1)?.summary).toContain('第2期への自動更新を取り消し');
     // Later runs leave it alone: it no longer renews.
     expect(renewalDueMonth(cancelled)).toBeNull();
     expect(renewThrough(cancelled, '2026-01', RUN_AT).renewed).toEqual([]);

@@ -94,7 +94,7 @@ describe('runMonthlyRenewal', () => {
       expect(contract).toMatchObject({ term: TERM_2, version: 2, cancellation: null });
       expect(contract.history.map((e) => [e.type, e.at, e.summary])).toEqual([
         ['ContractCreated', '2023-12-20T10:00:00+09:00', expect.any(String)],
-        ['ContractRenewed', JANUARY_RUN, '自動更新: 第2期 2025-01-01〜2025-12-31'],
+        ['ContractRenewed', JANUARY_RUN, '自動更新: 第2期 2025年1月1日〜2025年12月31日'],
       ]);
     }
     expect(await store.getContract(other)).toMatchObject({ version: 1, term: null });

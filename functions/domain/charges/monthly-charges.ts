@@ -14,6 +14,8 @@ import {
 } from '../calendar';
 import { planOn, type Contract, type HistoryEntry, type Plan, type Services, type Tier } from '../contract';
 import { FieldRefusal, NotChargeableError } from '../errors';
+import { VALUE_LABELS } from '../field-labels';
+import { dateJa, monthJa } from '../japanese';
 import type { Catalog, MonthlyItem, TariffItem, TariffRevision } from '../tariff/catalog';
 import { revisionForBillingMonth } from '../tariff/versioned-tariff';
 import { billTotals, terminationFeeLine, type BillLine, type BillTotals } from './bill';
@@ -66,13 +68,19 @@ function liveDaysIn(contract: Contract, month: YearMonth): { from: LocalDate; to
   const start = contract.startDate;
   const end = contract.cancellation?.effectiveDate ?? null;
   if (end !== null && end < start) {
-    throw new NotChargeableError(`契約 ${contract.contractId} は利用開始日 ${start} より前 (${end}) に解約されたため、月額料金は発生しません`);
+    throw new NotChargeableError(
+      `契約 ${contract.contractId} は利用開始日 (${dateJa(start)}) より前の${dateJa(end)}に解約されたため、月額料金は発生しません。`,
+    );
   }
   if (month < monthOf(start)) {
-    throw new NotChargeableError(`${month} は契約 ${contract.contractId} の利用開始月 ${monthOf(start)} より前です`);
+    throw new NotChargeableError(
+      `${monthJa(month)}は契約 ${contract.contractId} の利用開始月 (${monthJa(monthOf(start))}) より前のため、月額料金はありません。${monthJa(monthOf(start))}以降の月を指定してください。`,
+    );
   }
   if (end !== null && month > monthOf(end)) {
-    throw new NotChargeableError(`${month} は契約 ${contract.contractId} の解約月 ${monthOf(end)} より後です`);
+    throw new NotChargeableError(
+      `${monthJa(month)}は契約 ${contract.contractId} の解約月 (${monthJa(monthOf(end))}) より後のため、月額料金はありません。${monthJa(monthOf(end))}以前の月を指定してください。`,
+    );
   }
   const from = latest(start, firstDayOf(month));
   const to = end === null ? lastDayOf(month) : earliest(end, lastDayOf(month));
@@ -252,7 +260,8 @@ function invoiceFees(revision: TariffRevision, contract: Contract, month: YearMo
 
 function tierOf(plan: Plan): Tier {
   if (plan.tier === undefined) {
-    throw new FieldRefusal('plan.tier is required for a package plan', [{ path: 'plan.tier', message: `required for plan ${plan.code} (10, 50 or 100)` }]);
+    const message = `${VALUE_LABELS[plan.code]}ではクライアント数区分 (10・50・100) の指定が必須です`;
+    throw new FieldRefusal(message, [{ path: 'plan.tier', message }]);
   }
   return plan.tier;
 }

@@ -1,4 +1,5 @@
 import type { LocalDate } from '../calendar';
+import { dateJa } from '../japanese';
 import type { PlanCode } from '../contract';
 import { FieldRefusal, type FieldIssue } from '../errors';
 import type { Catalog, OneOffItem, TariffRevision } from '../tariff/catalog';
@@ -29,10 +30,10 @@ export function visitSupportFee(
 ): OneOffFee {
   const revision = revisionInForceOn(catalog, order.date);
   const issues: FieldIssue[] = [];
-  if (order.items.length === 0) issues.push({ path: 'items', message: 'at least one visit support item' });
+  if (order.items.length === 0) issues.push({ path: 'items', message: '作業項目を1件以上指定してください' });
   order.items.forEach(({ item, quantity }, i) => {
     if (!item.startsWith('visit.') || !revision.prices[item]) {
-      issues.push({ path: `items[${i}].item`, message: `not a visit support item of revision ${revision.id}` });
+      issues.push({ path: `items[${i}].item`, message: `${dateJa(revision.effectiveFrom)}改定の料金表にある出張サポートの作業項目ではありません` });
     }
     checkCount(issues, `items[${i}].quantity`, quantity, 1);
   });
@@ -55,6 +56,9 @@ const MB_4_7GB = 4_700;
 const MB_PER_TB = 1_000_000;
 const MB_4TB = 4 * MB_PER_TB;
 
+/** What a refusal says of a volume megabytesOf does not take. */
+export const VOLUME_GB_RULE = '0より大きく、小数点以下3桁までの数値 (GB) で指定してください';
+
 /** Decision V3: a volume in GB with at most 3 decimals, as a whole number of MB; null if it is not one. */
 export function megabytesOf(volumeGB: number): number | null {
   if (!Number.isFinite(volumeGB) || volumeGB <= 0 || Number(volumeGB.toFixed(3)) !== volumeGB) return null;
@@ -69,10 +73,10 @@ export function megabytesOf(volumeGB: number): number | null {
 export function dataMigrationFee(catalog: Catalog, order: { date: LocalDate; devices: Array<{ volumeGB: number }> }): OneOffFee {
   const revision = revisionInForceOn(catalog, order.date);
   const issues: FieldIssue[] = [];
-  if (order.devices.length === 0) issues.push({ path: 'devices', message: 'at least one device' });
+  if (order.devices.length === 0) issues.push({ path: 'devices', message: '機器を1台以上指定してください' });
   const volumes = order.devices.map(({ volumeGB }, i) => {
     const megabytes = megabytesOf(volumeGB);
-    if (megabytes === null) issues.push({ path: `devices[${i}].volumeGB`, message: 'must be more than 0, with at most 3 decimals' });
+    if (megabytes === null) issues.push({ path: `devices[${i}].volumeGB`, message: VOLUME_GB_RULE });
     return megabytes ?? 0;
   });
   reject(issues);
@@ -135,10 +139,10 @@ function fee(date: LocalDate, revision: TariffRevision, lines: ChargeLine[]): On
 
 function checkCount(issues: FieldIssue[], path: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    issues.push({ path, message: `must be a whole number, ${min} or more` });
+    issues.push({ path, message: `${min}以上の整数で指定してください` });
   }
 }
 
 function reject(issues: FieldIssue[]): void {
-  if (issues.length > 0) throw new FieldRefusal('one-off fee order is not valid', issues);
+  if (issues.length > 0) throw new FieldRefusal('単発サービスの注文内容に誤りがあります', issues);
 }

@@ -2,6 +2,7 @@ import { isInstant, isLocalDate, jstDateOf, toJstIso, type LocalDate } from '../
 import { canonicalJson } from '../canonical-json';
 import { lastPlanChangeDate, statusOn, type ContactChange, type Contract, type Customer, type Plan, type Services } from '../contract';
 import { TariffNotInForceError, type FieldIssue } from '../errors';
+import { dateJa, instantJa } from '../japanese';
 import {
   cancellationAlreadyRequested,
   contractCancelled,
@@ -130,7 +131,7 @@ function evaluate(occasion: Occasion, catalog: Catalog, request: Request, atFiel
 
 function dateFacts(catalog: Catalog, at: string, field: string, fields: FieldIssue[]): { on: LocalDate; revision: TariffRevision } | null {
   if (!isInstant(at)) {
-    fields.push({ path: field, message: '日時はタイムゾーン付きで指定してください (例 2024-05-01T10:00:00+09:00)' });
+    fields.push({ path: field, message: '日時は時差 (タイムゾーン) 付きで指定してください (例 2024-05-01T10:00:00+09:00)' });
     return null;
   }
   const on = jstDateOf(at);
@@ -138,7 +139,7 @@ function dateFacts(catalog: Catalog, at: string, field: string, fields: FieldIss
     return { on, revision: revisionInForceOn(catalog, on) };
   } catch (error) {
     if (!(error instanceof TariffNotInForceError)) throw error;
-    fields.push({ path: field, message: `${on} (日本時間) には適用される料金表がありません (最初の改定は ${error.firstRevisionFrom} 実施)` });
+    fields.push({ path: field, message: `${dateJa(on)} (日本時間) に適用される料金表はありません (最初の料金表は${dateJa(error.firstRevisionFrom)}から適用)` });
     return null;
   }
 }
@@ -151,9 +152,17 @@ function planIssues(plan: Plan): FieldIssue[] {
   if (plan.code === 'none') {
     return plan.tier === undefined
       ? []
-      : [{ path: 'plan.tier', message: 'パッケージプランなし (none) では tier を指定できません。tier はプライムプラン・プライムPlusプランの区分です' }];
+      : [
+          {
+            path: 'plan.tier',
+            message:
+              'パッケージプランなしではクライアント数区分を指定できません。クライアント数区分はプライムプラン・プライムPlusプランを選ぶときだけ指定してください',
+          },
+        ];
   }
-  return plan.tier === undefined ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランでは tier (10 | 50 | 100) の指定が必須です' }] : [];
+  return plan.tier === undefined
+    ? [{ path: 'plan.tier', message: 'プライムプラン・プライムPlusプランではクライアント数区分 (10・50・100) の指定が必須です' }]
+    : [];
 }
 
 /**
@@ -220,14 +229,18 @@ export function checkPlanChange(
     issues.push(...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn), ...notBeforeLastChange(contract, change.requestedAt));
     const effective = change.effectiveDate;
     const lastPlanChange = lastPlanChangeDate(contract);
-    if (effective < requestedOn) issues.push({ path: 'effectiveDate', message: `適用日は申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` });
+    if (effective < requestedOn)
+      issues.push({ path: 'effectiveDate', message: `適用日は申込日 (${dateJa(requestedOn)}、日本時間) 以降の日付を指定してください` });
     else if (effective < contract.startDate)
-      issues.push({ path: 'effectiveDate', message: `適用日は利用開始日 (${contract.startDate}) 以降の日付を指定してください` });
+      issues.push({ path: 'effectiveDate', message: `適用日は利用開始日 (${dateJa(contract.startDate)}) 以降の日付を指定してください` });
     else if (lastPlanChange !== null && effective < lastPlanChange) {
-      issues.push({ path: 'effectiveDate', message: `適用日は前回のプラン変更の適用日 (${lastPlanChange}) 以降の日付を指定してください` });
+      issues.push({ path: 'effectiveDate', message: `適用日は前回のプラン変更の適用日 (${dateJa(lastPlanChange)}) 以降の日付を指定してください` });
     }
     if (contract.cancellation && effective > contract.cancellation.effectiveDate && statusOn(contract, requestedOn) === 'live') {
-      issues.push({ path: 'effectiveDate', message: `契約は ${contract.cancellation.effectiveDate} に解約されるため、それより後の適用日は指定できません` });
+      issues.push({
+        path: 'effectiveDate',
+        message: `契約は${dateJa(contract.cancellation.effectiveDate)}に解約されるため、それより後の適用日は指定できません`,
+      });
     }
   }
   if (samePlan(contract.plan, change.plan) && sameServices(contract.services, change.services)) {
@@ -245,9 +258,10 @@ export function checkOneOffOrder(contract: Contract, order: { requestedAt: strin
   const notLive = checkLiveOn(contract, requestedOn);
   if (notLive.length > 0) return notLive;
   const issues: FieldIssue[] = [...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn)];
-  if (order.date < contract.startDate) issues.push({ path: 'date', message: `実施日は利用開始日 (${contract.startDate}) 以降の日付を指定してください` });
+  if (order.date < contract.startDate)
+    issues.push({ path: 'date', message: `実施日は利用開始日 (${dateJa(contract.startDate)}) 以降の日付を指定してください` });
   if (contract.cancellation && order.date > contract.cancellation.effectiveDate) {
-    issues.push({ path: 'date', message: `実施日は解約日 (${contract.cancellation.effectiveDate}) 以前の日付を指定してください` });
+    issues.push({ path: 'date', message: `実施日は解約日 (${dateJa(contract.cancellation.effectiveDate)}) 以前の日付を指定してください` });
   }
   return issues.length > 0 ? [invalidRequest(issues)] : [];
 }
@@ -257,7 +271,10 @@ function noPendingPlanChange(contract: Contract, requestedOn: LocalDate): FieldI
   const pending = lastPlanChangeDate(contract);
   if (pending === null || pending <= requestedOn) return [];
   return [
-    { path: 'services', message: `${pending} 適用のプラン変更が予定されています。サービスの変更はプラン変更として申し込むか、適用日以降に申し込んでください` },
+    {
+      path: 'services',
+      message: `${dateJa(pending)}適用のプラン変更が予定されています。サービスの変更はプラン変更として申し込むか、適用日以降に申し込んでください`,
+    },
   ];
 }
 
@@ -285,7 +302,7 @@ export function checkLiveOn(contract: Contract, date: LocalDate): Reason[] {
  */
 export function notBeforeApplication(appliedAt: string, path: string, date: LocalDate): FieldIssue[] {
   const appliedOn = jstDateOf(appliedAt);
-  return date < appliedOn ? [{ path, message: `${date} は申込日 (${appliedOn}, 日本時間) より前です。申込日以降の日付を指定してください` }] : [];
+  return date < appliedOn ? [{ path, message: `${dateJa(date)}は申込日 (${dateJa(appliedOn)}、日本時間) より前です。申込日以降の日付を指定してください` }] : [];
 }
 
 /**
@@ -300,7 +317,7 @@ function notBeforeLastChange(contract: Contract, requestedAt: string): FieldIssu
   return [
     {
       path: 'requestedAt',
-      message: `${toJstIso(last.at)} に申し込まれた${last.type === 'ContractPlanChanged' ? 'プラン変更' : 'サービス変更'} (注文 ${last.orderId}) が適用済みで、${toJstIso(requestedAt)} の申込はそれより前のため適用できません。希望するサービス一式を改めて申し込んでください`,
+      message: `${instantJa(last.at)} (日本時間) に申し込まれた${last.type === 'ContractPlanChanged' ? 'プラン変更' : 'サービス変更'} (注文 ${last.orderId}) が適用済みで、${instantJa(requestedAt)} の申込はそれより前のため適用できません。希望するサービス一式を改めて申し込んでください`,
     },
   ];
 }
@@ -313,13 +330,13 @@ function notBeforeLastChange(contract: Contract, requestedAt: string): FieldIssu
 export function checkCancellation(contract: Contract, request: { requestedAt: string; effectiveDate: LocalDate }): Reason[] {
   if (contract.cancellation) return [cancellationAlreadyRequested(contract.contractId, contract.cancellation.effectiveDate)];
   if (!isLocalDate(request.effectiveDate)) {
-    return [invalidRequest([{ path: 'effectiveDate', message: '解約日は YYYY-MM-DD 形式の実在する日付で指定してください' }])];
+    return [invalidRequest([{ path: 'effectiveDate', message: '解約日は実在する日付を 2024-07-31 の形式で指定してください' }])];
   }
   const requestedOn = jstDateOf(request.requestedAt);
   const issues = [
     ...notBeforeApplication(contract.appliedAt, 'requestedAt', requestedOn),
     ...(request.effectiveDate < requestedOn
-      ? [{ path: 'effectiveDate', message: `解約日は解約申込日 (${requestedOn}, 日本時間) 以降の日付を指定してください` }]
+      ? [{ path: 'effectiveDate', message: `解約日は解約申込日 (${dateJa(requestedOn)}、日本時間) 以降の日付を指定してください` }]
       : []),
   ];
   return issues.length > 0 ? [invalidRequest(issues)] : [];

@@ -1,4 +1,5 @@
 import type { LocalDate } from '../calendar';
+import { PLACEHOLDER_NOTE } from '../tariff-labels';
 
 /**
  * The tariff as data (docs/terms.md §2, Decision P1): every price of the seed's three
@@ -45,6 +46,7 @@ export type TariffItem = MonthlyItem | OneOffItem;
 export interface PriceEntry {
   /** Integer yen, tax-exclusive (Decision T2). */
   amount: number;
+  /** What the amount is per, a code (`device/month`): its Japanese name is UNIT_LABELS's (functions/domain/tariff-labels.ts). */
   unit: string;
   label: string;
   clause: string;
@@ -86,7 +88,7 @@ export type Catalog = readonly TariffRevision[];
 const placeholder = (amount: number, unit: string, label: string, clause: string): PriceEntry => ({
   amount,
   unit,
-  label: `${label} (placeholder: not stated in the seed; set by the operator)`,
+  label: `${label} ${PLACEHOLDER_NOTE}`,
   clause,
   placeholder: true,
 });
@@ -255,7 +257,7 @@ export const SHIPPED_CATALOG: Catalog = [
     id: 'baseline',
     effectiveFrom: '2014-04-01',
     effectiveFromNote:
-      'The seed gives this column as "until 2023-11-30" without a start; 2014-04-01 is a placeholder for the earliest date the catalog answers.',
+      '利用規約変更内容はこの列を「2023年11月30日まで」とし、開始日を記載していません。2014年4月1日は料金表が答える最も早い日付として置いた仮の日付です。',
     title: '2023年11月30日までの料金 (利用規約変更前)',
     prices: {
       ...unstatedPrices,

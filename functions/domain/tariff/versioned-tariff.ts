@@ -1,5 +1,6 @@
 import { firstDayOf, isLocalDate, isYearMonth, type LocalDate, type YearMonth } from '../calendar';
 import { CatalogError, FieldRefusal, TariffNotInForceError, type FieldIssue } from '../errors';
+import { withoutPlaceholderNote } from '../tariff-labels';
 import { PLACEHOLDER_ITEMS, type Catalog, type PriceEntry, type TariffItem, type TariffRevision } from './catalog';
 
 /**
@@ -10,7 +11,8 @@ import { PLACEHOLDER_ITEMS, type Catalog, type PriceEntry, type TariffItem, type
 export function revisionInForceOn(catalog: Catalog, date: LocalDate): TariffRevision {
   // A malformed date would still compare as a string and silently pick a wrong revision.
   if (!isLocalDate(date)) {
-    throw new FieldRefusal('date is not a calendar date', [{ path: 'date', message: 'must be a JST date YYYY-MM-DD' }]);
+    const message = '実在する日付を 2024-05-10 の形式で指定してください';
+    throw new FieldRefusal(message, [{ path: 'date', message }]);
   }
   let found: TariffRevision | undefined;
   for (const revision of catalog) {
@@ -24,7 +26,8 @@ export function revisionInForceOn(catalog: Catalog, date: LocalDate): TariffRevi
 /** A monthly charge for month M uses the revision in force on the 1st of M (Decision P2). */
 export function revisionForBillingMonth(catalog: Catalog, month: YearMonth): TariffRevision {
   if (!isYearMonth(month)) {
-    throw new FieldRefusal('month is not a billing month', [{ path: 'month', message: 'must be a JST month YYYY-MM' }]);
+    const message = '年月を 2024-05 の形式で指定してください';
+    throw new FieldRefusal(message, [{ path: 'month', message }]);
   }
   return revisionInForceOn(catalog, firstDayOf(month));
 }
@@ -88,7 +91,7 @@ export function applyOverrides(catalog: Catalog, overrides: TariffOverrides): Ca
       prices[item as TariffItem] = {
         ...entry,
         amount,
-        label: entry.label.replace(/ \(placeholder:.*\)$/, ''),
+        label: withoutPlaceholderNote(entry.label),
         placeholder: false,
       };
     }

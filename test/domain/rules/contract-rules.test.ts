@@ -45,7 +45,7 @@ describe('checkApplication', () => {
       const [reason] = apply({ kind: 'individual' });
       expect(reason).toMatchObject({ code: 'CORPORATE_ONLY', clause: '第2条 5' });
       expect(reason.message).toContain('法人');
-      expect(reason.message).toContain('2023-12-01');
+      expect(reason.message).toContain('2023年12月1日以降');
     });
   });
 
@@ -64,7 +64,7 @@ describe('checkApplication', () => {
     it('shows the application time in JST and cites ※13', () => {
       const [reason] = apply({ appliedAt: '2023-12-28T15:00:00Z', plan: prime, services: {} });
       expect(reason.clause).toBe('別紙7 ※13');
-      expect(reason.message).toContain('2023-12-29T00:00:00+09:00');
+      expect(reason.message).toContain('申込日時 2023年12月29日 00:00');
     });
   });
 
@@ -116,7 +116,7 @@ describe('checkApplication', () => {
       expect(codes(reasons)).toEqual(['PRODUCT_NOT_AVAILABLE', 'PRODUCT_NOT_AVAILABLE']);
       expect(reasons[0].message).toContain('EDRセキュリティ');
       expect(reasons[1].message).toContain('プライムPlusプラン');
-      expect(reasons[1].message).toContain('2023-12-01');
+      expect(reasons[1].message).toContain('2023年12月1日から提供');
     });
   });
 
@@ -153,7 +153,10 @@ describe('checkApplication', () => {
     it('does not require a tier without a package plan, and refuses one there', () => {
       expect(apply({ plan: none, services: endpoint })).toEqual([]);
       expect(apply({ plan: { code: 'none', tier: 10 }, services: endpoint })).toEqual([
-        expect.objectContaining({ code: 'INVALID_REQUEST', fields: [{ path: 'plan.tier', message: expect.stringContaining('none') }] }),
+        expect.objectContaining({
+          code: 'INVALID_REQUEST',
+          fields: [{ path: 'plan.tier', message: expect.stringContaining('パッケージプランなしではクライアント数区分を指定できません') }],
+        }),
       ]);
     });
 
@@ -167,7 +170,7 @@ describe('checkApplication', () => {
       expect(apply({ appliedAt: '2010-01-01T10:00:00+09:00', plan: none, services: endpoint })).toEqual([
         expect.objectContaining({
           code: 'INVALID_REQUEST',
-          fields: [expect.objectContaining({ path: 'appliedAt', message: expect.stringContaining('2014-04-01') })],
+          fields: [expect.objectContaining({ path: 'appliedAt', message: expect.stringContaining('最初の料金表は2014年4月1日から適用') })],
         }),
       ]);
     });
@@ -192,7 +195,7 @@ describe('checkApplication', () => {
       expect(starting('2023-12-01T10:00:00+09:00', '2023-11-30')).toEqual([
         expect.objectContaining({
           code: 'INVALID_REQUEST',
-          fields: [expect.objectContaining({ path: 'startDate', message: expect.stringContaining('2023-12-01') })],
+          fields: [expect.objectContaining({ path: 'startDate', message: expect.stringContaining('申込日 (2023年12月1日、日本時間) より前') })],
         }),
       ]);
     });
@@ -304,7 +307,7 @@ describe('checkServicesChange', () => {
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-06-30T23:59:00+09:00', later)).toEqual([
       expect.objectContaining({
         code: 'INVALID_REQUEST',
-        fields: [{ path: 'requestedAt', message: expect.stringMatching(/2024-07-01T00:00:00\+09:00.*ORD-LATER.*2024-06-30T23:59:00\+09:00/) }],
+        fields: [{ path: 'requestedAt', message: expect.stringMatching(/2024年7月1日 00:00 .*ORD-LATER.*2024年6月30日 23:59 /) }],
       }),
     ]);
     // Only services changes count: the creation (09:00 JST) does not supersede a change requested earlier that day.
@@ -317,7 +320,7 @@ describe('checkServicesChange', () => {
     expect(change({ edrSecurity: { terminals: 9 } }, '2024-05-09T14:59:00Z')).toEqual([
       expect.objectContaining({
         code: 'INVALID_REQUEST',
-        fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('2024-05-10') })],
+        fields: [expect.objectContaining({ path: 'requestedAt', message: expect.stringContaining('申込日 (2024年5月10日、日本時間) より前') })],
       }),
     ]);
   });

@@ -91,8 +91,7 @@ describe('applyOverrides (Decision P1)', () => {
     for (const revision of catalog) {
       const entry = priceOf(revision, 'basicFee.withGateway');
       expect(entry).toMatchObject({ amount: 4200, placeholder: false });
-      expect(entry.label).not.toMatch(/placeholder/);
-      expect(entry.label).toMatch(/基本料金①/);
+      expect(entry.label).toBe('基本料金① (ゲートウェイ装置設置拠点)');
       // Items not overridden stay flagged.
       expect(priceOf(revision, 'basicFee.withoutGateway').placeholder).toBe(true);
     }
