@@ -21,9 +21,11 @@ on http://127.0.0.1:$PORT. See docs/local-stack.md, "Options".
 
 Environment: PORT (default ${DEFAULT_PORT}), LOCAL_DATA_DIR, DYNAMODB_ENDPOINT (use that DynamoDB
 instead of starting one), LOCAL_RETRY_ATTEMPTS (default ${DEFAULT_RETRY.maxAttempts}),
-LOCAL_RETRY_DELAY_MS (default ${DEFAULT_RETRY.baseDelayMs}), and the functions' own settings
-(TABLE_NAME, EVENT_BUS_NAME, TARIFF_OVERRIDES, TERMINATION_FEE_TAXABLE, RENEWAL_SHARDS,
-AWS_ATTEMPT_TIMEOUT_MS), POWERTOOLS_LOG_LEVEL (default INFO) and POWERTOOLS_METRICS_DISABLED
+LOCAL_RETRY_DELAY_MS (default ${DEFAULT_RETRY.baseDelayMs}), LOCAL_SCHEDULES (default on: the monthly renewal
+and billing runs fire on this machine's clock, as EventBridge Scheduler fires them; off: only
+by hand), the functions' own settings (TABLE_NAME, EVENT_BUS_NAME, TARIFF_OVERRIDES,
+TERMINATION_FEE_TAXABLE, RENEWAL_SHARDS, AWS_ATTEMPT_TIMEOUT_MS, INVOICE_ISSUER_NAME,
+INVOICE_REGISTRATION_NUMBER), POWERTOOLS_LOG_LEVEL (default INFO) and POWERTOOLS_METRICS_DISABLED
 (default true here: the functions' EMF lines would bury the log).`;
 
 /** A mistake in the command or its environment: its message is the one line `npm start` prints. */
@@ -40,6 +42,8 @@ export interface StartOptions {
   dataDir: string | null;
   settings: Settings;
   retry: RetryPolicy;
+  /** LOCAL_SCHEDULES: fire the schedules on the machine's clock (local/local-schedules.ts). */
+  localSchedules: boolean;
 }
 
 /** The options of the command itself, a blank variable counting as unset. */
@@ -47,6 +51,14 @@ const optionsSchema = z.object({
   PORT: z._default(wholeNumberText(0, 65_535), DEFAULT_PORT),
   LOCAL_RETRY_ATTEMPTS: z._default(wholeNumberText(1, 100), DEFAULT_RETRY.maxAttempts),
   LOCAL_RETRY_DELAY_MS: z._default(wholeNumberText(0, 3_600_000), DEFAULT_RETRY.baseDelayMs),
+  // On unless turned off: a stack left running over the 1st renews and bills as AWS would.
+  LOCAL_SCHEDULES: z._default(
+    z.pipe(
+      z.enum(['on', 'off'], { error: 'must be on or off' }),
+      z.transform((value) => value === 'on'),
+    ),
+    true,
+  ),
   // --data-dir, or else LOCAL_DATA_DIR.
   dataDir: z.optional(z.string()),
 });
@@ -63,6 +75,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     PORT: blankAsUnset(env.PORT),
     LOCAL_RETRY_ATTEMPTS: blankAsUnset(env.LOCAL_RETRY_ATTEMPTS),
     LOCAL_RETRY_DELAY_MS: blankAsUnset(env.LOCAL_RETRY_DELAY_MS),
+    LOCAL_SCHEDULES: blankAsUnset(env.LOCAL_SCHEDULES)?.trim(),
     dataDir: flags.values['data-dir'] ?? blankAsUnset(env.LOCAL_DATA_DIR)?.trim(),
   });
   if (!parsed.success) {
@@ -86,5 +99,6 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     dataDir,
     settings,
     retry: { maxAttempts: parsed.data.LOCAL_RETRY_ATTEMPTS, baseDelayMs: parsed.data.LOCAL_RETRY_DELAY_MS },
+    localSchedules: parsed.data.LOCAL_SCHEDULES,
   };
 }

@@ -1,5 +1,7 @@
 import './sdk-notice';
 import { POWERTOOLS_ENVIRONMENT } from '../functions/topology/function-environment';
+import { describeLocalSchedules, startLocalSchedules, type LocalSchedules } from './local-schedules';
+import { jsonLogger } from './log';
 import { parseStartOptions, USAGE } from './options';
 import { DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
 
@@ -12,7 +14,7 @@ import { DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
 /** Signals closer together than this are one request relayed by several parent processes. */
 const SAME_SIGNAL_MS = 2_000;
 
-function banner(stack: LocalStack, seconds: string): string {
+function banner(stack: LocalStack, schedules: LocalSchedules, seconds: string): string {
   const portPrefix = stack.port === DEFAULT_PORT ? '' : `PORT=${stack.port} `;
   return [
     '',
@@ -23,6 +25,7 @@ function banner(stack: LocalStack, seconds: string): string {
     `  dead letters                  ${stack.url}/_local/dead-letters`,
     `  health                        ${stack.url}/health`,
     `  DynamoDB                      ${stack.dynamoDb.endpoint} (${stack.dynamoDb.description})`,
+    `  monthly schedules             ${describeLocalSchedules(schedules)}`,
     '',
     'Send a sample application (AWS SDK EventBridgeClient -> PutEvents):',
     `  ${portPrefix}npx tsx scripts/send-sample.ts`,
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   let stack: LocalStack | null = null;
+  let schedules: LocalSchedules | null = null;
   let stopRequestedAt: number | null = null;
   const stop = (reason: string, code: number): void => {
     if (stopRequestedAt !== null) {
@@ -57,6 +61,8 @@ async function main(): Promise<void> {
     }
     stopRequestedAt = Date.now();
     console.log(`\n${reason}: stopping…`);
+    // First, so that no run starts against a stack that is going away.
+    schedules?.stop();
     (stack?.stop() ?? Promise.resolve()).then(
       () => {
         console.log('Stopped.');
@@ -84,7 +90,9 @@ async function main(): Promise<void> {
     retry: config.retry,
     progress: (line) => console.log(`  ${line}`),
   });
-  console.log(banner(stack, ((Date.now() - started) / 1000).toFixed(1)));
+  // Armed once the stack answers, on the machine's clock (interface §7.4); off: nothing is armed.
+  schedules = startLocalSchedules({ baseUrl: stack.url, log: jsonLogger, enabled: config.localSchedules });
+  console.log(banner(stack, schedules, ((Date.now() - started) / 1000).toFixed(1)));
 }
 
 /** Failures a user causes and can fix get their message alone; anything else its stack. */

@@ -5,18 +5,21 @@ import { isInstant, isLocalDate, isYearMonth, LAST_YEAR, type LocalDate, type Ye
 /**
  * Building blocks shared by the inbound, renewal and lookup schemas. Each is built in
  * every bundle that imports this module, so what one order's schema alone uses lives with
- * that schema (orders/).
+ * that schema (orders/). A check zod cannot word (a refinement) says in Japanese what to
+ * send; the rest (lengths, ranges, types) are worded once by ./japanese-issues.ts.
  */
-export const instant = z
-  .string()
-  .check(z.refine(isInstant, { error: `must be an instant with its UTC offset, e.g. 2024-05-01T10:00:00+09:00, in ${LAST_YEAR} (JST) at the latest` }));
+export const instant = z.string().check(
+  z.refine(isInstant, {
+    error: `日時は時差 (タイムゾーン) 付きで指定してください (例 2024-05-01T10:00:00+09:00)。${LAST_YEAR}年 (日本時間) までの日時に限ります`,
+  }),
+);
 // Checked strings come out typed: only these schemas and the calendar's guards make a LocalDate or a YearMonth of input.
 export const localDate = z.pipe(
-  z.string().check(z.refine(isLocalDate, { error: `must be a real JST calendar date YYYY-MM-DD, in ${LAST_YEAR} at the latest` })),
+  z.string().check(z.refine(isLocalDate, { error: `実在する日付を 2024-05-10 の形式で指定してください (${LAST_YEAR}年まで)` })),
   z.transform((value) => value as LocalDate),
 );
 export const yearMonth = z.pipe(
-  z.string().check(z.refine(isYearMonth, { error: `must be a billing month YYYY-MM, in ${LAST_YEAR} at the latest` })),
+  z.string().check(z.refine(isYearMonth, { error: `年月を 2024-05 の形式で指定してください (${LAST_YEAR}年まで)` })),
   z.transform((value) => value as YearMonth),
 );
 /** docs/terms.md K2: the longest text each kind of field may hold. */
@@ -26,10 +29,11 @@ export const MAX_LENGTH = { id: 64, name: 200, phone: 32 } as const;
  * docs/terms.md K2: DynamoDB holds strings as UTF-8, which has no encoding for a lone
  * surrogate (JSON's `\ud800`); such text is refused here rather than failing its write.
  */
-export const wellFormed = z.refine<string>((value) => value.search(LONE_SURROGATES) === -1, { error: 'must be well-formed Unicode text (no lone surrogate)' });
+export const wellFormed = z.refine<string>((value) => value.search(LONE_SURROGATES) === -1, {
+  error: '文字化けした文字 (対になっていないサロゲート) が含まれています。正しい文字で指定してください',
+});
 
-export const text = (max: number) =>
-  z.string().check(wellFormed, z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `must be at most ${max} characters` }));
+export const text = (max: number) => z.string().check(wellFormed, z.minLength(1), z.maxLength(max));
 
 /**
  * DynamoDB counts a key in bytes of UTF-8: 2,048 for a partition key, 1,024 for a sort key.
@@ -43,7 +47,7 @@ const KEY_PREFIX_BYTES = 64;
 export const MAX_BYTES = { id: KEY_BYTES.sort - KEY_PREFIX_BYTES, orderId: KEY_BYTES.partition - KEY_PREFIX_BYTES } as const;
 
 export const maxBytes = (max: number) =>
-  z.refine<string>((value) => Buffer.byteLength(value, 'utf8') <= max, { error: `must be at most ${max} bytes in UTF-8` });
+  z.refine<string>((value) => Buffer.byteLength(value, 'utf8') <= max, { error: `長すぎます。文字コード換算で${max}バイト以内にしてください` });
 
 /** At 64 characters an id holds at most 192 bytes: its byte limit binds only should MAX_LENGTH.id grow. */
 export const identifier = text(MAX_LENGTH.id).check(maxBytes(MAX_BYTES.id));
@@ -56,8 +60,7 @@ export const identifier = text(MAX_LENGTH.id).check(maxBytes(MAX_BYTES.id));
 export const MAX_COUNT = 100_000;
 export const MAX_VOLUME_GB = 1_000_000;
 
-export const wholeNumber = (min: number, max: number) =>
-  z.int({ error: 'must be a whole number' }).check(z.minimum(min, { error: `must be ${min} or more` }), z.maximum(max, { error: `must be ${max} or less` }));
+export const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
 /**
  * An orderId long enough to refuse, yet short enough to carry in the refusal and to key

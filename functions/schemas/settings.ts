@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { registrationNumberProblem } from '../domain/invoices/issuer';
 import { PLACEHOLDER_ITEMS, SHIPPED_CATALOG, type Catalog, type TariffRevision } from '../domain/tariff/catalog';
 import type { TariffOverrides } from '../domain/tariff/versioned-tariff';
 
@@ -32,6 +33,14 @@ export const booleanText = z.pipe(
 
 /** A URL (an endpoint, a queue). */
 export const urlText = z.string().check(z.refine((value) => URL.canParse(value), { error: 'must be a URL' }));
+
+/** Decision I5: an invoice registration number (`T` and a 法人番号 with its check digit), refused with the rule it breaks. */
+export const registrationNumberText = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = registrationNumberProblem(value);
+    if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: value });
+  }),
+);
 
 /**
  * docs/terms.md T2: the highest unit price the catalog takes (MAX_UNIT_PRICE of

@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../domain/errors';
+import type { Issuer } from '../domain/invoices/invoice';
+import { issuerOf } from '../domain/invoices/issuer';
 import { SHIPPED_CATALOG, type Catalog } from '../domain/tariff/catalog';
 import { applyOverrides, type TariffOverrides } from '../domain/tariff/versioned-tariff';
 import { fieldIssues } from '../schemas/field-issues';
-import { booleanText, jsonText, tariffOverridesSchema, urlText, wholeNumberText } from '../schemas/settings';
+import { booleanText, jsonText, registrationNumberText, tariffOverridesSchema, urlText, wholeNumberText } from '../schemas/settings';
 import { CONTRACTS_TABLE } from '../topology/table-definition';
 import { DEFAULT_BUS_NAME } from '../topology/routing';
 
@@ -35,6 +37,16 @@ export interface Settings {
    * the backoff between them fit in the function's timeout.
    */
   attemptTimeoutMs: number;
+  /**
+   * INVOICE_ISSUER_NAME and INVOICE_REGISTRATION_NUMBER (`T` + 法人番号): who issues the
+   * invoices (Decision I5). Each one unset is its labelled placeholder, `placeholder: true`
+   * until both are set; a registration number with a wrong check digit stops start-up.
+   */
+  invoiceIssuer: Issuer;
+  /** INVOICE_BUCKET_NAME: the S3 bucket of the month's files (I7); required where they are written or linked on AWS. */
+  invoiceBucketName: string | null;
+  /** BILLING_QUEUE_URL: the queue that fans the billing run out, one message per shard (docs/design.md). */
+  billingQueueUrl: string | null;
 }
 
 export const DEFAULT_RENEWAL_SHARDS = 16;
@@ -64,6 +76,10 @@ const variables = z.object({
   TERMINATION_FEE_TAXABLE: z._default(booleanText, false),
   RENEWAL_SHARDS: z._default(wholeNumberText(1, 1000), DEFAULT_RENEWAL_SHARDS),
   AWS_ATTEMPT_TIMEOUT_MS: z._default(wholeNumberText(100, 60_000), DEFAULT_ATTEMPT_TIMEOUT_MS),
+  INVOICE_ISSUER_NAME: z.optional(z.string()),
+  INVOICE_REGISTRATION_NUMBER: z.optional(registrationNumberText),
+  INVOICE_BUCKET_NAME: z.optional(z.string()),
+  BILLING_QUEUE_URL: z.optional(urlText),
 });
 const environmentSchema = z.pipe(
   variables,
@@ -77,6 +93,10 @@ const environmentSchema = z.pipe(
     terminationFeeTaxable: env.TERMINATION_FEE_TAXABLE,
     renewalShards: env.RENEWAL_SHARDS,
     attemptTimeoutMs: env.AWS_ATTEMPT_TIMEOUT_MS,
+    // The schema has checked the number, so issuerOf does not refuse it here.
+    invoiceIssuer: issuerOf({ name: env.INVOICE_ISSUER_NAME, registrationNumber: env.INVOICE_REGISTRATION_NUMBER }),
+    invoiceBucketName: env.INVOICE_BUCKET_NAME ?? null,
+    billingQueueUrl: env.BILLING_QUEUE_URL ?? null,
   })),
 );
 

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { loadSettings } from '../../functions/wiring/settings';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../functions/topology/routing';
+import { englishWordsIn } from '../support/japanese-text';
 import { silentLogger } from '../support/observability';
 import type { EventRecord } from '../../local/event-bus';
 import { startLocalStack, type LocalStack } from '../../local/stack';
@@ -187,6 +188,9 @@ describe('local stack, driven from outside', () => {
     const reasons = found[0]?.event.detail.reasons as Json[];
     expect(reasons.map((reason) => reason.code).sort()).toEqual(['CORPORATE_ONLY', 'EDR_ENDPOINT_CONFLICT']);
     for (const reason of reasons) expect(reason).toEqual(expect.objectContaining({ message: expect.any(String), clause: expect.any(String) }));
+    // In Japanese, for customer service to read out (docs/interface.md §1.2).
+    expect(reasons.flatMap((reason) => englishWordsIn(reason.message))).toEqual([]);
+    expect(reasons.find((reason) => reason.code === 'CORPORATE_ONLY')?.message).toContain('2023年12月1日以降、法人のお客様のみ');
     expect((await get(`/lines/${detail.lineId}/contract`)).status).toBe(404);
   });
 

@@ -195,8 +195,8 @@ describe('ContractApplicationSubmitted', () => {
     const [event] = t.h.bus.forOrder(detail.orderId);
     expect(event?.detailType).toBe('ContractApplicationRejected');
     expect(event?.detail.reasons[0].fields).toEqual([
-      { path: 'services.edrSecurity.terminals', message: 'must be 100000 or less' },
-      { path: 'services.cloudProxy.users', message: 'must be 100000 or less' },
+      { path: 'services.edrSecurity.terminals', message: '100,000以下で指定してください' },
+      { path: 'services.cloudProxy.users', message: '100,000以下で指定してください' },
     ]);
   });
 
@@ -243,7 +243,7 @@ describe('ContractApplicationSubmitted', () => {
 
     it('dead-letters an orderId too long to carry in an outcome (over 1,024 characters)', async () => {
       const detail = application({ orderId: 'O'.repeat(1_025) });
-      expect(await t.handlers.apply(submitted(detail))).toMatchObject({ deadLettered: true, reason: expect.stringContaining('1024') });
+      expect(await t.handlers.apply(submitted(detail))).toMatchObject({ deadLettered: true, reason: expect.stringContaining('1,024文字以内') });
     });
   });
 

@@ -1,3 +1,4 @@
+import { UNKNOWN_FIELD } from '../../functions/schemas/field-issues';
 import { useTable } from './support/suite';
 import { RequestCounter } from './support/request-counter';
 
@@ -38,7 +39,7 @@ describe('EDR needs a telephone, and every accepted order records its terms revi
     const contractId = await t.handlers.created();
     const odd = t.handlers.changeEvent({ contractId, services: { edrSecurity: { terminals: 3 } }, customer: { phone: '06', name: '別名' } });
     await t.handlers.change(odd);
-    expect(t.handlers.outcomeOf(odd.detail.orderId).detail.reasons[0].fields).toEqual([{ path: 'customer.name', message: 'unknown field' }]);
+    expect(t.handlers.outcomeOf(odd.detail.orderId).detail.reasons[0].fields).toEqual([{ path: 'customer.name', message: UNKNOWN_FIELD }]);
   });
 });
 

@@ -6,6 +6,7 @@ import { freshTable, type TestTable } from './support/dynamodb';
 import { fixedClock, harness, type Harness } from './support/fixtures';
 import { RequestCounter } from './support/request-counter';
 import { testDeps } from '../support/handler-deps';
+import { englishWordsIn } from '../support/japanese-text';
 
 let table: TestTable;
 let h: Harness;
@@ -163,7 +164,7 @@ describe('lookup API', () => {
     for (const id of [leaving, gone]) {
       expect(await call(`/contracts/${id}/termination-quote`, { date: '2024-08-01' })).toMatchObject({
         status: 409,
-        body: { error: { code: 'CONTRACT_NOT_LIVE', message: expect.stringContaining(id) } },
+        body: { error: { code: 'CONTRACT_NOT_LIVE', message: expect.stringContaining(`契約 ${id} は解約手続き済みです (解約日 2024年`) } },
       });
     }
   });
@@ -196,7 +197,7 @@ describe('lookup API', () => {
     for (const path of ['/contracts/nope', '/contracts/nope/termination-quote', '/contracts/nope/charges']) {
       const { status, body } = await call(path);
       expect(status).toBe(404);
-      expect(body.error).toEqual({ code: 'CONTRACT_NOT_FOUND', message: expect.stringContaining('nope') });
+      expect(body.error).toEqual({ code: 'CONTRACT_NOT_FOUND', message: '契約 nope は見つかりません。契約IDを確認してください。' });
     }
   });
 
@@ -217,6 +218,10 @@ describe('lookup API', () => {
       expect({ path, status }).toEqual({ path, status: 400 });
       expect(body.error.code).toBe('INVALID_REQUEST');
       expect(body.error.fields.map((f: { path: string }) => f.path)).toContain(field);
+      // In Japanese, for customer service to read out: the paths stay, the words are not English.
+      for (const message of [body.error.message, ...body.error.fields.map((f: { message: string }) => f.message)]) {
+        expect({ path, message, english: englishWordsIn(message, [contractId]) }).toEqual({ path, message, english: [] });
+      }
     }
   });
 

@@ -210,9 +210,9 @@ describe('the largest counts an order may state (docs/terms.md K2)', () => {
     const refused = t.handlers.outcomeOf(tooMany.detail.orderId);
     expect(refused.detailType).toBe('OneOffServiceRejected');
     expect(refused.detail.reasons[0].fields).toEqual([
-      { path: 'visitSupport.items.0.quantity', message: 'must be 100000 or less' },
-      { path: 'dataMigration.devices.0.volumeGB', message: 'must be 1000000 or less' },
-      { path: 'mailTraining.mails', message: 'must be 100000 or less' },
+      { path: 'visitSupport.items.0.quantity', message: '100,000以下で指定してください' },
+      { path: 'dataMigration.devices.0.volumeGB', message: '1,000,000以下で指定してください' },
+      { path: 'mailTraining.mails', message: '100,000以下で指定してください' },
     ]);
   });
 });

@@ -31,6 +31,24 @@ describe("npm start's options (local/options.ts)", () => {
     );
   });
 
+  it('fires the schedules unless LOCAL_SCHEDULES=off (interface §7.4)', () => {
+    expect(parseStartOptions([], {}).localSchedules).toBe(true);
+    expect(parseStartOptions([], { LOCAL_SCHEDULES: ' ' }).localSchedules).toBe(true);
+    expect(parseStartOptions([], { LOCAL_SCHEDULES: 'on' }).localSchedules).toBe(true);
+    expect(parseStartOptions([], { LOCAL_SCHEDULES: 'off' }).localSchedules).toBe(false);
+    expect(parseStartOptions([], { LOCAL_SCHEDULES: ' off ' }).localSchedules).toBe(false);
+    expect(() => parseStartOptions([], { LOCAL_SCHEDULES: 'false' })).toThrow(
+      new UsageError('invalid options: LOCAL_SCHEDULES: must be on or off, not "false"'),
+    );
+  });
+
+  it('stops on an invoice registration number with a wrong check digit, naming the variable (Decision I5)', () => {
+    expect(() => parseStartOptions([], { INVOICE_REGISTRATION_NUMBER: 'T8000012050002' })).toThrow(ConfigurationError);
+    expect(() => parseStartOptions([], { INVOICE_REGISTRATION_NUMBER: 'T8000012050002' })).toThrow(
+      /^invalid environment: INVOICE_REGISTRATION_NUMBER: its first digit is not the 法人番号 check digit/,
+    );
+  });
+
   it('refuses an unknown flag with the usage', () => {
     expect(() => parseStartOptions(['--nope'], {})).toThrow(UsageError);
     expect(() => parseStartOptions(['--nope'], {})).toThrow(/Usage: npm start/);

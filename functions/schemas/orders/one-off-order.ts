@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { jstDateOf } from '../../domain/calendar';
-import { megabytesOf } from '../../domain/charges/one-off-fees';
+import { megabytesOf, VOLUME_GB_RULE } from '../../domain/charges/one-off-fees';
 import { VISIT_ITEM_NAMES } from '../../domain/charges/one-off-order';
 import { identifier, instant, localDate, MAX_COUNT, MAX_VOLUME_GB, wholeNumber } from '../fields';
 
@@ -8,18 +8,12 @@ import { identifier, instant, localDate, MAX_COUNT, MAX_VOLUME_GB, wholeNumber }
 const positive = wholeNumber(1, MAX_COUNT);
 /** Enough for any real order, few enough that a refusal stays small (docs/terms.md K2). */
 const MAX_ORDER_ENTRIES = 100;
-const list = <T extends z.ZodMiniType>(entry: T) =>
-  z
-    .array(entry)
-    .check(
-      z.minLength(1, { error: 'must hold at least one entry' }),
-      z.maxLength(MAX_ORDER_ENTRIES, { error: `must hold at most ${MAX_ORDER_ENTRIES} entries` }),
-    );
+const list = <T extends z.ZodMiniType>(entry: T) => z.array(entry).check(z.minLength(1), z.maxLength(MAX_ORDER_ENTRIES));
 
 /** docs/terms.md V3: GB with up to 3 decimals (4.5 GB is within the 4.7 GB price, 4.701 GB is not). */
-const volumeGB = z.number({ error: 'must be a number of GB' }).check(
-  z.refine((value) => megabytesOf(value) !== null, { error: 'must be more than 0, with at most 3 decimals' }),
-  z.maximum(MAX_VOLUME_GB, { error: `must be ${MAX_VOLUME_GB} or less` }),
+const volumeGB = z.number().check(
+  z.refine((value) => megabytesOf(value) !== null, { error: VOLUME_GB_RULE }),
+  z.maximum(MAX_VOLUME_GB),
 );
 
 /** OneOffServiceOrdered's detail (interface §1.1). */
@@ -32,7 +26,7 @@ export const oneOffOrderSchema = z.pipe(
       date: z.optional(localDate),
       visitSupport: z.optional(
         z.strictObject({
-          items: list(z.strictObject({ item: z.enum(VISIT_ITEM_NAMES, { error: `must be one of ${VISIT_ITEM_NAMES.join(', ')}` }), quantity: positive })),
+          items: list(z.strictObject({ item: z.enum(VISIT_ITEM_NAMES), quantity: positive })),
         }),
       ),
       dataMigration: z.optional(z.strictObject({ devices: list(z.strictObject({ volumeGB })) })),
@@ -40,7 +34,7 @@ export const oneOffOrderSchema = z.pipe(
     })
     .check(
       z.refine((detail) => detail.visitSupport !== undefined || detail.dataMigration !== undefined || detail.mailTraining !== undefined, {
-        error: 'at least one of visitSupport, dataMigration, mailTraining is required',
+        error: '出張サポート・データ移行・標的型攻撃メール訓練のうち、少なくとも1つを指定してください',
         path: ['visitSupport'],
       }),
     ),

@@ -6,7 +6,7 @@ import { MAX_COUNT, wholeNumber } from '../fields';
  * it (interface §1.1): the plan and the services. Business rules (R1–R7, the plan tier)
  * are the domain's; these check the shape.
  */
-const tier = z.literal([10, 50, 100], { error: 'must be 10, 50 or 100' });
+const tier = z.literal([10, 50, 100]);
 const count = wholeNumber(0, MAX_COUNT);
 
 // Strict: a misspelled service would otherwise be dropped without a word.

@@ -1,4 +1,5 @@
 import type { PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { UNKNOWN_FIELD } from '../../../functions/schemas/field-issues';
 import { MAX_BYTES } from '../../../functions/schemas/fields';
 import type { DeadLetter, EventRecord } from '../../../local/event-bus';
 import { rawHttp } from '../../support/raw-http';
@@ -117,13 +118,15 @@ it('hostile keys and text: a 200 KB unknown service key, ten of 24 KB, lone surr
 
   expect(counts).toEqual({ delivered: 5, outcomes: 5, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
   expect(orderIds.slice(0, 4).map((id) => outcomeOf(events, id)?.['detail-type'])).toEqual(Array(4).fill('ContractApplicationRejected'));
-  expect(pathsOf(longKey.orderId)).toEqual([`services.${'k'.repeat(64)}… (200000 characters)`]);
+  expect(pathsOf(longKey.orderId)).toEqual([`services.${'k'.repeat(64)}… (200000文字)`]);
   expect(pathsOf(longKeys.orderId)).toHaveLength(10);
   expect(pathsOf(surrogateKey.orderId)).toEqual(['services.\uFFFD']);
   expect(pathsOf(surrogateName.orderId)).toEqual(['customer.name']);
   expect(largestOutcome).toBeLessThan(16 * 1024);
   // The orderId no outcome can carry went to the dead-letter store with its reason.
-  expect(deadLetters.filter((letter) => orderIdOf(letter.payload).startsWith(surrogateOrderId) && letter.reason.includes('well-formed'))).toHaveLength(1);
+  expect(
+    deadLetters.filter((letter) => orderIdOf(letter.payload).startsWith(surrogateOrderId) && letter.reason.includes('対になっていないサロゲート')),
+  ).toHaveLength(1);
   expect(outcomeOf(events, ordinary.orderId)?.['detail-type']).toBe('ContractCreated');
   expect((await local.answer<unknown>('/health')).status).toBe(200);
 });
@@ -143,7 +146,7 @@ it('ids sized in bytes: an orderId of 700 あ (2,100 bytes, over what a key hold
   expect(counts).toEqual({ delivered: 2, outcomes: 1, duplicates: 0, deadLetters: 1, lost: 0, stalled: 0 });
   // Dead-lettered by the handler with its reason at once, not after failed writes.
   expect(letters).toEqual([
-    expect.objectContaining({ origin: 'handler', reason: expect.stringContaining(`must be at most ${MAX_BYTES.orderId} bytes in UTF-8`) }),
+    expect.objectContaining({ origin: 'handler', reason: expect.stringContaining(`長すぎます。文字コード換算で${MAX_BYTES.orderId}バイト以内にしてください`) }),
   ]);
   expect(delivery).toMatchObject({ attempts: 1, state: 'dead-lettered' });
   expect(outcomeOf(events, longest.orderId)?.['detail-type']).toBe('ContractApplicationRejected');
@@ -236,7 +239,10 @@ it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
     const asHeader = await request('/tariff', `${name}: 1\r\n`);
 
     expect(asQuery.text).toMatch(/^HTTP\/1\.1 400/);
-    expect(asQuery.text).toContain(JSON.stringify({ path: name, message: 'unknown field' }));
+    // The raw answer is read byte for byte (latin1): its JSON body is UTF-8.
+    const body = Buffer.from(asQuery.text, 'latin1').toString('utf8');
+    expect(body).toContain(JSON.stringify({ path: name, message: UNKNOWN_FIELD }));
+    expect(body).toContain(`「${name}」: ${UNKNOWN_FIELD}`);
     expect(asHeader.text).toMatch(/^HTTP\/1\.1 200/);
   },
 );
