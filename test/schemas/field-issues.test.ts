@@ -1,6 +1,6 @@
 import { applicationDetail } from '../../bench/fixtures';
 import * as z from 'zod/mini';
-import { fieldIssues, MAX_KEY_SHOWN } from '../../functions/schemas/field-issues';
+import { fieldIssues, MAX_KEY_SHOWN, UNKNOWN_FIELD } from '../../functions/schemas/field-issues';
 import { identifier, MAX_BYTES, maxBytes } from '../../functions/schemas/fields';
 import { parseInbound } from '../../functions/schemas/inbound';
 import { applicationSchema } from '../../functions/schemas/orders/application';
@@ -9,8 +9,9 @@ import { renewalPayloadSchema } from '../../functions/schemas/renewal';
 
 /**
  * The `fields` a refusal names (interface §1.2): a dotted path and a message per failing
- * field, our own messages where the schemas give one and zod's English ones elsewhere.
- * The schemas use zod/mini, which has no messages unless configured (functions/schemas/field-issues.ts).
+ * field, in Japanese: our own messages where the schemas give one, the Japanese error map
+ * (functions/schemas/japanese-issues.ts) elsewhere. The schemas use zod/mini, which has no
+ * messages unless configured (functions/schemas/field-issues.ts).
  */
 const issuesOf = (schema: typeof applicationSchema | typeof renewalPayloadSchema, value: unknown) => {
   const parsed = schema.safeParse(value);
@@ -31,13 +32,13 @@ describe('fields of a refused inbound detail', () => {
       services: { edrSecurity: { terminals: -1 }, firewall: {} },
     };
     expect(issuesOf(applicationSchema, detail)).toEqual([
-      { path: 'appliedAt', message: 'must be an instant with its UTC offset, e.g. 2024-05-01T10:00:00+09:00, in 9998 (JST) at the latest' },
-      { path: 'customer.kind', message: 'Invalid option: expected one of "corporation"|"individual"' },
-      { path: 'lineId', message: 'must not be empty' },
-      { path: 'plan.code', message: 'Invalid option: expected one of "none"|"prime"|"prime-plus"' },
-      { path: 'services.edrSecurity.terminals', message: 'must be 0 or more' },
-      { path: 'services.firewall', message: 'unknown field' },
-      { path: 'billing', message: 'Invalid input: expected object, received undefined' },
+      { path: 'appliedAt', message: '日時は時差 (タイムゾーン) 付きで指定してください (例 2024-05-01T10:00:00+09:00)。9998年 (日本時間) までの日時に限ります' },
+      { path: 'customer.kind', message: '法人 (corporation)、個人 (individual) のいずれかを指定してください' },
+      { path: 'lineId', message: '空にはできません。1文字以上で指定してください' },
+      { path: 'plan.code', message: 'パッケージプランなし (none)、プライムプラン (prime)、プライムPlusプラン (prime-plus) のいずれかを指定してください' },
+      { path: 'services.edrSecurity.terminals', message: '0以上で指定してください' },
+      { path: 'services.firewall', message: '指定できない項目です' },
+      { path: 'billing', message: '指定が必須です' },
     ]);
   });
 
@@ -46,10 +47,10 @@ describe('fields of a refused inbound detail', () => {
     const long = 'k'.repeat(200_000);
     const issues = issuesOf(applicationSchema, { ...valid, services: { [long]: {}, '\ud800x': {}, [`a${'😀'.repeat(40)}`]: {} } });
     expect(issues).toEqual([
-      { path: `services.${'k'.repeat(MAX_KEY_SHOWN)}… (200000 characters)`, message: 'unknown field' },
-      { path: 'services.\uFFFDx', message: 'unknown field' },
+      { path: `services.${'k'.repeat(MAX_KEY_SHOWN)}… (200000文字)`, message: UNKNOWN_FIELD },
+      { path: 'services.\uFFFDx', message: UNKNOWN_FIELD },
       // Cut inside a surrogate pair: the half left is replaced too.
-      { path: `services.a${'😀'.repeat(31)}\uFFFD… (81 characters)`, message: 'unknown field' },
+      { path: `services.a${'😀'.repeat(31)}\uFFFD… (81文字)`, message: UNKNOWN_FIELD },
     ]);
     expect(JSON.stringify(issues).length).toBeLessThan(1_000);
   });
@@ -57,7 +58,7 @@ describe('fields of a refused inbound detail', () => {
   it('refuses text holding a lone surrogate (DynamoDB stores UTF-8), and takes a surrogate pair', () => {
     const valid = applicationDetail('o-1', 'l-1', 'c-1');
     const surrogate = (name: string) => ({ ...valid, customer: { ...valid.customer, name, phone: `06${name}` } });
-    const message = 'must be well-formed Unicode text (no lone surrogate)';
+    const message = '文字化けした文字 (対になっていないサロゲート) が含まれています。正しい文字で指定してください';
     expect(issuesOf(applicationSchema, surrogate('株式会社\ud83d'))).toEqual([
       { path: 'customer.name', message },
       { path: 'customer.phone', message },
@@ -74,14 +75,14 @@ describe('fields of a refused inbound detail', () => {
     // 700 characters (an orderId may have 1,024) but 2,100 bytes: no order item could be keyed by it.
     expect(parseInbound(cancellationSchema, { orderId: 'あ'.repeat(700), contractId: 'c' })).toEqual({
       kind: 'unreadable',
-      reason: `no readable orderId (detail.orderId: must be at most ${MAX_BYTES.orderId} bytes in UTF-8), so no outcome can be published for this event`,
+      reason: `no readable orderId (detail.orderId: 長すぎます。文字コード換算で${MAX_BYTES.orderId}バイト以内にしてください), so no outcome can be published for this event`,
     });
     // As many bytes as may be: refused through its outcome, over K2's 64 characters.
     const longest = 'あ'.repeat(Math.floor(MAX_BYTES.orderId / 3));
     expect(parseInbound(cancellationSchema, { orderId: longest, contractId: 'c' })).toMatchObject({
       kind: 'invalid',
       orderId: longest,
-      reason: { fields: expect.arrayContaining([{ path: 'orderId', message: 'must be at most 64 characters' }]) },
+      reason: { fields: expect.arrayContaining([{ path: 'orderId', message: '64文字以内で指定してください' }]) },
     });
   });
 
@@ -89,7 +90,7 @@ describe('fields of a refused inbound detail', () => {
     const fourBytes = z.string().check(maxBytes(4));
     expect(['abcd', 'あa', '😀'].map((value) => fourBytes.safeParse(value).success)).toEqual([true, true, true]);
     const refused = fourBytes.safeParse('ああ');
-    expect(refused.success ? [] : fieldIssues(refused.error)).toEqual([{ path: '(root)', message: 'must be at most 4 bytes in UTF-8' }]);
+    expect(refused.success ? [] : fieldIssues(refused.error)).toEqual([{ path: '(root)', message: '長すぎます。文字コード換算で4バイト以内にしてください' }]);
     // An id's 64 characters stay within its bytes whatever they are: 128 bytes of surrogate pairs pass.
     expect(identifier.safeParse('😀'.repeat(32)).success).toBe(true);
   });
@@ -112,32 +113,32 @@ describe('fields of a refused inbound detail', () => {
       reason: {
         code: 'INVALID_REQUEST',
         fields: [
-          { path: 'requestedAt', message: 'Invalid input: expected string, received undefined' },
-          { path: 'effectiveDate', message: 'must be a real JST calendar date YYYY-MM-DD, in 9998 at the latest' },
+          { path: 'requestedAt', message: '指定が必須です' },
+          { path: 'effectiveDate', message: '実在する日付を 2024-05-10 の形式で指定してください (9998年まで)' },
         ],
       },
     });
     expect(parseInbound(cancellationSchema, { orderId: '', contractId: 'c' })).toEqual({
       kind: 'unreadable',
-      reason: 'no readable orderId (detail.orderId: must not be empty), so no outcome can be published for this event',
+      reason: 'no readable orderId (detail.orderId: 空にはできません。1文字以上で指定してください), so no outcome can be published for this event',
     });
   });
 });
 
 describe('fields of a refused renewal payload', () => {
   it.each([
-    [{}, [{ path: 'scheduledTime', message: 'Invalid input: expected string, received undefined' }]],
-    [{ scheduledTime: '2024-06-01T00:00:00+09:00', shards: [] }, [{ path: 'shards', message: 'Too small: expected array to have >=1 items' }]],
+    [{}, [{ path: 'scheduledTime', message: '指定が必須です' }]],
+    [{ scheduledTime: '2024-06-01T00:00:00+09:00', shards: [] }, [{ path: 'shards', message: '1件以上指定してください' }]],
     [
       { scheduledTime: 5, shards: [1.5, -1, 'a'] },
       [
-        { path: 'scheduledTime', message: 'Invalid input: expected string, received number' },
-        { path: 'shards.0', message: 'Invalid input: expected int, received number' },
-        { path: 'shards.1', message: 'Too small: expected number to be >=0' },
-        { path: 'shards.2', message: 'Invalid input: expected number, received string' },
+        { path: 'scheduledTime', message: '文字列で指定してください' },
+        { path: 'shards.0', message: '整数で指定してください' },
+        { path: 'shards.1', message: '0以上で指定してください' },
+        { path: 'shards.2', message: '数値で指定してください' },
       ],
     ],
-    [null, [{ path: '(root)', message: 'Invalid input: expected object, received null' }]],
+    [null, [{ path: '(root)', message: 'オブジェクト形式で指定してください' }]],
   ])('%j', (payload, fields) => {
     expect(issuesOf(renewalPayloadSchema, payload)).toEqual(fields);
   });

@@ -1,3 +1,4 @@
+import { VOLUME_GB_RULE } from '../../functions/domain/charges/one-off-fees';
 import { fieldIssues } from '../../functions/schemas/field-issues';
 import { oneOffOrderSchema } from '../../functions/schemas/orders/one-off-order';
 
@@ -15,11 +16,11 @@ describe('OneOffServiceOrdered: dataMigration.devices[].volumeGB (V3)', () => {
   });
 
   it.each([
-    [4.7001, 'must be more than 0, with at most 3 decimals'],
-    [0, 'must be more than 0, with at most 3 decimals'],
-    [-4.5, 'must be more than 0, with at most 3 decimals'],
-    [1_000_000.001, 'must be 1000000 or less'],
-    ['4.5', 'must be a number of GB'],
+    [4.7001, VOLUME_GB_RULE],
+    [0, VOLUME_GB_RULE],
+    [-4.5, VOLUME_GB_RULE],
+    [1_000_000.001, '1,000,000以下で指定してください'],
+    ['4.5', '数値で指定してください'],
   ])('refuses %p naming the field: %s', (volumeGB, message) => {
     const parsed = oneOffOrderSchema.safeParse(order(volumeGB));
     expect(parsed.success).toBe(false);

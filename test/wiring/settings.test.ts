@@ -8,6 +8,7 @@ import {
   SETTING_NAMES,
 } from '../../functions/wiring/settings';
 import { CatalogError } from '../../functions/domain/errors';
+import { PLACEHOLDER_ISSUER } from '../../functions/domain/invoices/issuer';
 import { PLACEHOLDER_ITEMS, SHIPPED_CATALOG } from '../../functions/domain/tariff/catalog';
 import { applyOverrides, priceOf, revisionInForceOn, type TariffOverrides } from '../../functions/domain/tariff/versioned-tariff';
 import { fieldIssues } from '../../functions/schemas/field-issues';
@@ -25,6 +26,9 @@ describe('loadSettings', () => {
       terminationFeeTaxable: false,
       renewalShards: DEFAULT_RENEWAL_SHARDS,
       attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS,
+      invoiceIssuer: { name: '（仮）発行事業者名未設定', registrationNumber: 'T0000000000000', placeholder: true },
+      invoiceBucketName: null,
+      billingQueueUrl: null,
     });
   });
 
@@ -39,6 +43,8 @@ describe('loadSettings', () => {
       TERMINATION_FEE_TAXABLE: 'true',
       RENEWAL_SHARDS: '32',
       AWS_ATTEMPT_TIMEOUT_MS: '2500',
+      INVOICE_ISSUER_NAME: '西日本電信電話株式会社',
+      INVOICE_REGISTRATION_NUMBER: 'T7000012050002',
     });
     expect(settings).toMatchObject({
       tableName: 'contracts-prod',
@@ -46,6 +52,7 @@ describe('loadSettings', () => {
       renewalShards: 32,
       dynamoDbEndpoint: 'http://127.0.0.1:8000',
       attemptTimeoutMs: 2500,
+      invoiceIssuer: { name: '西日本電信電話株式会社', registrationNumber: 'T7000012050002', placeholder: false },
     });
     const withGateway = priceOf(revisionInForceOn(catalogOf(settings), '2024-04-01'), 'basicFee.withGateway');
     expect(withGateway).toMatchObject({ amount: 2500, placeholder: false });
@@ -60,6 +67,7 @@ describe('loadSettings', () => {
         RENEWAL_SHARDS: '0',
         DYNAMODB_ENDPOINT: 'not a url',
         AWS_ATTEMPT_TIMEOUT_MS: '99',
+        INVOICE_REGISTRATION_NUMBER: 'T8000012050002',
       });
     } catch (e) {
       error = e;
@@ -71,6 +79,7 @@ describe('loadSettings', () => {
       'TERMINATION_FEE_TAXABLE',
       'RENEWAL_SHARDS',
       'AWS_ATTEMPT_TIMEOUT_MS',
+      'INVOICE_REGISTRATION_NUMBER',
     ]);
   });
 
@@ -80,6 +89,33 @@ describe('loadSettings', () => {
 
   it('refuses TARIFF_OVERRIDES that is not JSON', () => {
     expect(() => loadSettings({ TARIFF_OVERRIDES: '{prices:' })).toThrow(/TARIFF_OVERRIDES: must be JSON/);
+  });
+
+  describe('the invoice issuer (Decision I5)', () => {
+    it.each([
+      ['a wrong check digit', 'T8000012050002', 'its first digit is not the 法人番号 check digit of the 12 after it: a digit is mistyped'],
+      ['12 digits', 'T700001205000', 'must be T and 13 half-width digits (適格請求書発行事業者登録番号, e.g. T7000012050002)'],
+      ['a lower-case t', 't7000012050002', 'must be T and 13 half-width digits (適格請求書発行事業者登録番号, e.g. T7000012050002)'],
+      ['full-width digits', 'T７００００１２０５０００２', 'must be T and 13 half-width digits (適格請求書発行事業者登録番号, e.g. T7000012050002)'],
+    ])('stops start-up on %s, in one line naming INVOICE_REGISTRATION_NUMBER', (_what, value, rule) => {
+      expect(() => loadSettings({ INVOICE_ISSUER_NAME: '西日本電信電話株式会社', INVOICE_REGISTRATION_NUMBER: value })).toThrow(
+        new ConfigurationError([{ path: 'INVOICE_REGISTRATION_NUMBER', message: rule }]),
+      );
+      expect(() => loadSettings({ INVOICE_REGISTRATION_NUMBER: value })).toThrow(/^invalid environment: INVOICE_REGISTRATION_NUMBER: [^\n]+$/);
+    });
+
+    it('keeps the placeholder for the part left unset or blank, flagged until both are set', () => {
+      expect(loadSettings({ INVOICE_ISSUER_NAME: ' 西日本電信電話株式会社 ', INVOICE_REGISTRATION_NUMBER: ' ' }).invoiceIssuer).toEqual({
+        name: '西日本電信電話株式会社',
+        registrationNumber: PLACEHOLDER_ISSUER.registrationNumber,
+        placeholder: true,
+      });
+      expect(loadSettings({ INVOICE_REGISTRATION_NUMBER: ' T7000012050002 ' }).invoiceIssuer).toEqual({
+        name: PLACEHOLDER_ISSUER.name,
+        registrationNumber: 'T7000012050002',
+        placeholder: true,
+      });
+    });
   });
 });
 
@@ -140,6 +176,10 @@ describe('setting names', () => {
       'TERMINATION_FEE_TAXABLE',
       'RENEWAL_SHARDS',
       'AWS_ATTEMPT_TIMEOUT_MS',
+      'INVOICE_ISSUER_NAME',
+      'INVOICE_REGISTRATION_NUMBER',
+      'INVOICE_BUCKET_NAME',
+      'BILLING_QUEUE_URL',
     ]);
   });
 
