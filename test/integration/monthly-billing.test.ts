@@ -181,8 +181,8 @@ describe('monthly billing run', () => {
     expect(monthly.length).toBeGreaterThan(0);
     expect(monthly.filter((line) => line.amount >= 0)).toEqual([]);
     expect(adjustment.lines.filter((line) => line.adjusts?.kind === 'termination-fee').every((line) => !line.taxable)).toBe(true);
-    expect(first).toMatchObject({ month: '2024-07', invoices: 1, adjustments: adjustment.lines.length });
-    expect(rerun).toMatchObject({ invoices: 1, adjustments: adjustment.lines.length });
+    expect(first).toMatchObject({ month: '2024-07', invoices: 1, adjustments: 1 });
+    expect(rerun).toMatchObject({ invoices: 1, adjustments: 1 });
     expect((await invoiceEvents()).filter((e) => e.invoice.month === '2024-07')).toHaveLength(1);
 
     // The stream filter takes only outbox items, and each parses as publishable: the billing run's own items are not taken.
