@@ -11,6 +11,7 @@ import {
   type FieldIssue,
 } from '../domain/errors';
 import { describeFields, listedFields } from '../domain/reasons';
+import { isStoreUnavailable } from '../store/unavailable';
 
 /** A request (a path, a query, a local schedule call) that is not valid: which fields, and why. Requests only. */
 export class InvalidRequestError extends Error {
@@ -65,37 +66,6 @@ const errorBody = (code: string, message: string, fields?: FieldIssue[]) => ({ e
 
 /** What a caller told to come back later waits, in seconds: longer than a slow spell of DynamoDB usually lasts, short enough to retry by hand. */
 export const RETRY_AFTER_SECONDS = 5;
-
-/** Names the SDK gives a call that DynamoDB did not answer in time, or turned away for now. */
-const UNAVAILABLE_NAMES = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-]);
-/** Node's codes for a connection refused, cut or never made. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/**
- * A failure of the store rather than of the request: a timeout, a connection refused or
- * reset, a 5xx from DynamoDB, or throttling (which the SDK marks `$retryable`). Asking
- * again later may well succeed, so it is no 500.
- */
-function isStoreUnavailable(error: unknown): boolean {
-  // Read by shape: Node's own errors (ECONNREFUSED) may come from another realm than this module's Error.
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code, $metadata, $retryable } = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  return (
-    (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) ||
-    (typeof code === 'string' && UNREACHABLE_CODES.has(code)) ||
-    ($metadata?.httpStatusCode ?? 0) >= 500 ||
-    $retryable !== undefined
-  );
-}
 
 /**
  * The one mapping from errors to HTTP answers (interface §3). Anything unexpected is a

@@ -1,8 +1,9 @@
 /**
  * A failure of the store rather than of what was asked of it: a timeout, a connection
  * refused or cut, a 5xx from DynamoDB, or throttling (which the SDK marks `$retryable`).
- * Asking again later may well succeed. Read by shape, as functions/http/errors.ts reads it
- * for the lookups' 503: Node's own errors may come from another realm than this module's Error.
+ * Asking again later may well succeed: the lookups answer 503 (functions/http/errors.ts), the
+ * billing run fails the shard rather than the contract. Read by shape: Node's own errors may
+ * come from another realm than this module's Error.
  */
 const UNAVAILABLE_NAMES = new Set([
   'TimeoutError',
