@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
 import { BenchContext } from './context';
 import { applicationsFigure } from './figures/applications';
+import { billingFigure } from './figures/billing';
 import { bundlesFigure } from './figures/bundles';
 import { capacityFigure } from './figures/capacity';
 import { consoleFigure } from './figures/console';
@@ -25,6 +26,7 @@ const FIGURE_RUNS: Record<Figure, (ctx: BenchContext, options: BenchOptions) => 
   bundles: bundlesFigure,
   domain: domainFigure,
   console: consoleFigure,
+  billing: billingFigure,
 };
 
 /**

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
  * issue 6; `--quick` scales every group down to seconds (the smoke test in `npm test`
  * runs that), and each size can be set on its own.
  */
-export const FIGURES = ['applications', 'capacity', 'renewal', 'bundles', 'domain', 'console'] as const;
+export const FIGURES = ['applications', 'capacity', 'renewal', 'bundles', 'domain', 'console', 'billing'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -26,6 +26,8 @@ export interface BenchOptions {
   domainIterations: number;
   /** Contract lookups through the local server, and raw GetItem calls, each (the console figure). */
   lookups: number;
+  /** Prime Plus contracts seeded, then their invoice items written raw, then billed (figure 7). */
+  billingContracts: number;
   /** Where the results go as JSON. */
   out: string;
 }
@@ -39,6 +41,7 @@ export const FULL: Omit<BenchOptions, 'figures' | 'out'> = {
   loadRuns: 20,
   domainIterations: 200_000,
   lookups: 2_000,
+  billingContracts: 100_000,
 };
 
 export const QUICK: Omit<BenchOptions, 'figures' | 'out'> = {
@@ -50,6 +53,7 @@ export const QUICK: Omit<BenchOptions, 'figures' | 'out'> = {
   loadRuns: 1,
   domainIterations: 1_000,
   lookups: 40,
+  billingContracts: 200,
 };
 
 export const DEFAULT_OUT = 'bench/results.json';
@@ -66,6 +70,7 @@ export const USAGE = `npm run bench -- [options]
   --load-runs N              cold starts of each function and of its reference (default ${FULL.loadRuns})
   --domain-iterations N      quotes and charge computations, each (default ${FULL.domainIterations})
   --lookups N                contract lookups through the local server, and raw reads (default ${FULL.lookups})
+  --billing-contracts N      Prime Plus contracts seeded, written raw and billed (default ${FULL.billingContracts})
   --out FILE                 results as JSON (default ${DEFAULT_OUT})
 
 DynamoDB Local is started for the run (Java 17+), unless DYNAMODB_ENDPOINT names one.`;
@@ -86,6 +91,7 @@ const SIZES = {
   'load-runs': 'loadRuns',
   'domain-iterations': 'domainIterations',
   lookups: 'lookups',
+  'billing-contracts': 'billingContracts',
 } as const;
 
 /** The options of a command line; null when it asks for help. */

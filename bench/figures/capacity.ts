@@ -21,6 +21,9 @@ import { localStreamsClient, TableStream } from '../../local/table-stream';
 import type { BenchContext } from '../context';
 import { DynamoDbMeter, describeRequests, requestTotal, round, type MeterReading } from '../dynamodb-meter';
 import { applicationDetail, dueContract, inboundEnvelope, JANUARY_RUN, padded } from '../fixtures';
+import { DEFAULT_BILLING_TUNING, runBilling } from '../../functions/use-cases/monthly-billing';
+import { billingDepsFrom } from '../deps';
+import { BILLING_MONTH, BILLING_RUN_AT } from './billing';
 import type { BenchOptions } from '../options';
 import { compare, type Comparison, type FigureResult } from '../results';
 import { seedContracts } from '../seed';
@@ -159,12 +162,14 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
 
   streams.destroy();
   const renewal = await measureRenewal(ctx, { client, settings }, deps, meter, options.capacityRenewals);
+  const billing = await measureBilling(ctx, options.capacityRenewals);
   const rows = [
     ...(Object.keys(OPERATIONS) as Operation[]).map((operation) => {
       const { design, target } = OPERATIONS[operation];
       return costRow(operation, average(readings.get(operation) ?? []), design, target);
     }),
     costRow(`renewal, per contract (${renewal.renewed} renewed)`, renewal.perContract, renewal.design, DESIGN_MINIMUM),
+    costRow(`billing run, per invoice (${billing.issued} issued)`, billing.perInvoice, billing.design, DESIGN_MINIMUM),
   ];
   const measured = [...readings.values()].flat();
   return {
@@ -178,11 +183,15 @@ export async function capacityFigure(ctx: BenchContext, options: BenchOptions): 
       measurements: measured.length,
       requests: measured.reduce((total, r) => total + requestTotal(r), 0),
       requestsByOperation: measured.reduce((total, r) => total + sum(r.requests), 0),
-      failedRequests: measured.reduce((total, r) => total + r.failed, 0) + renewal.total.failed,
+      failedRequests: measured.reduce((total, r) => total + r.failed, 0) + renewal.total.failed + billing.total.failed,
       renewalContracts: options.capacityRenewals,
       renewed: renewal.renewed,
       renewalRequests: requestTotal(renewal.total),
       renewalRequestsByOperation: sum(renewal.total.requests),
+      billingContracts: options.capacityRenewals,
+      invoicesIssued: billing.issued,
+      billingRequests: requestTotal(billing.total),
+      billingRequestsByOperation: sum(billing.total.requests),
     },
   };
 }
@@ -261,6 +270,59 @@ async function measureRenewal(
     writeUnits: 22,
   };
   return { renewed: summary.renewed, total, perContract: perItem(total, count), design };
+}
+
+/**
+ * One billing run closing January 2024 over `count` freshly seeded contracts from January
+ * 2024 (one invoice each), on a table of its own, metered as a whole (the seeding is not):
+ * requests and capacity units per invoice. Its design minimum follows docs/design.md §7 for
+ * where these contracts fell: per shard, one GSI5 Query per page of 100 (a full last page
+ * needs one more to learn it was the last) and one BatchGetItem per page with contracts;
+ * one TransactWriteItems per contract (the contract, the invoice, its run entry); for the
+ * files, the entries read back the same way (one Query per page, one BatchGetItem per page
+ * with entries); the run's bookkeeping: its RUN item once, and per shard its start and
+ * completion (an UpdateItem each) and the run read at each (a Query).
+ */
+async function measureBilling(ctx: BenchContext, count: number) {
+  ctx.report(`capacity: one billing run over ${count} contracts`);
+  const table = await ctx.table('bench-capacity-billing');
+  const seeded = await seedContracts({ client: table.client, settings: table.settings, count, contract: (n) => dueContract('CAPB', n) });
+  const dynamoDb = ctx.dynamoDb();
+  const meter = new DynamoDbMeter(dynamoDb);
+  const deps = billingDepsFrom(
+    { settings: table.settings, dynamoDb, deadLetters: { deadLetter: (reason) => Promise.reject(new Error(`unexpected dead letter: ${reason}`)) } },
+    { logger: ctx.silentLogger(), clock: { now: () => new Date(BILLING_RUN_AT) } },
+  );
+  meter.reset();
+  const outcomes = await runBilling(deps, BILLING_MONTH, () => Number.POSITIVE_INFINITY);
+  const total = meter.read();
+  const issued = outcomes.reduce((n, o) => n + o.invoicesIssued, 0);
+  const failed = outcomes.flatMap((o) => o.failed);
+  if (issued !== count || failed.length > 0) throw new Error(`billing run: ${issued} invoices of ${count}, failed ${JSON.stringify(failed.slice(0, 5))}`);
+
+  const store = tableStore({ client: table.client, tableName: table.settings.tableName, renewalShards: table.settings.renewalShards });
+  const perShard = new Array<number>(table.settings.renewalShards).fill(0);
+  for (const { contractId } of seeded) {
+    const shard = store.shardOf(contractId);
+    perShard[shard] = perShard[shard] + 1;
+  }
+  const pageSize = DEFAULT_BILLING_TUNING.pageSize;
+  const shards = perShard.length;
+  // Index pages and entry pages alike: a Query each (one more after a full last page), a BatchGetItem each with keys.
+  const queries = perShard.reduce((n, k) => n + Math.floor(k / pageSize) + 1, 0);
+  const pages = perShard.reduce((n, k) => n + Math.ceil(k / pageSize), 0);
+  const design: DesignCost = {
+    requests: {
+      BatchGetItem: (2 * pages) / count,
+      PutItem: 1 / count,
+      Query: (2 * queries + 2 * shards) / count,
+      TransactWriteItems: 1,
+      UpdateItem: (2 * shards) / count,
+    },
+    readUnits: 2,
+    writeUnits: 13,
+  };
+  return { issued, total, perInvoice: perItem(total, issued), design };
 }
 
 function costRow(item: string, reading: MeterReading, design: DesignCost, target: Target | null): Comparison {

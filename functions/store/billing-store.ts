@@ -66,7 +66,7 @@ export function dynamoDbBillingStore(table: DynamoDbTable): BillingStore {
         ],
         // An invoice of a month not yet invoiced cannot exist while the contract is at the version read, but for an id collision.
         ['stale', ...issued.flatMap(() => ['impossible' as const, 'impossible' as const])],
-        (existing) => false && existing?.invoicingWrite?.S === writeId,
+        (existing) => existing?.invoicingWrite?.S === writeId,
       );
       return result.status === 'written' ? 'written' : 'stale';
     },

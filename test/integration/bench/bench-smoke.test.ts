@@ -5,6 +5,7 @@ import { runBench, writeResults } from '../../../bench/bench';
 import { FIGURES, parseBenchArgs, QUICK, type BenchOptions } from '../../../bench/options';
 import { formatReport } from '../../../bench/report';
 import type { BenchResults, FigureResult } from '../../../bench/results';
+import { DEFAULT_RENEWAL_SHARDS } from '../../../functions/wiring/settings';
 import { dynamoDbEndpoint } from '../support/dynamodb';
 
 /**
@@ -96,6 +97,27 @@ describe('npm run bench -- --quick', () => {
     const figure = counts('console');
     expect(figure).toMatchObject({ lookups: QUICK.lookups, served: QUICK.lookups, rawReads: QUICK.lookups });
     expect(figure.gzippedBytes).toBeGreaterThan(1_000);
+  });
+
+  it('bills every seeded contract once, after raw writes of as many invoice items, and leaves none due', () => {
+    const n = QUICK.billingContracts;
+    expect(counts('billing')).toMatchObject({
+      seeded: n,
+      rawPut: n,
+      rawBatched: n,
+      contractsBilled: n,
+      invoicesIssued: n,
+      invoicesInRun: n,
+      shardsCompleted: DEFAULT_RENEWAL_SHARDS,
+      failed: 0,
+      deadLetters: 0,
+      contractWrites: n,
+      leftDue: 0,
+    });
+    // Figure 2's billing run: one invoice per contract, its requests by operation adding up.
+    const capacity = counts('capacity');
+    expect(capacity).toMatchObject({ billingContracts: QUICK.capacityRenewals, invoicesIssued: QUICK.capacityRenewals });
+    expect(capacity.billingRequestsByOperation).toBe(capacity.billingRequests);
   });
 
   it('writes the results where --out says, as JSON', () => {

@@ -8,6 +8,7 @@ import { extraClient, freshTable } from '../support/dynamodb';
 import { fixedClock, harness } from '../support/fixtures';
 import { storeOn } from '../support/suite';
 import { drillCounts, printDrill } from './support/drills';
+import { KillSwitch } from './support/kill-switch';
 import { testDeps } from '../../support/handler-deps';
 
 /**
@@ -22,25 +23,6 @@ const DUE = 400;
 /** Contract writes after which each killed run dies. */
 const KILLS = [60, 130];
 const TUNING = { pageSize: 25, shardConcurrency: 2, writeConcurrency: 4 };
-
-/** Makes every request of the clients it is attached to hang once `writes` contract writes have gone out. */
-class KillSwitch {
-  private writes = 0;
-  killed = false;
-
-  constructor(private readonly after: number) {}
-
-  attach(client: DynamoDBClient): void {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand' && ++this.writes > this.after) this.killed = true;
-        if (this.killed) return new Promise<never>(() => {});
-        return next(args);
-      },
-      { step: 'initialize', priority: 'high', name: 'killSwitch' },
-    );
-  }
-}
 
 it('renews every due contract exactly once across two killed runs and a rerun', async () => {
   const table = await freshTable('drill-renewal-kill');

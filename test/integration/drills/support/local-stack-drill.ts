@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
-import { loadSettings } from '../../../../functions/wiring/settings';
+import type { Clock } from '../../../../functions/use-cases/deps';
+import { loadSettings, type Settings } from '../../../../functions/wiring/settings';
 import { DEFAULT_BUS_NAME, INBOUND_SOURCE, OUTBOUND_SOURCE } from '../../../../functions/topology/routing';
 import type { DeadLetter, EventRecord } from '../../../../local/event-bus';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../../local/stack';
@@ -32,11 +33,15 @@ export interface LocalStackDrillOptions {
   retry?: LocalStackOptions['retry'];
   /** Silent unless given. */
   logger?: LocalStackOptions['logger'];
+  /** The functions' business clock; the system's unless given. */
+  clock?: Clock;
 }
 
 export interface LocalStackDrill {
   readonly stack: LocalStack;
   readonly tableName: string;
+  /** The settings the stack's functions run with (the DynamoDB endpoint: the proxy's, with `proxied`). */
+  readonly settings: Settings;
   /** Only with `proxied`. */
   readonly proxy: FaultyProxy;
   /** The stack's JSON answer at `path`. */
@@ -67,18 +72,23 @@ export function useLocalStackDrill(name: string, options: LocalStackDrillOptions
   let proxy: FaultyProxy | undefined;
   let stack: LocalStack | undefined;
   let eventBridge: EventBridgeClient | undefined;
-  let tableName: string | undefined;
+  let settings: Settings | undefined;
 
   beforeAll(async () => {
     if (options.proxied) proxy = await FaultyProxy.start(dynamoDbEndpoint());
-    const settings = loadSettings({
+    settings = loadSettings({
       TABLE_NAME: `drill-${name}-${randomUUID().slice(0, 8)}`,
       DYNAMODB_ENDPOINT: proxy?.url ?? dynamoDbEndpoint(),
       RENEWAL_SHARDS: '4',
       ...options.env,
     });
-    tableName = settings.tableName;
-    stack = await startLocalStack({ port: 0, settings, ...(options.retry ? { retry: options.retry } : {}), logger: options.logger ?? silentLogger() });
+    stack = await startLocalStack({
+      port: 0,
+      settings,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      logger: options.logger ?? silentLogger(),
+    });
     eventBridge = new EventBridgeClient({ endpoint: stack.url, region: 'ap-northeast-1', credentials: { accessKeyId: 'drill', secretAccessKey: 'drill' } });
   });
 
@@ -98,7 +108,10 @@ export function useLocalStackDrill(name: string, options: LocalStackDrillOptions
       return started(stack, 'the local stack');
     },
     get tableName() {
-      return started(tableName, 'the local stack');
+      return started(settings, 'the local stack').tableName;
+    },
+    get settings() {
+      return started(settings, 'the local stack');
     },
     get proxy() {
       return started(proxy, 'the proxy (useLocalStackDrill with proxied)');
