@@ -53,12 +53,7 @@ export function decideOn<T>(
  * the decision read (a state change bumps it by one); or the refusal alone. A change to a
  * month already invoiced marks the contract for the next billing run to adjust (I4).
  */
-export async function saveDecision(
-  deps: OrderDeps,
-  order: InboundOrder,
-  refuse: (reasons: Reason[]) => OutboundEvent,
-  decision: DecisionOn,
-): Promise<Saved> {
+export async function saveDecision(deps: OrderDeps, order: InboundOrder, refuse: (reasons: Reason[]) => OutboundEvent, decision: DecisionOn): Promise<Saved> {
   if ('reasons' in decision) return saveRefusal(deps, order, refuse(decision.reasons));
   const { outcome, previous } = decision;
   const next = withLateChanges(deps.catalog, previous, decision.next);

@@ -73,7 +73,12 @@ function observability(overrides: Overrides): Observability {
   return { logger: overrides.logger ?? new Logger(), metrics: overrides.metrics ?? new Metrics() };
 }
 
-export function lookupDependencies(settings: Settings, dynamoDb: DynamoDBClient, files: Pick<ExportFiles, 'urls'>, overrides: Overrides = {}): LookupHandlerDeps {
+export function lookupDependencies(
+  settings: Settings,
+  dynamoDb: DynamoDBClient,
+  files: Pick<ExportFiles, 'urls'>,
+  overrides: Overrides = {},
+): LookupHandlerDeps {
   let logger = overrides.logger;
   const table = tableOf(settings, dynamoDb);
   return {
@@ -172,14 +177,15 @@ export function billingShardFromEnvironment(env: NodeJS.ProcessEnv = process.env
 }
 
 function shardQueueOf(settings: Settings): ShardQueue {
-  if (!settings.billingQueueUrl) throw new ConfigurationError([{ path: 'BILLING_QUEUE_URL', message: 'required: the billing run sends one message per shard there' }]);
+  if (!settings.billingQueueUrl)
+    throw new ConfigurationError([{ path: 'BILLING_QUEUE_URL', message: 'required: the billing run sends one message per shard there' }]);
   return new SqsShardQueue(new SQSClient(clientConfig(settings, null)), settings.billingQueueUrl);
 }
 
 /** The month's files on S3 (INVOICE_BUCKET_NAME); the client is made on the first use, so a lookup that links none never builds it. */
 function invoiceFilesOf(settings: Settings): ExportFiles {
   const bucket = settings.invoiceBucketName;
-  if (!bucket) throw new ConfigurationError([{ path: 'INVOICE_BUCKET_NAME', message: 'required: the month\'s invoice files are kept there' }]);
+  if (!bucket) throw new ConfigurationError([{ path: 'INVOICE_BUCKET_NAME', message: "required: the month's invoice files are kept there" }]);
   return new S3Files({ client: new S3Client(clientConfig(settings, null)), bucket, clock: systemClock });
 }
 
