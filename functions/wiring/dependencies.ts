@@ -160,7 +160,17 @@ function dynamoDbOf(settings: Settings): DynamoDBClient {
 
 export function lookupFromEnvironment(env: NodeJS.ProcessEnv = process.env): LookupHandlerDeps {
   const settings = loadSettings(env);
-  return lookupDependencies(settings, dynamoDbOf(settings), invoiceFilesOf(settings));
+  return lookupDependencies(settings, dynamoDbOf(settings), exportLinksOf(settings));
+}
+
+/**
+ * The export lookup's links: signed for the bucket on the first export asked for (a
+ * contract lookup's cold start builds no S3 client); without INVOICE_BUCKET_NAME that
+ * lookup fails and says why, the others answer.
+ */
+function exportLinksOf(settings: Settings): Pick<ExportFiles, 'urls'> {
+  const files = once(() => invoiceFilesOf(settings));
+  return { urls: (month, names) => files().urls(month, names) };
 }
 
 /** The billing run's start: the table and the billing queue it sends the shards to. */
@@ -182,7 +192,7 @@ function shardQueueOf(settings: Settings): ShardQueue {
   return new SqsShardQueue(new SQSClient(clientConfig(settings, null)), settings.billingQueueUrl);
 }
 
-/** The month's files on S3 (INVOICE_BUCKET_NAME); the client is made on the first use, so a lookup that links none never builds it. */
+/** The month's files on S3 (INVOICE_BUCKET_NAME). */
 function invoiceFilesOf(settings: Settings): ExportFiles {
   const bucket = settings.invoiceBucketName;
   if (!bucket) throw new ConfigurationError([{ path: 'INVOICE_BUCKET_NAME', message: "required: the month's invoice files are kept there" }]);
