@@ -17,6 +17,7 @@ import type { BenchOptions } from '../options';
 import { atLeast, compare, type FigureResult } from '../results';
 import { seedContracts } from '../seed';
 import { perSecond, progressLines, timed } from '../timing';
+import { countStillDue, countTransactions } from './scheduled-runs';
 
 /**
  * Figure 7: the monthly billing run over `billingContracts` Prime Plus contracts seeded in
@@ -58,7 +59,7 @@ export async function billingFigure(ctx: BenchContext, options: BenchOptions): P
 
   ctx.report(`billing: the billing run closing ${BILLING_MONTH}, ${table.settings.renewalShards} shards, ${inFlight} contracts in flight`);
   const dynamoDb = ctx.dynamoDb();
-  const written = countTransactions(dynamoDb);
+  const written = countTransactions(dynamoDb, 'benchCountBillingWrites');
   const deadLetters: string[] = [];
   const deps = billingDepsFrom(
     { settings: table.settings, dynamoDb, deadLetters: { deadLetter: (reason) => void deadLetters.push(reason) } },
@@ -179,31 +180,8 @@ async function rawInvoiceWrites(
   return done;
 }
 
-/** The run's contract writes (each a TransactWriteItems), for the progress line. */
-function countTransactions(client: DynamoDBClient): () => number {
-  let transactions = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === 'TransactWriteItemsCommand') transactions += 1;
-      return result;
-    },
-    { step: 'initialize', name: 'benchCountBillingWrites' },
-  );
-  return () => transactions;
-}
-
 /** Contracts the billing index still lists as due for the run's month (0 after a complete run). */
-async function stillDue(client: DynamoDBClient, settings: Settings): Promise<number> {
+function stillDue(client: DynamoDBClient, settings: Settings): Promise<number> {
   const store = dynamoDbBillingStore(new DynamoDbTable({ client, tableName: settings.tableName, renewalShards: settings.renewalShards }));
-  let due = 0;
-  for (let shard = 0; shard < store.shards; shard++) {
-    let cursor: string | null = null;
-    do {
-      const page = await store.dueForBilling(shard, BILLING_MONTH, cursor, 1_000);
-      due += page.contractIds.length;
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  return due;
+  return countStillDue(store.shards, (shard, cursor, limit) => store.dueForBilling(shard, BILLING_MONTH, cursor, limit));
 }

@@ -13,6 +13,7 @@ import type { BenchOptions } from '../options';
 import { atLeast, compare, type FigureResult } from '../results';
 import { seedContracts, type SeededContract } from '../seed';
 import { perSecond, progressLines, timed } from '../timing';
+import { countStillDue, countTransactions } from './scheduled-runs';
 
 /**
  * Figure 3: the monthly renewal over `renewalContracts` Prime Plus contracts seeded in
@@ -43,7 +44,7 @@ export async function renewalFigure(ctx: BenchContext, options: BenchOptions): P
 
   ctx.report(`renewal: the monthly renewal function, run for ${JANUARY_RUN}`);
   const dynamoDb = ctx.dynamoDb();
-  const written = countRenewalTransactions(dynamoDb);
+  const written = countTransactions(dynamoDb, 'benchCountContractWrites');
   const run = createMonthlyRenewalHandler(renewalDependencies(table.settings, dynamoDb, { logger: ctx.silentLogger() }));
   const progress = progressLines(ctx.report, 'renewed', count, written);
   const renewal = await timed(() => run({ scheduledTime: JANUARY_RUN })).finally(() => progress.stop());
@@ -112,32 +113,9 @@ async function rawUpdates(client: DynamoDBClient, tableName: string, contracts: 
   return result;
 }
 
-/** Contract writes of the renewal (each a TransactWriteItems: the contract and its facts), for the progress line. */
-function countRenewalTransactions(client: DynamoDBClient): () => number {
-  let transactions = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === 'TransactWriteItemsCommand') transactions += 1;
-      return result;
-    },
-    { step: 'initialize', name: 'benchCountContractWrites' },
-  );
-  return () => transactions;
-}
-
 /** Contracts the renewal index still lists as due for the run's month (0 after a complete run). */
-async function stillDue({ client, settings }: BenchTable): Promise<number> {
+function stillDue({ client, settings }: BenchTable): Promise<number> {
   const store = tableStore({ client, tableName: settings.tableName, renewalShards: settings.renewalShards });
   const month = monthOf(jstDateOf(JANUARY_RUN));
-  let due = 0;
-  for (let shard = 0; shard < store.renewalShards; shard++) {
-    let cursor: string | null = null;
-    do {
-      const page = await store.dueForRenewal(shard, month, cursor, 1_000);
-      due += page.contractIds.length;
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  return due;
+  return countStillDue(store.renewalShards, (shard, cursor, limit) => store.dueForRenewal(shard, month, cursor, limit));
 }

@@ -1,6 +1,17 @@
 import { join } from 'node:path';
 import { application, newOrderId } from '../integration/support/fixtures';
-import { checkScreen, expectAccessible, expectJapanese, SHOTS, sidewaysOverflow, startRig, tag, type ConsoleRig } from './console/support';
+import {
+  checkScreen,
+  expectAccessible,
+  expectJapanese,
+  expectShows,
+  seedLiveAndLeaving,
+  SHOTS,
+  sidewaysOverflow,
+  startRig,
+  tag,
+  type ConsoleRig,
+} from './console/support';
 
 /**
  * The customer-service console (docs/interface.md §6, §7.5) in a real browser: Debian's
@@ -36,25 +47,9 @@ const refused = application({
 
 beforeAll(async () => {
   rig = await startRig('console');
-  await rig.put('ContractApplicationSubmitted', applied);
-  await rig.put('ContractApplicationSubmitted', cancelledApp);
   await rig.put('ContractApplicationSubmitted', refused);
-  contractId = (await rig.outcome(applied.orderId)).contract.contractId as string;
-  cancelledId = (await rig.outcome(cancelledApp.orderId)).contract.contractId as string;
-  await rig.put('OneOffServiceOrdered', {
-    orderId: oneOffOrderId,
-    requestedAt: '2024-06-03T09:00:00+09:00',
-    contractId,
-    date: '2024-06-05',
-    visitSupport: { items: [{ item: 'osUpdate', quantity: 1 }] },
-  });
-  await rig.put('CancellationRequested', {
-    orderId: cancelOrderId,
-    requestedAt: '2024-07-15T09:00:00+09:00',
-    contractId: cancelledId,
-    effectiveDate: '2024-07-31',
-  });
-  await Promise.all([rig.outcome(oneOffOrderId), rig.outcome(cancelOrderId), rig.outcome(refused.orderId)]);
+  ({ contractId, cancelledId } = await seedLiveAndLeaving(rig, { live: applied, leaving: cancelledApp, oneOffOrderId, cancelOrderId }));
+  await rig.outcome(refused.orderId);
 }, 120_000);
 
 afterAll(async () => {
@@ -122,14 +117,16 @@ describe('customer-service console', () => {
     await search('contracts', contractId);
     await rig.page.getByRole('heading', { name: `契約 ${contractId}` }).waitFor();
     const shown = await text();
-    expect(shown).toContain('契約中');
-    expect(shown).toContain('株式会社コンソール商事');
-    expect(shown).toContain('06-1234-5678');
-    expect(shown).toContain('口座振替');
-    expect(shown).toContain('2024年5月1日 10:00');
-    expect(shown).toContain('プライムPlusプラン (10クライアント向け)');
-    expect(shown).toContain('2024年5月10日');
-    expect(shown).toContain('12ヵ月目 2025年4月 更新月');
+    expectShows(shown, [
+      '契約中',
+      '株式会社コンソール商事',
+      '06-1234-5678',
+      '口座振替',
+      '2024年5月1日 10:00',
+      'プライムPlusプラン (10クライアント向け)',
+      '2024年5月10日',
+      '12ヵ月目 2025年4月 更新月',
+    ]);
     expect(shown).toMatch(/新規契約: .*利用開始日 2024年5月10日/);
     expect(shown).toContain('単発サービス: 2024年6月5日');
     await rig.page.getByLabel('解約日').waitFor();
@@ -144,9 +141,7 @@ describe('customer-service console', () => {
     await search('customers', customerId);
     await rig.page.getByRole('heading', { name: '株式会社コンソール商事 の契約' }).waitFor();
     const customer = await rig.page.getByTestId('customer-contracts').innerText();
-    expect(customer).toContain(lineId);
-    expect(customer).toContain('契約中');
-    expect(customer).toContain('プライムPlusプラン');
+    expectShows(customer, [lineId, '契約中', 'プライムPlusプラン']);
     await checkScreen(rig.page, 'customer', ids());
 
     // The legal form, full-width and spaces are ignored (interface §7.3).
@@ -183,11 +178,7 @@ describe('customer-service console', () => {
     await search('orders', oneOffOrderId);
     await rig.page.getByTestId('order').waitFor();
     let shown = await rig.page.getByTestId('order').innerText();
-    expect(shown).toContain('単発サービス');
-    expect(shown).toContain('受け付けました');
-    expect(shown).toContain('送信済み');
-    expect(shown).toContain('OSアップデート');
-    expect(shown).toContain('2024年6月5日');
+    expectShows(shown, ['単発サービス', '受け付けました', '送信済み', 'OSアップデート', '2024年6月5日']);
     await checkScreen(rig.page, 'order-accepted', ids());
     await rig.page.getByRole('link', { name: contractId }).click();
     await rig.page.getByRole('heading', { name: `契約 ${contractId}` }).waitFor();
@@ -195,12 +186,14 @@ describe('customer-service console', () => {
     await search('orders', refused.orderId);
     await rig.page.getByTestId('reasons').waitFor();
     shown = await rig.page.getByTestId('order').innerText();
-    expect(shown).toContain('新規契約の申込み');
-    expect(shown).toContain('お断りしました');
-    expect(shown).toContain('プライムプランの新規受付終了');
-    expect(shown).toContain('プライムプランの新規申込みは2023年12月28日');
-    expect(shown).toContain('根拠: 別紙7 ※13');
-    expect(shown).toContain('法人限定');
+    expectShows(shown, [
+      '新規契約の申込み',
+      'お断りしました',
+      'プライムプランの新規受付終了',
+      'プライムプランの新規申込みは2023年12月28日',
+      '根拠: 別紙7 ※13',
+      '法人限定',
+    ]);
     expect(shown).not.toContain('PRIME_PLAN_CLOSED');
     expect(shown).not.toContain('ContractApplication');
     await checkScreen(rig.page, 'order-refused', ids());
@@ -211,31 +204,27 @@ describe('customer-service console', () => {
     await rig.page.fill('input[name=quoteDate]', '2024/07/31');
     await rig.page.getByRole('button', { name: '試算' }).click();
     const quote = await rig.page.getByTestId('quote').innerText();
-    expect(quote).toContain('2024年7月31日に解約の場合');
-    expect(quote).toContain('解約金 27,000円 (不課税)');
-    expect(quote).toContain('残り9ヵ月');
-    expect(quote).toContain('2024年4月1日改定の料金表');
-    expect(quote).toContain('基本料金①は仮の金額');
+    expectShows(quote, ['2024年7月31日に解約の場合', '解約金 27,000円 (不課税)', '残り9ヵ月', '2024年4月1日改定の料金表', '基本料金①は仮の金額']);
 
     await rig.page.fill('input[name=month]', '２０２４年５月');
     await rig.page.getByRole('button', { name: '表示' }).click();
     let bill = await rig.page.getByTestId('charges').innerText();
-    expect(bill).toContain('2024年5月分 (2024年4月1日改定の料金表)');
-    expect(bill).toContain('日割: 31日中22日分');
-    expect(bill).toContain('13,483円');
-    expect(bill).toContain('EDR 5端末込み');
-    expect(bill).toContain('10%対象 (税抜)');
-    expect(bill).toContain('消費税 (10%)');
-    expect(bill).toContain('不課税');
-    expect(bill).toContain('合計 (税込)');
+    expectShows(bill, [
+      '2024年5月分 (2024年4月1日改定の料金表)',
+      '日割: 31日中22日分',
+      '13,483円',
+      'EDR 5端末込み',
+      '10%対象 (税抜)',
+      '消費税 (10%)',
+      '不課税',
+      '合計 (税込)',
+    ]);
 
     await rig.page.fill('input[name=month]', '2024年6月10日');
     await rig.page.getByRole('button', { name: '表示' }).click();
     await rig.page.getByText('2024年6月分').waitFor();
     bill = await rig.page.getByTestId('charges').innerText();
-    expect(bill).toContain('単発');
-    expect(bill).toContain('実施日 2024年6月5日');
-    expect(bill).toContain('12,100円');
+    expectShows(bill, ['単発', '実施日 2024年6月5日', '12,100円']);
     await expectFiguresUnbroken('charges');
     await checkScreen(rig.page, 'charges', ids());
     await expectFiguresUnbroken('charges at 1280');
@@ -249,9 +238,7 @@ describe('customer-service console', () => {
     expect(tariff).toContain('2024年4月1日改定の料金表');
     expect(tariff).toContain('2024年4月1日から適用');
     expect(tariff).toMatch(/プライムPlusプラン \(10クライアント向け\)\s+1台・月あたり\s+19,000円\s+20,900円/);
-    expect(tariff).toContain('1拠点・月あたり');
-    expect(tariff).toContain('1端末・月あたり');
-    expect(tariff).toContain('1回あたり');
+    expectShows(tariff, ['1拠点・月あたり', '1端末・月あたり', '1回あたり']);
     expect(tariff).toMatch(/基本料金① \(ゲートウェイ装置設置拠点\)\s*仮/);
     expect(await rig.page.getByTestId('tariff-notes').innerText()).toMatch(/※4 24時間機器故障対応なし割引: .*3,000円 引 \(税抜、税込 3,300円\)/);
     await expectFiguresUnbroken('tariff');
@@ -263,9 +250,7 @@ describe('customer-service console', () => {
     await rig.page.fill('input[name=renewalMonth]', '2025/04');
     await rig.page.getByRole('button', { name: '表示' }).click();
     const renewals = await rig.page.getByTestId('renewals').innerText();
-    expect(renewals).toContain('2025年4月が更新月の契約');
-    expect(renewals).toContain(contractId);
-    expect(renewals).toContain('自動更新予定');
+    expectShows(renewals, ['2025年4月が更新月の契約', contractId, '自動更新予定']);
     await checkScreen(rig.page, 'renewals', ids());
   });
 
@@ -281,9 +266,7 @@ describe('customer-service console', () => {
     await rig.page.getByRole('button', { name: '表示' }).click();
     await rig.page.getByRole('alert').waitFor();
     const beforeStart = await rig.page.getByRole('alert').innerText();
-    expect(beforeStart).toContain('請求月');
-    expect(beforeStart).toContain('2024年4月');
-    expect(beforeStart).toContain('利用開始月 (2024年5月) より前');
+    expectShows(beforeStart, ['請求月', '2024年4月', '利用開始月 (2024年5月) より前']);
     expect(beforeStart.replace(contractId, '')).not.toMatch(/month|\d{4}-\d{2}/);
     await checkScreen(rig.page, 'error-month', ids());
 

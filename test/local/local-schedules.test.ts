@@ -75,6 +75,15 @@ function recordingLog() {
 }
 
 const BASE = 'http://127.0.0.1:3999';
+
+/** The POST a schedule makes at its fire time `scheduledTime` (whole seconds, UTC), as the Scheduler would send it. */
+const scheduledPost = (schedule: 'renewal' | 'billing', scheduledTime: string): Post => ({
+  at: at(scheduledTime).toISOString(),
+  url: `${BASE}/_local/schedules/monthly-${schedule}`,
+  method: 'POST',
+  contentType: 'application/json',
+  body: { scheduledTime },
+});
 const clock = { now: () => new Date(jest.now()) };
 const DAY = 86_400_000;
 
@@ -105,34 +114,10 @@ describe('startLocalSchedules (npm start, interface §7.4)', () => {
     schedules.stop();
 
     expect(server.posts).toEqual([
-      {
-        at: '2025-04-30T15:05:00.000Z',
-        url: `${BASE}/_local/schedules/monthly-renewal`,
-        method: 'POST',
-        contentType: 'application/json',
-        body: { scheduledTime: '2025-04-30T15:05:00Z' },
-      },
-      {
-        at: '2025-05-01T18:00:00.000Z',
-        url: `${BASE}/_local/schedules/monthly-billing`,
-        method: 'POST',
-        contentType: 'application/json',
-        body: { scheduledTime: '2025-05-01T18:00:00Z' },
-      },
-      {
-        at: '2025-05-31T15:05:00.000Z',
-        url: `${BASE}/_local/schedules/monthly-renewal`,
-        method: 'POST',
-        contentType: 'application/json',
-        body: { scheduledTime: '2025-05-31T15:05:00Z' },
-      },
-      {
-        at: '2025-06-01T18:00:00.000Z',
-        url: `${BASE}/_local/schedules/monthly-billing`,
-        method: 'POST',
-        contentType: 'application/json',
-        body: { scheduledTime: '2025-06-01T18:00:00Z' },
-      },
+      scheduledPost('renewal', '2025-04-30T15:05:00Z'),
+      scheduledPost('billing', '2025-05-01T18:00:00Z'),
+      scheduledPost('renewal', '2025-05-31T15:05:00Z'),
+      scheduledPost('billing', '2025-06-01T18:00:00Z'),
     ]);
   });
 

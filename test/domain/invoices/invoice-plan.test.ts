@@ -3,6 +3,7 @@ import { monthlyCharges } from '../../../functions/domain/charges/monthly-charge
 import type { BillingMethod, Contract, Services } from '../../../functions/domain/contract';
 import { createContract, withCancellation } from '../../../functions/domain/contract-lifecycle';
 import { billingDueMonth } from '../../../functions/domain/invoices/billing-due';
+import type { Invoice } from '../../../functions/domain/invoices/invoice';
 import { invoiceIdOf } from '../../../functions/domain/invoices/invoice-id';
 import { MAX_MONTHS_PER_PLAN } from '../../../functions/domain/invoices/invoice-plan';
 import { PLACEHOLDER_ISSUER } from '../../../functions/domain/invoices/issuer';
@@ -22,28 +23,37 @@ const primePlusFrom = (startDate: LocalDate, appliedAt = `${startDate}T09:00:00+
 const cancelledOn = (contract: Contract, effectiveDate: LocalDate, requestedAt: string) =>
   withCancellation(contract, { orderId: 'ORD-CANCEL', requestedAt, effectiveDate }, catalog, notTaxable);
 
+/** An invoice as it should be: the fields given, and its lines ([kind, item, amount]) in order. */
+function expectInvoice(invoice: Invoice, fields: Record<string, unknown>, lines: Array<[string, string, number]>): void {
+  expect(invoice).toMatchObject(fields);
+  expect(linesOf(invoice)).toEqual(lines);
+}
+
 describe('part months (Decision C1): 日割 by calendar days, start and effective date both live', () => {
   it('a contract starting on the 1st is charged the whole month, nothing prorated', () => {
     const { invoices, contract } = run(primePlusFrom('2024-01-01'), '2024-01');
     expect(invoices).toHaveLength(1);
     const [january] = invoices;
-    expect(january).toMatchObject({
-      invoiceId: invoiceIdOf('K-0001', '2024-01'),
-      contractId: 'K-0001',
-      month: '2024-01',
-      issueDate: '2024-02-02',
-      issuer: ISSUER,
-      customer: { customerId: 'C-001', name: '株式会社サンプル' },
-      billingMethod: 'account-transfer',
-      revision: '2023-12-01',
-      subtotal: 22300,
-      tax: { ratePercent: 10, taxableSubtotal: 22300, consumptionTax: 2230, total: 24530 },
-      placeholder: false,
-    });
-    expect(linesOf(january)).toEqual([
-      ['monthly', 'primePlus.10', 19000],
-      ['monthly', 'edrSecurity', 3300],
-    ]);
+    expectInvoice(
+      january,
+      {
+        invoiceId: invoiceIdOf('K-0001', '2024-01'),
+        contractId: 'K-0001',
+        month: '2024-01',
+        issueDate: '2024-02-02',
+        issuer: ISSUER,
+        customer: { customerId: 'C-001', name: '株式会社サンプル' },
+        billingMethod: 'account-transfer',
+        revision: '2023-12-01',
+        subtotal: 22300,
+        tax: { ratePercent: 10, taxableSubtotal: 22300, consumptionTax: 2230, total: 24530 },
+        placeholder: false,
+      },
+      [
+        ['monthly', 'primePlus.10', 19000],
+        ['monthly', 'edrSecurity', 3300],
+      ],
+    );
     expect(january.lines.every((line) => line.prorated === undefined && line.taxable && line.taxLabel === '課税')).toBe(true);
     expect(contract.invoicing).toEqual({ invoicedThrough: '2024-01', adjustFrom: null });
   });
@@ -159,23 +169,11 @@ describe('which revision prices a month (Decision P2): the one in force on its 1
   it('2023-11 is billed on the baseline without 別紙12 fees; 2023-12 on the 2023-12-01 revision with them, as invoice-fee lines, taxed', () => {
     const { invoices } = run(run(individual('invoice'), '2023-10').contract, '2023-12');
     const [november, december] = invoices;
-    expect(november).toMatchObject({
-      month: '2023-11',
-      revision: 'baseline',
-      subtotal: 6000,
-      tax: { taxableSubtotal: 6000, consumptionTax: 600, total: 6600 },
-    });
-    expect(linesOf(november)).toEqual([
+    expectInvoice(november, { month: '2023-11', revision: 'baseline', subtotal: 6000, tax: { taxableSubtotal: 6000, consumptionTax: 600, total: 6600 } }, [
       ['monthly', 'basicFee.withoutGateway', 1000],
       ['monthly', 'endpointSecurity', 5000],
     ]);
-    expect(december).toMatchObject({
-      month: '2023-12',
-      revision: '2023-12-01',
-      subtotal: 6200,
-      tax: { taxableSubtotal: 6200, consumptionTax: 620, total: 6820 },
-    });
-    expect(linesOf(december)).toEqual([
+    expectInvoice(december, { month: '2023-12', revision: '2023-12-01', subtotal: 6200, tax: { taxableSubtotal: 6200, consumptionTax: 620, total: 6820 } }, [
       ['monthly', 'basicFee.withoutGateway', 1000],
       ['monthly', 'endpointSecurity', 5000],
       ['invoice-fee', 'invoice.issuance', 150],

@@ -37,16 +37,14 @@ const from = (invoices: Invoice[], month: string) => invoices.filter((invoice) =
 const servicesChange = (contract: Contract, requestedAt: string, services: Services) =>
   withServices(contract, { orderId: `ORD-S-${requestedAt}`, requestedAt, services }, catalog);
 
+const cancellation = (contract: Contract, orderId: string, requestedAt: string, effectiveDate: LocalDate) =>
+  withCancellation(contract, { orderId, requestedAt, effectiveDate }, catalog, notTaxable);
+
 describe('a late cancellation of a closed month (I4), end to end through the domain', () => {
   const billedRun = invoicedThroughJune();
   const before = billedRun.contract;
   // Requested on 2024-05-15, effective 2024-05-20, processed only after June was closed.
-  const cancelled = withCancellation(
-    before,
-    { orderId: 'ORD-CANCEL', requestedAt: '2024-05-15T10:00:00+09:00', effectiveDate: '2024-05-20' },
-    catalog,
-    notTaxable,
-  );
+  const cancelled = cancellation(before, 'ORD-CANCEL', '2024-05-15T10:00:00+09:00', '2024-05-20');
   const marked = withLateChanges(catalog, before, cancelled);
   const may = byMonth(billedRun.invoices, '2024-05');
   const june = byMonth(billedRun.invoices, '2024-06');
@@ -234,12 +232,7 @@ describe('withLateChanges: which orders mark which month', () => {
   });
 
   it('a cancellation effective after the months invoiced marks nothing', () => {
-    const cancelled = withCancellation(
-      contract,
-      { orderId: 'ORD-C', requestedAt: '2024-06-20T10:00:00+09:00', effectiveDate: '2024-07-31' },
-      catalog,
-      notTaxable,
-    );
+    const cancelled = cancellation(contract, 'ORD-C', '2024-06-20T10:00:00+09:00', '2024-07-31');
     const after = withLateChanges(catalog, contract, cancelled);
     expect(after).toBe(cancelled);
     expect(after.invoicing?.adjustFrom).toBeNull();

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { application, newOrderId } from '../../integration/support/fixtures';
 import { readPdf } from './pdf-text';
-import { checkScreen, SHOTS, startRig, tag, type ConsoleRig } from './support';
+import { checkScreen, expectShows, seedLiveAndLeaving, SHOTS, startRig, tag, type ConsoleRig } from './support';
 
 /**
  * Invoices and the billing run in the console (docs/interface.md §7.5), in Debian's
@@ -51,19 +51,7 @@ async function invoicesOf(id: string): Promise<any[]> {
 
 beforeAll(async () => {
   rig = await startRig('console-invoices');
-  await rig.put('ContractApplicationSubmitted', applied);
-  await rig.put('ContractApplicationSubmitted', leaving);
-  contractId = (await rig.outcome(applied.orderId)).contract.contractId as string;
-  cancelledId = (await rig.outcome(leaving.orderId)).contract.contractId as string;
-  await rig.put('OneOffServiceOrdered', {
-    orderId: oneOff,
-    requestedAt: '2024-06-03T09:00:00+09:00',
-    contractId,
-    date: '2024-06-05',
-    visitSupport: { items: [{ item: 'osUpdate', quantity: 1 }] },
-  });
-  await rig.put('CancellationRequested', { orderId: cancel, requestedAt: '2024-07-15T09:00:00+09:00', contractId: cancelledId, effectiveDate: '2024-07-31' });
-  await Promise.all([rig.outcome(oneOff), rig.outcome(cancel)]);
+  ({ contractId, cancelledId } = await seedLiveAndLeaving(rig, { live: applied, leaving, oneOffOrderId: oneOff, cancelOrderId: cancel }));
   runs['2024-05'] = await runBilling('2024-06-02T03:00:00+09:00');
   runs['2024-06'] = await runBilling('2024-07-02T03:00:00+09:00');
   // June is closed: four more EDR terminals in June reach its invoice as an adjustment on July's (I4).
@@ -117,9 +105,7 @@ describe('invoices in the console', () => {
     await rig.page.getByTestId('invoices').waitFor();
     const list = await rig.page.getByTestId('invoices').innerText();
     expect(list.indexOf('2024年7月分')).toBeLessThan(list.indexOf('2024年6月分'));
-    expect(list).toContain('2024年5月分');
-    expect(list).toContain(yen(byMonth(invoices, '2024-05').tax.total));
-    expect(list).toContain('調整あり');
+    expectShows(list, ['2024年5月分', yen(byMonth(invoices, '2024-05').tax.total), '調整あり']);
     await checkScreen(rig.page, 'contract-invoices', ids());
   });
 
@@ -129,18 +115,12 @@ describe('invoices in the console', () => {
     await rig.page.getByRole('link', { name: may.invoiceId }).click();
     await rig.page.getByTestId('invoice').waitFor();
     const shown = await rig.page.getByTestId('invoice').innerText();
-    expect(shown).toContain('請求書 (適格請求書)');
-    expect(shown).toContain('株式会社請求テスト 御中');
-    expect(shown).toContain(may.issuer.name);
-    expect(shown).toContain(`登録番号 ${may.issuer.registrationNumber}`);
+    expectShows(shown, ['請求書 (適格請求書)', '株式会社請求テスト 御中', may.issuer.name, `登録番号 ${may.issuer.registrationNumber}`]);
     expect(shown).toMatch(new RegExp(`請求書番号\\s+${may.invoiceId}`));
     expect(shown).toMatch(new RegExp(`発行日\\s+${dateJa(may.issueDate)}`));
     expect(shown).toMatch(/取引年月\s+2024年5月分/);
     expect(shown).toMatch(/お支払方法\s+口座振替/);
-    expect(shown).toContain('2024年4月1日改定');
-    expect(shown).toContain('日割: 31日中22日分');
-    expect(shown).toContain('13,483円');
-    expect(shown).toContain('EDR 5端末込み');
+    expectShows(shown, ['2024年4月1日改定', '日割: 31日中22日分', '13,483円', 'EDR 5端末込み']);
     const totals = await rig.page.getByTestId('invoice-totals').innerText();
     expect(totals).toMatch(new RegExp(`10%対象 \\(税抜\\)\\s+${yen(may.tax.taxableSubtotal)}`));
     expect(totals).toMatch(new RegExp(`消費税 \\(10%\\)\\s+${yen(may.tax.consumptionTax)}`));
@@ -210,10 +190,7 @@ describe('invoices in the console', () => {
     await rig.page.goto(url(`#/invoices/${encodeURIComponent(july.invoiceId)}`));
     await rig.page.getByTestId('invoice').waitFor();
     const row = await rig.page.locator('tr.adjustment').first().innerText();
-    expect(row).toContain('調整');
-    expect(row).toContain('2024年6月分');
-    expect(row).toContain(june.invoiceId);
-    expect(row).toContain(yen(adjustment.amount));
+    expectShows(row, ['調整', '2024年6月分', june.invoiceId, yen(adjustment.amount)]);
     expect(await rig.page.getByTestId('invoice').innerText()).toContain('訂正する請求書の番号');
     await checkScreen(rig.page, 'invoice-adjustment', ids());
     const pdf = await rig.page.pdf({ format: 'A4' });
@@ -300,10 +277,7 @@ describe('the billing run in the console', () => {
       expect(shown).toContain('完了 (請求できなかった契約あり)');
       expect(shown).toContain('2024年9月2日 03:00');
       const failures = await rig.page.getByTestId('failures').innerText();
-      expect(failures).toContain(contractId);
-      expect(failures).toContain('2024年8月1日に適用される料金表がありません');
-      expect(failures).toContain('根拠: 別紙7');
-      expect(failures).toContain('契約データを読み取れませんでした');
+      expectShows(failures, [contractId, '2024年8月1日に適用される料金表がありません', '根拠: 別紙7', '契約データを読み取れませんでした']);
       // A defect's own words stay for the engineers, behind a Japanese sentence.
       expect(failures).toContain('システムの不具合のため請求できませんでした');
       expect(await rig.page.locator('[data-testid=failures] details code').first().textContent()).toBe(

@@ -74,6 +74,40 @@ export async function startRig(name: string): Promise<ConsoleRig> {
   return { stack, browser, page, put, outcome, stop };
 }
 
+/** Each of `parts` in the text a screen shows. */
+export function expectShows(text: string, parts: readonly string[]): void {
+  for (const part of parts) expect(text).toContain(part);
+}
+
+/**
+ * The contracts both console suites start from: `live` with a one-off visit on 5 June 2024
+ * (an OS update), `leaving` cancelled at the end of July 2024; each order's outcome awaited.
+ */
+export async function seedLiveAndLeaving(
+  rig: ConsoleRig,
+  { live, leaving, oneOffOrderId, cancelOrderId }: { live: { orderId: string }; leaving: { orderId: string }; oneOffOrderId: string; cancelOrderId: string },
+): Promise<{ contractId: string; cancelledId: string }> {
+  await rig.put('ContractApplicationSubmitted', live);
+  await rig.put('ContractApplicationSubmitted', leaving);
+  const contractId = (await rig.outcome(live.orderId)).contract.contractId as string;
+  const cancelledId = (await rig.outcome(leaving.orderId)).contract.contractId as string;
+  await rig.put('OneOffServiceOrdered', {
+    orderId: oneOffOrderId,
+    requestedAt: '2024-06-03T09:00:00+09:00',
+    contractId,
+    date: '2024-06-05',
+    visitSupport: { items: [{ item: 'osUpdate', quantity: 1 }] },
+  });
+  await rig.put('CancellationRequested', {
+    orderId: cancelOrderId,
+    requestedAt: '2024-07-15T09:00:00+09:00',
+    contractId: cancelledId,
+    effectiveDate: '2024-07-31',
+  });
+  await Promise.all([rig.outcome(oneOffOrderId), rig.outcome(cancelOrderId)]);
+  return { contractId, cancelledId };
+}
+
 /** axe-core on the page as it stands: no serious or critical violation. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });

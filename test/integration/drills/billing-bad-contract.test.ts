@@ -3,16 +3,20 @@ import { dueContract } from '../../../bench/fixtures';
 import { seedContracts } from '../../../bench/seed';
 import { tableStore } from '../../../bench/deps';
 import type { Contract } from '../../../functions/domain/contract';
-import { invoiceIdOf } from '../../../functions/domain/invoices/invoice-id';
 import { extraClient } from '../support/dynamodb';
 import {
   BILLING_DRILL_ENV,
   billingCounts,
   billingRun,
+  dueInvoiceIds,
   duplicateInvoices,
+  expectCompleted,
+  expectEachOnce,
   invoiceEventKeys,
   invoicesOfAll,
   invoicesPublished,
+  MARCH_RUN,
+  runLine,
   runSchedule,
 } from './support/billing-drill';
 import { printDrill } from './support/drills';
@@ -29,8 +33,6 @@ import { useLocalStackDrill } from './support/local-stack-drill';
 jest.setTimeout(60_000);
 
 const GOOD = 60;
-const MONTHS = ['2024-01', '2024-02'] as const;
-const SCHEDULED = '2024-03-02T03:00:00+09:00';
 
 const drill = useLocalStackDrill('billing-bad', { env: BILLING_DRILL_ENV });
 
@@ -53,9 +55,9 @@ it('bills the good contracts, lists and dead-letters the bad ones once, and bill
     }),
   );
   const bad = [unreadable.contractId, unpriced.contractId];
-  const expectedGood = good.flatMap((id) => MONTHS.map((month) => invoiceIdOf(id, month)));
+  const expectedGood = dueInvoiceIds(good);
 
-  const first = await runSchedule(drill, SCHEDULED);
+  const first = await runSchedule(drill, MARCH_RUN);
   const seenFirst = await invoicesPublished(drill, expectedGood.length);
   const runFirst = await billingRun(drill, '2024-02');
   const lettersFirst = seenFirst.deadLetters.filter((letter) => bad.some((id) => JSON.stringify(letter.payload).includes(id)));
@@ -63,9 +65,9 @@ it('bills the good contracts, lists and dead-letters the bad ones once, and bill
   // Put right: the item rewritten as the contract it was, the start moved into the Prime Plus era.
   await doc.send(new PutCommand({ TableName: drill.tableName, Item: store.contractItem(unreadable) }));
   await doc.send(new PutCommand({ TableName: drill.tableName, Item: store.contractItem({ ...unpriced, startDate: '2024-01-10' }) }));
-  const next = await runSchedule(drill, SCHEDULED);
+  const next = await runSchedule(drill, MARCH_RUN);
   const all = [...good, ...bad];
-  const expected = all.flatMap((id) => MONTHS.map((month) => invoiceIdOf(id, month)));
+  const expected = dueInvoiceIds(all);
   const seen = await invoicesPublished(drill, expected.length);
   const stalled = await drill.stalled(5_000);
   const byContract = await invoicesOfAll(drill, all);
@@ -75,11 +77,11 @@ it('bills the good contracts, lists and dead-letters the bad ones once, and bill
   const detail = {
     good: GOOD,
     bad: bad.length,
-    firstRun: `${first.status} ${first.body.status} ${first.body.invoices} invoices`,
+    firstRun: runLine(first),
     failedListed: runFirst.failed.map((f) => f.contractId),
     reasons: runFirst.failed.map((f) => f.reason),
     contractsDeadLettered: lettersFirst.length,
-    nextRun: `${next.status} ${next.body.status} ${next.body.invoices} invoices, failed ${next.body.failed.length}`,
+    nextRun: `${runLine(next)}, failed ${next.body.failed.length}`,
     badInvoiced: bad.map((id) => byContract.get(id)?.length ?? 0),
     duplicateInvoices: duplicateInvoices(byContract),
   };
@@ -92,16 +94,8 @@ it('bills the good contracts, lists and dead-letters the bad ones once, and bill
   expect(runFirst.failed.every((f) => f.reason.startsWith('請求書を発行できませんでした'))).toBe(true);
   expect(lettersFirst.map((letter) => (letter.payload as { contractId: string }).contractId).sort()).toEqual([...bad].sort());
   // After.
-  expect(next).toMatchObject({ status: 200, body: { status: 'completed', invoices: expected.length, failed: [] } });
-  expect(counts).toEqual({
-    delivered: expected.length,
-    outcomes: expected.length,
-    duplicates: 0,
-    deadLetters: 0,
-    lost: 0,
-    stalled: 0,
-    invoices: expected.length,
-  });
+  expectCompleted(next, expected.length);
+  expectEachOnce(counts, expected.length);
   expect(detail).toMatchObject({ badInvoiced: [2, 2], duplicateInvoices: 0 });
   // No more dead letters than the first run's, one per bad contract.
   expect(seen.deadLetters).toHaveLength(bad.length);

@@ -1,6 +1,3 @@
-import { dueContract } from '../../../bench/fixtures';
-import { seedContracts } from '../../../bench/seed';
-import { invoiceIdOf } from '../../../functions/domain/invoices/invoice-id';
 import { DEFAULT_BILLING_TUNING, runBilling, type ShardOutcome } from '../../../functions/use-cases/monthly-billing';
 import { extraClient } from '../support/dynamodb';
 import {
@@ -9,10 +6,15 @@ import {
   billingDepsOn,
   billingRun,
   duplicateInvoices,
+  expectEachOnce,
   invoiceEventKeys,
-  invoicesOfAll,
   invoicesPublished,
+  keptLetters,
+  MARCH_RUN,
+  runLine,
   runSchedule,
+  seedDueContracts,
+  settledAfterRun,
 } from './support/billing-drill';
 import { printDrill } from './support/drills';
 import { useLocalStackDrill } from './support/local-stack-drill';
@@ -28,33 +30,23 @@ import { useLocalStackDrill } from './support/local-stack-drill';
 jest.setTimeout(60_000);
 
 const CONTRACTS = 100;
-const MONTHS = ['2024-01', '2024-02'] as const;
-const SCHEDULED = '2024-03-02T03:00:00+09:00';
 const RUNS = 3;
 const TUNING = { ...DEFAULT_BILLING_TUNING, pageSize: 5, writeConcurrency: 3, shardConcurrency: 4 };
 
 const drill = useLocalStackDrill('billing-concurrent', { env: BILLING_DRILL_ENV });
 
 it('issues each invoice once when three runs for the month run at once', async () => {
-  const seeder = extraClient();
-  const seeded = await seedContracts({ client: seeder, settings: drill.settings, count: CONTRACTS, contract: (n) => dueContract('BCONC', n) });
-  seeder.destroy();
-  const ids = seeded.map((s) => s.contractId);
-  const expected = ids.flatMap((id) => MONTHS.map((month) => invoiceIdOf(id, month)));
+  const { ids, expected } = await seedDueContracts(drill, 'BCONC', CONTRACTS);
 
-  const letters: unknown[] = [];
+  const { letters, sink } = keptLetters();
   const clients = Array.from({ length: RUNS }, () => extraClient());
-  const runs = clients.map((client) => billingDepsOn(drill, client, { deadLetter: (reason, payload) => void letters.push({ reason, payload }) }));
+  const runs = clients.map((client) => billingDepsOn(drill, client, sink));
   const outcomes = await Promise.all(runs.map((deps) => runBilling(deps, '2024-02', () => Number.POSITIVE_INFINITY, TUNING)));
   for (const client of clients) client.destroy();
-  const scheduled = await runSchedule(drill, SCHEDULED);
+  const scheduled = await runSchedule(drill, MARCH_RUN);
   const run = await billingRun(drill, '2024-02');
   await invoicesPublished(drill, expected.length);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const seen = await drill.seen();
-  const stalled = await drill.stalled(5_000);
-  const byContract = await invoicesOfAll(drill, ids);
-  const listed = [...byContract.values()].flat();
+  const { seen, stalled, byContract, listed } = await settledAfterRun(drill, ids);
 
   const issued = (outcomes: ShardOutcome[]) => outcomes.reduce((sum, o) => sum + o.invoicesIssued, 0);
   const counts = billingCounts(expected, seen, listed, stalled);
@@ -63,22 +55,14 @@ it('issues each invoice once when three runs for the month run at once', async (
     runsAtOnce: RUNS,
     issuedByEachRun: outcomes.map(issued).join('+'),
     issuedByRuns: outcomes.reduce((sum, o) => sum + issued(o), 0),
-    scheduled: `${scheduled.status} ${scheduled.body.status} ${scheduled.body.invoices} invoices`,
+    scheduled: runLine(scheduled),
     run: `${run.status} ${run.invoices} invoices`,
     failed: outcomes.flat().flatMap((o) => o.failed).length + run.failed.length,
     duplicateInvoices: duplicateInvoices(byContract),
   };
   printDrill('billing runs at once', counts, detail);
 
-  expect(counts).toEqual({
-    delivered: expected.length,
-    outcomes: expected.length,
-    duplicates: 0,
-    deadLetters: 0,
-    lost: 0,
-    stalled: 0,
-    invoices: expected.length,
-  });
+  expectEachOnce(counts, expected.length);
   expect(scheduled.status).toBe(200);
   expect(run).toMatchObject({ status: 'completed', invoices: expected.length, failed: [] });
   expect(detail).toMatchObject({ failed: 0, duplicateInvoices: 0 });

@@ -1,5 +1,3 @@
-import { dueContract } from '../../../bench/fixtures';
-import { seedContracts } from '../../../bench/seed';
 import { invoiceIdOf } from '../../../functions/domain/invoices/invoice-id';
 import { DEFAULT_BILLING_TUNING, runBilling } from '../../../functions/use-cases/monthly-billing';
 import { extraClient } from '../support/dynamodb';
@@ -8,11 +6,18 @@ import {
   billingDepsOn,
   billingRun,
   duplicateInvoices,
+  expectCompleted,
+  expectEachOnce,
   invoiceEventKeys,
   invoiceEvents,
   invoicesOfAll,
   invoicesPublished,
+  keptLetters,
+  MARCH_RUN,
+  runLine,
   runSchedule,
+  seedDueContracts,
+  settledAfterRun,
   BILLING_DRILL_ENV,
 } from './support/billing-drill';
 import { printDrill } from './support/drills';
@@ -30,8 +35,6 @@ import { useLocalStackDrill } from './support/local-stack-drill';
 jest.setTimeout(60_000);
 
 const CONTRACTS = 80;
-const MONTHS = ['2024-01', '2024-02'] as const;
-const SCHEDULED = '2024-03-02T03:00:00+09:00';
 /** Transactions after which each killed run dies: each run bills only what is still due. */
 const KILLS = [25, 20];
 const TUNING = { ...DEFAULT_BILLING_TUNING, pageSize: 10, writeConcurrency: 4, shardConcurrency: 4 };
@@ -39,34 +42,25 @@ const TUNING = { ...DEFAULT_BILLING_TUNING, pageSize: 10, writeConcurrency: 4, s
 const drill = useLocalStackDrill('billing-kill', { env: BILLING_DRILL_ENV });
 
 it('bills every contract once per month across two killed runs and a rerun', async () => {
-  const seeder = extraClient();
-  const seeded = await seedContracts({ client: seeder, settings: drill.settings, count: CONTRACTS, contract: (n) => dueContract('BKILL', n) });
-  seeder.destroy();
-  const ids = seeded.map((s) => s.contractId);
-  const expected = ids.flatMap((id) => MONTHS.map((month) => invoiceIdOf(id, month)));
+  const { ids, expected } = await seedDueContracts(drill, 'BKILL', CONTRACTS);
 
-  const letters: unknown[] = [];
+  const { letters, sink } = keptLetters();
   for (const after of KILLS) {
     const kill = new KillSwitch(after);
     const dynamoDb = extraClient();
     kill.attach(dynamoDb);
-    const deps = billingDepsOn(drill, dynamoDb, { deadLetter: (reason, payload) => void letters.push({ reason, payload }) });
+    const deps = billingDepsOn(drill, dynamoDb, sink);
     void runBilling(deps, '2024-02', () => Number.POSITIVE_INFINITY, TUNING);
     await kill.tripped();
   }
   const killedRuns = await billingRun(drill, '2024-02');
   const billedByKilledRuns = [...(await invoicesOfAll(drill, ids)).values()].flat().length;
-  const final = await runSchedule(drill, SCHEDULED);
+  const final = await runSchedule(drill, MARCH_RUN);
   const seenAfterFinal = await invoicesPublished(drill, expected.length);
-  const again = await runSchedule(drill, SCHEDULED);
-  // What the second rerun would publish, had it issued anything: the stream hands it on within moments.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const seen = await drill.seen();
-  const stalled = await drill.stalled(5_000);
-
-  const byContract = await invoicesOfAll(drill, ids);
+  const again = await runSchedule(drill, MARCH_RUN);
+  // With what the second rerun would publish, had it issued anything.
+  const { seen, stalled, byContract, listed } = await settledAfterRun(drill, ids);
   const exported = await drill.get<{ files: Array<{ format: string; rows: number }> }>('/billing-runs/2024-02/export');
-  const listed = [...byContract.values()].flat();
   const counts = billingCounts(expected, seen, listed, stalled);
   const keys = invoiceEventKeys(seen.events);
   const detail = {
@@ -74,8 +68,8 @@ it('bills every contract once per month across two killed runs and a rerun', asy
     killedAfterTransactions: KILLS.join('+'),
     invoicedByKilledRuns: billedByKilledRuns,
     exportRows: exported.files.filter((file) => file.format === 'jsonl').reduce((sum, file) => sum + file.rows, 0),
-    rerun: `${final.status} ${final.body.status} ${final.body.invoices} invoices`,
-    secondRerun: `${again.status} ${again.body.status} ${again.body.invoices} invoices`,
+    rerun: runLine(final),
+    secondRerun: runLine(again),
     duplicateInvoices: duplicateInvoices(byContract),
     eventsAfterFirstRerun: invoiceEvents(seenAfterFinal.events).length,
     failed: final.body.failed.length,
@@ -83,21 +77,13 @@ it('bills every contract once per month across two killed runs and a rerun', asy
   };
   printDrill('billing run killed twice and rerun', counts, detail);
 
-  expect(counts).toEqual({
-    delivered: expected.length,
-    outcomes: expected.length,
-    duplicates: 0,
-    deadLetters: 0,
-    lost: 0,
-    stalled: 0,
-    invoices: expected.length,
-  });
+  expectEachOnce(counts, expected.length);
   // Killed midway: some invoices issued, the run not complete.
   expect(killedRuns.status).toBe('running');
   expect(billedByKilledRuns).toBeGreaterThan(0);
   expect(billedByKilledRuns).toBeLessThan(expected.length);
-  expect(final).toMatchObject({ status: 200, body: { status: 'completed', invoices: expected.length, failed: [] } });
-  expect(again).toMatchObject({ status: 200, body: { status: 'completed', invoices: expected.length, failed: [] } });
+  expectCompleted(final, expected.length);
+  expectCompleted(again, expected.length);
   expect(detail).toMatchObject({ duplicateInvoices: 0, eventsAfterFirstRerun: expected.length, runDeadLetters: 0, exportRows: expected.length });
   for (const id of ids) expect(byContract.get(id)?.map((invoice) => invoice.invoiceId)).toEqual([invoiceIdOf(id, '2024-02'), invoiceIdOf(id, '2024-01')]);
   // One event per invoice, keyed by its id and carrying it.

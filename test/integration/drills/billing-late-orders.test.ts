@@ -12,11 +12,13 @@ import {
   billingCounts,
   billingRun,
   duplicateInvoices,
+  expectEachOnce,
   invoiceEvents,
   invoicesOfAll,
   invoicesPublished,
   runRenewal,
   runSchedule,
+  settledAfterRun,
 } from './support/billing-drill';
 import { printDrill } from './support/drills';
 import { outcomesIn, useLocalStackDrill, type BusEntry } from './support/local-stack-drill';
@@ -164,11 +166,7 @@ it('adjusts each changed line of a closed month once, on the next invoice, namin
   const nextInvoices = await invoicesOfAll(drill, ids);
   const eventsAfterNext = invoiceEvents((await invoicesPublished(drill, [...nextInvoices.values()].flat().length)).events).length;
   const rerun = await runSchedule(drill, NEXT_RUN);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const seen = await drill.seen();
-  const stalled = await drill.stalled(5_000);
-  const finalInvoices = await invoicesOfAll(drill, ids);
-  const listed = [...finalInvoices.values()].flat();
+  const { seen, stalled, byContract: finalInvoices, listed } = await settledAfterRun(drill, ids);
 
   // What each contract's next invoice carries, against what January's bill now calls for.
   const rows = ids.map((id) => {
@@ -233,7 +231,7 @@ it('adjusts each changed line of a closed month once, on the next invoice, namin
   expect(rerun).toMatchObject({ status: 200, body: { status: 'completed', invoices: next.body.invoices, adjustments: next.body.adjustments } });
   expect(listed.length).toBe([...nextInvoices.values()].flat().length);
   expect(invoiceEvents(seen.events)).toHaveLength(eventsAfterNext);
-  expect(counts).toEqual({ delivered: listed.length, outcomes: listed.length, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0, invoices: listed.length });
+  expectEachOnce(counts, listed.length);
   expect(detail.duplicateInvoices).toBe(0);
   const run = await billingRun(drill, NEXT);
   expect(run).toMatchObject({ status: 'completed', adjustments: next.body.adjustments });

@@ -1,19 +1,23 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dueContract } from '../../../bench/fixtures';
-import { seedContracts } from '../../../bench/seed';
-import { invoiceIdOf } from '../../../functions/domain/invoices/invoice-id';
 import { DEFAULT_BILLING_TUNING, runBilling } from '../../../functions/use-cases/monthly-billing';
 import { LOCAL_CREDENTIALS, LOCAL_DYNAMODB_REGION } from '../../../local/dynamodb-local';
-import { extraClient } from '../support/dynamodb';
 import {
   BILLING_DRILL_ENV,
   billingCounts,
   billingDepsOn,
+  DUE_MONTHS,
   duplicateInvoices,
+  expectCompleted,
+  expectEachOnce,
   invoiceEventKeys,
   invoicesOfAll,
   invoicesPublished,
+  keptLetters,
+  MARCH_RUN,
+  runLine,
   runSchedule,
+  seedDueContracts,
+  settledAfterRun,
 } from './support/billing-drill';
 import { printDrill } from './support/drills';
 import { useLocalStackDrill } from './support/local-stack-drill';
@@ -30,8 +34,6 @@ jest.setTimeout(60_000);
 const CONTRACTS = 60;
 const LOST = 15;
 const TOKENLESS = 40;
-const MONTHS = ['2024-01', '2024-02'] as const;
-const SCHEDULED = '2024-03-02T03:00:00+09:00';
 
 const drill = useLocalStackDrill('billing-lost', { proxied: true, env: BILLING_DRILL_ENV });
 
@@ -39,60 +41,40 @@ const drill = useLocalStackDrill('billing-lost', { proxied: true, env: BILLING_D
 const invoicingTransaction = (target: string, body: string) => target.endsWith('.TransactWriteItems') && body.includes('"INVOICES#');
 
 it('issues each invoice once, and lists no contract failed, when the answers to committed invoicing transactions are lost', async () => {
-  const seeder = extraClient();
-  const seeded = await seedContracts({ client: seeder, settings: drill.settings, count: CONTRACTS, contract: (n) => dueContract('BLOST', n) });
-  seeder.destroy();
-  const ids = seeded.map((s) => s.contractId);
-  const expected = ids.flatMap((id) => MONTHS.map((month) => invoiceIdOf(id, month)));
+  const { ids, expected } = await seedDueContracts(drill, 'BLOST', CONTRACTS);
 
   const before = drill.proxy.counts.answersLost;
   drill.proxy.loseAnswers(LOST, invoicingTransaction);
-  const first = await runSchedule(drill, SCHEDULED);
+  const first = await runSchedule(drill, MARCH_RUN);
   const answersLost = drill.proxy.counts.answersLost - before;
-  const again = await runSchedule(drill, SCHEDULED);
+  const again = await runSchedule(drill, MARCH_RUN);
   await invoicesPublished(drill, expected.length);
-  // Anything the rerun issued would follow within moments.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const seen = await drill.seen();
-  const stalled = await drill.stalled(5_000);
-  const byContract = await invoicesOfAll(drill, ids);
-  const listed = [...byContract.values()].flat();
+  // With anything the rerun issued.
+  const { seen, stalled, byContract, listed } = await settledAfterRun(drill, ids);
 
   const counts = billingCounts(expected, seen, listed, stalled);
   const keys = invoiceEventKeys(seen.events);
   const detail = {
     contracts: CONTRACTS,
     answersLost,
-    run: `${first.status} ${first.body.status} ${first.body.invoices} invoices`,
+    run: runLine(first),
     failed: first.body.failed.length,
-    rerun: `${again.status} ${again.body.status} ${again.body.invoices} invoices`,
+    rerun: runLine(again),
     duplicateInvoices: duplicateInvoices(byContract),
   };
   printDrill('billing run with lost write answers', counts, detail);
 
-  expect(counts).toEqual({
-    delivered: expected.length,
-    outcomes: expected.length,
-    duplicates: 0,
-    deadLetters: 0,
-    lost: 0,
-    stalled: 0,
-    invoices: expected.length,
-  });
+  expectEachOnce(counts, expected.length);
   expect(answersLost).toBe(LOST);
-  expect(first).toMatchObject({ status: 200, body: { status: 'completed', invoices: expected.length, failed: [] } });
-  expect(again).toMatchObject({ status: 200, body: { status: 'completed', invoices: expected.length, failed: [] } });
+  expectCompleted(first, expected.length);
+  expectCompleted(again, expected.length);
   expect(detail.duplicateInvoices).toBe(0);
   expect(new Set(keys)).toEqual(new Set(expected));
   expect(seen.deadLetters).toEqual([]);
 });
 
 it('takes a resend that DynamoDB carries out again (no idempotency token) as its own write, by the write id it stored', async () => {
-  const seeder = extraClient();
-  const seeded = await seedContracts({ client: seeder, settings: drill.settings, count: TOKENLESS, contract: (n) => dueContract('BLOST2', n) });
-  seeder.destroy();
-  const ids = seeded.map((s) => s.contractId);
-  const expected = ids.flatMap((id) => MONTHS.map((month) => invoiceIdOf(id, month)));
+  const { ids, expected } = await seedDueContracts(drill, 'BLOST2', TOKENLESS);
   // A billing function of its own through the proxy, whose transactions go without their
   // ClientRequestToken: DynamoDB does the resend again (as after the token's 10 minutes),
   // its version condition fails against the first write, and the item it returns says whose.
@@ -114,18 +96,17 @@ it('takes a resend that DynamoDB carries out again (no idempotency token) as its
     // Before the body's length is taken and it is signed.
     { step: 'build', priority: 'high', name: 'dropClientRequestToken' },
   );
-  const letters: unknown[] = [];
+  const { letters, sink } = keptLetters();
   const before = drill.proxy.counts.answersLost;
   drill.proxy.loseAnswers(LOST, invoicingTransaction);
-  const outcomes = await runBilling(
-    billingDepsOn(drill, client, { deadLetter: (reason, payload) => void letters.push({ reason, payload }) }),
-    '2024-02',
-    () => Number.POSITIVE_INFINITY,
-    { ...DEFAULT_BILLING_TUNING, pageSize: 10, writeConcurrency: 4 },
-  );
+  const outcomes = await runBilling(billingDepsOn(drill, client, sink), '2024-02', () => Number.POSITIVE_INFINITY, {
+    ...DEFAULT_BILLING_TUNING,
+    pageSize: 10,
+    writeConcurrency: 4,
+  });
   client.destroy();
   const answersLost = drill.proxy.counts.answersLost - before;
-  const seen = await invoicesPublished(drill, expected.length + CONTRACTS * MONTHS.length);
+  const seen = await invoicesPublished(drill, expected.length + CONTRACTS * DUE_MONTHS.length);
   const stalled = await drill.stalled(5_000);
   const byContract = await invoicesOfAll(drill, ids);
   const ours = new Set(expected);
@@ -145,15 +126,7 @@ it('takes a resend that DynamoDB carries out again (no idempotency token) as its
   };
   printDrill('billing run with lost answers, resent without a token', counts, detail);
 
-  expect(counts).toEqual({
-    delivered: expected.length,
-    outcomes: expected.length,
-    duplicates: 0,
-    deadLetters: 0,
-    lost: 0,
-    stalled: 0,
-    invoices: expected.length,
-  });
+  expectEachOnce(counts, expected.length);
   expect(detail).toEqual({ contracts: TOKENLESS, answersLost: LOST, tokensDropped: TOKENLESS, issuedByRun: expected.length, failed: 0, duplicateInvoices: 0 });
   expect(letters).toEqual([]);
 });

@@ -1,12 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { YearMonth } from '../../../../functions/domain/calendar';
 import type { Invoice } from '../../../../functions/domain/invoices/invoice';
+import { invoiceIdOf } from '../../../../functions/domain/invoices/invoice-id';
 import { LocalFolderFiles } from '../../../../functions/exports/local-folder-files';
 import type { DeadLetterSink } from '../../../../functions/events/dead-letter';
 import type { billingRunSummary } from '../../../../functions/use-cases/monthly-billing';
 import { billingDependencies, type BillingHandlerDeps } from '../../../../functions/wiring/dependencies';
 import type { EventRecord } from '../../../../local/event-bus';
 import { silentLogger } from '../../../support/observability';
+import { extraClient } from '../../support/dynamodb';
+import { dueContract } from '../../../../bench/fixtures';
+import { seedContracts } from '../../../../bench/seed';
 import { drillCounts, type DrillCounts } from './drills';
 import { busSettled, type BusSeen, type LocalStackDrill } from './local-stack-drill';
 import { mkdtempSync } from 'node:fs';
@@ -112,4 +116,57 @@ export function duplicateInvoices(byContract: Map<string, Invoice[]>): number {
 export function billingDepsOn(drill: LocalStackDrill, dynamoDb: DynamoDBClient, deadLetters: DeadLetterSink): BillingHandlerDeps {
   const files = new LocalFolderFiles({ root: mkdtempSync(join(tmpdir(), 'omakase-drill-files-')), baseUrl: drill.stack.url, clock: { now: () => new Date() } });
   return billingDependencies(drill.settings, dynamoDb, files, deadLetters, { logger: silentLogger() });
+}
+
+/** The months the run of 2 March 2024 bills a contract due from January 2024: both (I2's catch-up). */
+export const DUE_MONTHS = ['2024-01', '2024-02'] as const;
+
+/** The schedule's run of 2 March 2024, for February 2024. */
+export const MARCH_RUN = '2024-03-02T03:00:00+09:00';
+
+/** The invoices the contracts should end with: one for each of DUE_MONTHS. */
+export const dueInvoiceIds = (contractIds: readonly string[]): string[] => contractIds.flatMap((id) => DUE_MONTHS.map((month) => invoiceIdOf(id, month)));
+
+/** `count` contracts due from January 2024 (dueContract(tag, n)), seeded on a client of their own: their ids, and the invoices they should end with. */
+export async function seedDueContracts(drill: LocalStackDrill, tag: string, count: number): Promise<{ ids: string[]; expected: string[] }> {
+  const seeder = extraClient();
+  const seeded = await seedContracts({ client: seeder, settings: drill.settings, count, contract: (n) => dueContract(tag, n) });
+  seeder.destroy();
+  const ids = seeded.map((s) => s.contractId);
+  return { ids, expected: dueInvoiceIds(ids) };
+}
+
+/** A dead-letter sink for a billing function of the drill's own, and the letters it kept. */
+export function keptLetters(): { letters: unknown[]; sink: DeadLetterSink } {
+  const letters: unknown[] = [];
+  return { letters, sink: { deadLetter: (reason, payload) => void letters.push({ reason, payload }) } };
+}
+
+/**
+ * After the last run: a moment for anything it issued to reach the bus (the stream hands
+ * it on within moments), then what the bus has seen, what stalled, and the invoices the
+ * lookups list, by contract and all together.
+ */
+export async function settledAfterRun(
+  drill: LocalStackDrill,
+  contractIds: readonly string[],
+): Promise<{ seen: BusSeen; stalled: number; byContract: Map<string, Invoice[]>; listed: Invoice[] }> {
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const seen = await drill.seen();
+  const stalled = await drill.stalled(5_000);
+  const byContract = await invoicesOfAll(drill, contractIds);
+  return { seen, stalled, byContract, listed: [...byContract.values()].flat() };
+}
+
+/** The schedule's answer as the drills print it: `200 completed 120 invoices`. */
+export const runLine = ({ status, body }: ScheduleAnswer): string => `${status} ${body.status} ${body.invoices} invoices`;
+
+/** The schedule's run answered 200 and ended completed, with `invoices` invoices and none failed. */
+export function expectCompleted(answer: ScheduleAnswer, invoices: number): void {
+  expect(answer).toMatchObject({ status: 200, body: { status: 'completed', invoices, failed: [] } });
+}
+
+/** Each of the `invoices` invoices issued, published and listed once: none repeated, dead-lettered, lost or stalled. */
+export function expectEachOnce(counts: ReturnType<typeof billingCounts>, invoices: number): void {
+  expect(counts).toEqual({ delivered: invoices, outcomes: invoices, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0, invoices });
 }
