@@ -11,7 +11,9 @@ import { applications, orderIdOf, outcomesIn, useLocalStackDrill } from './suppo
  */
 const APPLICATIONS = 1_000;
 const PER_CALL = 10;
-const WITHIN_MS = 50_000;
+// Alone it takes 12–18 s; in `npm test`, beside the browser and billing suites on 2 cores, up to 62 s was seen.
+// The drill is about nothing lost, not speed: the figure for speed is bench figure 1.
+const WITHIN_MS = 150_000;
 
 const local = useLocalStackDrill('burst');
 
@@ -44,4 +46,4 @@ it(`gives each of ${APPLICATIONS} applications put at once its outcome, with no 
   expect(answers.every((answer) => !answer.FailedEntryCount)).toBe(true);
   expect(counts).toEqual({ delivered: APPLICATIONS, outcomes: APPLICATIONS, duplicates: 0, deadLetters: 0, lost: 0, stalled: 0 });
   expect(outcomes.map((record) => record.event['detail-type'])).toEqual(Array(APPLICATIONS).fill('ContractCreated'));
-}, 90_000);
+}, 180_000);
