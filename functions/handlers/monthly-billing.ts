@@ -8,7 +8,7 @@ import type { BillingDeps, ShardQueue } from '../use-cases/deps';
 import { billingRunSummary, closingMonthOf, startBillingRun } from '../use-cases/monthly-billing';
 import { billingStartFromEnvironment, builtOnFirstCall, type Observability } from '../wiring/dependencies';
 
-export type MonthlyBillingDeps = Pick<BillingDeps, 'store' | 'clock' | 'logger'> & Pick<Observability, 'logger'> & { shards: ShardQueue };
+export type MonthlyBillingDeps = Pick<BillingDeps, 'store' | 'clock'> & Pick<Observability, 'logger'> & { shards: ShardQueue };
 
 /**
  * Invoked by EventBridge Scheduler at 03:00 JST on the 2nd (interface §7.4) with

@@ -1,7 +1,7 @@
 import type { YearMonth } from '../domain/calendar';
 import { BillingRunNotFoundError, ContractNotFoundError, InvoiceNotFoundError } from '../domain/errors';
 import type { LookupDeps } from './deps';
-import { billingRunSummary, runStatus } from './monthly-billing';
+import { billingRunSummary, isClosed } from './monthly-billing';
 
 /** The invoice lookups of interface §7.3: reads only, one or two each. */
 
@@ -27,8 +27,7 @@ export async function billingRun(deps: LookupDeps, month: YearMonth) {
 /** The month's files with download links (at most 5 minutes on AWS), once the run has closed the month. */
 export async function billingRunExport(deps: LookupDeps, month: YearMonth) {
   const record = await deps.invoices.billingRun(month);
-  const status = runStatus(record);
-  if (status !== 'completed' && status !== 'completed-with-failures') throw new BillingRunNotFoundError(month);
+  if (!isClosed(record)) throw new BillingRunNotFoundError(month);
   const parts = record.shards.flatMap((shard) => shard.parts);
   const { urls, expiresAt } = await deps.files.urls(month, [...parts.map((p) => p.part), 'manifest.json']);
   return {

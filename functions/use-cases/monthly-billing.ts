@@ -186,7 +186,7 @@ async function completeShard(deps: BillingDeps, month: YearMonth, shard: number)
   const parts = await deps.files.writeShardParts(month, shard, counted());
   await deps.store.completeShard(month, { shard, completedAt: toJstIso(deps.clock.now()), ...sums, parts });
   const record = await deps.store.readRun(month);
-  if (runStatus(record) === 'running' || runStatus(record) === 'not-run') return;
+  if (!isClosed(record)) return;
   await deps.files.writeManifest({
     month,
     parts: record.shards.flatMap((s) => s.parts),
@@ -206,6 +206,12 @@ export function runStatus(record: BillingRunRecord): BillingRunStatus {
   return record.failed.length > 0 ? 'completed-with-failures' : 'completed';
 }
 
+/** Every shard of the month's run has completed: its files are all written (the export, the manifest). */
+export function isClosed(record: BillingRunRecord): boolean {
+  const status = runStatus(record);
+  return status === 'completed' || status === 'completed-with-failures';
+}
+
 /** Interface §7.3: the run as GET /billing-runs/{month} and the local schedule answer it; sums over the shards completed so far. */
 export function billingRunSummary(record: BillingRunRecord) {
   const sum = (pick: (s: BillingRunRecord['shards'][number]) => number) => record.shards.reduce((total, s) => total + pick(s), 0);
@@ -221,6 +227,6 @@ export function billingRunSummary(record: BillingRunRecord) {
     total: sum((s) => s.total),
     failed: record.failed.map(({ contractId, reason }) => ({ contractId, reason })),
     startedAt: record.run?.startedAt ?? record.shards.map((s) => s.startedAt).sort()[0] ?? null,
-    completedAt: status === 'completed' || status === 'completed-with-failures' ? (completed.sort().at(-1) ?? null) : null,
+    completedAt: isClosed(record) ? (completed.sort().at(-1) ?? null) : null,
   };
 }

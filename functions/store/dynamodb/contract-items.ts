@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { firstDayOf, type YearMonth } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
 import { renewalDueMonth } from '../../domain/contract-lifecycle';
@@ -7,7 +7,7 @@ import { InvalidCursorError } from '../../domain/errors';
 import { billingDueMonth } from '../../domain/invoices/billing-due';
 import { readStored, storedContractSchema } from '../../schemas/stored-items';
 import type { ContractPage, CustomerPage, DuePage } from '../records';
-import { backoff, decodeCursor, encodeCursor, type DynamoDbTable } from './table';
+import { decodeCursor, encodeCursor, type DynamoDbTable } from './table';
 
 /**
  * Contract items (docs/design.md §1): `CONTRACT#<id>` / `CONTRACT`, the whole contract with
@@ -47,10 +47,6 @@ export function customerNameKeys(contract: Contract): { GSI6PK: string; GSI6SK: 
   return { GSI6PK: customerNamePk(partition), GSI6SK: `${nameSortPrefix(normalised)}#${escapedId(contract.customer.customerId)}#${contract.contractId}` };
 }
 
-// DynamoDB caps a BatchGetItem at 100 keys; unprocessed keys come back under load.
-const BATCH_GET_LIMIT = 100;
-const MAX_ROUNDS = 8;
-
 export class ContractItems {
   constructor(private readonly table: DynamoDbTable) {}
 
@@ -64,23 +60,8 @@ export class ContractItems {
 
   /** Strongly consistent; missing ids are left out, order follows `contractIds`. */
   async getMany(contractIds: string[]): Promise<Contract[]> {
-    const found = new Map<string, Contract>();
-    const unique = [...new Set(contractIds)];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ PK: contractPk(id), SK: CONTRACT_SK }));
-      for (let round = 0; keys.length > 0; round++) {
-        if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${round} rounds`);
-        if (round > 0) await backoff(round);
-        const { Responses, UnprocessedKeys } = await this.table.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[this.table.name] ?? []) {
-          const contract = this.read(item);
-          found.set(contract.contractId, contract);
-        }
-        keys = UnprocessedKeys?.[this.table.name]?.Keys ?? [];
-      }
-    }
+    const keys = [...new Set(contractIds)].map((id) => ({ PK: contractPk(id), SK: CONTRACT_SK }));
+    const found = new Map((await this.table.getAll(keys)).map((item) => this.read(item)).map((contract) => [contract.contractId, contract]));
     return contractIds.flatMap((id) => found.get(id) ?? []);
   }
 

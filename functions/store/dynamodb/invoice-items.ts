@@ -1,10 +1,10 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { YearMonth } from '../../domain/calendar';
 import type { Invoice } from '../../domain/invoices/invoice';
 import { outcomes } from '../../domain/outbound-events';
 import { readStored, storedInvoiceSchema } from '../../schemas/stored-items';
 import type { InvoicePage } from '../records';
-import { backoff, decodeCursor, encodeCursor, NOT_EXISTS, type DynamoDbTable, type TransactItem } from './table';
+import { decodeCursor, encodeCursor, NOT_EXISTS, type DynamoDbTable, type TransactItem } from './table';
 
 /**
  * Invoice items (docs/design.md §1): `INVOICES#<contractId>` / `MONTH#<YYYY-MM>`, the invoice
@@ -15,8 +15,6 @@ import { backoff, decodeCursor, encodeCursor, NOT_EXISTS, type DynamoDbTable, ty
 export const invoicesPk = (contractId: string) => `INVOICES#${contractId}`;
 export const invoiceSk = (month: YearMonth) => `MONTH#${month}`;
 const invoiceIdPk = (invoiceId: string) => `INVOICE#${invoiceId}`;
-const BATCH_GET_LIMIT = 100;
-const MAX_ROUNDS = 8;
 
 export class InvoiceItems {
   constructor(private readonly table: DynamoDbTable) {}
@@ -85,21 +83,13 @@ export class InvoiceItems {
     return Item ? this.read(Item) : null;
   }
 
-  /** The invoices under these (contractId, month) keys, in their order; strongly consistent BatchGetItem. */
+  /** The invoices under these (contractId, month) keys, in their order; strongly consistent. */
   async getMany(keys: Array<{ contractId: string; month: YearMonth }>): Promise<Invoice[]> {
-    const found = new Map<string, Invoice>();
-    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ PK: invoicesPk(k.contractId), SK: invoiceSk(k.month) }));
-      for (let round = 0; pending.length > 0; round++) {
-        if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${round} rounds`);
-        if (round > 0) await backoff(round);
-        const { Responses, UnprocessedKeys } = await this.table.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'PK, SK, outcome' } } }),
-        );
-        for (const item of Responses?.[this.table.name] ?? []) found.set(`${String(item.PK)}|${String(item.SK)}`, this.read(item));
-        pending = UnprocessedKeys?.[this.table.name]?.Keys ?? [];
-      }
-    }
+    const items = await this.table.getAll(
+      keys.map((k) => ({ PK: invoicesPk(k.contractId), SK: invoiceSk(k.month) })),
+      'PK, SK, outcome',
+    );
+    const found = new Map(items.map((item) => [`${String(item.PK)}|${String(item.SK)}`, this.read(item)]));
     return keys.flatMap((k) => found.get(`${invoicesPk(k.contractId)}|${invoiceSk(k.month)}`) ?? []);
   }
 

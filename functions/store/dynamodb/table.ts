@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   type PutCommand,
   QueryCommand,
@@ -29,6 +30,8 @@ export type FailureMeaning = 'order-exists' | 'stale' | 'impossible';
 
 export const NOT_EXISTS = 'attribute_not_exists(PK)';
 const MAX_RETRY_ROUNDS = 8;
+// DynamoDB caps a BatchGetItem at 100 keys; unprocessed keys come back under load.
+const BATCH_GET_LIMIT = 100;
 
 export interface DynamoDbTableOptions {
   client: DynamoDBClient;
@@ -64,6 +67,30 @@ export class DynamoDbTable {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
+    return items;
+  }
+
+  /**
+   * The items under these keys, strongly consistent, 100 keys a BatchGetItem; the keys it
+   * leaves unprocessed are asked again after a backoff (8 rounds at most). Missing items
+   * are left out, and the order is DynamoDB's: callers place them by key.
+   */
+  async getAll(keys: Array<{ PK: string; SK: string }>, projection?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_LIMIT);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === MAX_RETRY_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${round} rounds`);
+        if (round > 0) await backoff(round);
+        const { Responses, UnprocessedKeys } = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) } },
+          }),
+        );
+        items.push(...(Responses?.[this.name] ?? []));
+        pending = UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+    }
     return items;
   }
 
