@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { YearMonth } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import type { Invoice } from '../domain/invoices/invoice';
@@ -44,29 +43,14 @@ export function dynamoDbBillingStore(table: DynamoDbTable): BillingStore {
     getContract: (contractId) => contracts.get(contractId),
     getContracts: (contractIds) => contracts.getMany(contractIds),
     invoicesFrom: (contractId, from) => invoices.from(contractId, from),
-    /**
-     * docs/terms.md L4, as the renewal: a resend whose condition fails against our own write
-     * finds the contract item as we wrote it. By this write's own id, not by the contract: a
-     * run for the same month at the same time writes the very same contract, and its write
-     * is not ours (it would count our invoices twice; we read the contract again instead).
-     */
+    /** docs/terms.md L4: a resend whose condition fails against this write's own result is written (ContractItems.putAtVersion). */
     saveInvoices: async (month, shard, contract, expectedVersion, issued, at) => {
-      const writeId = randomUUID();
+      const { put, ours } = contracts.putAtVersion(contract, expectedVersion);
       const result = await table.transact(
-        [
-          {
-            Put: {
-              TableName: table.name,
-              Item: { ...contracts.item(contract), invoicingWrite: writeId },
-              ...table.atVersion(expectedVersion),
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          ...issued.flatMap((invoice) => [invoices.put(invoice, month, at), runs.entry(month, shard, invoice)]),
-        ],
+        [put, ...issued.flatMap((invoice) => [invoices.put(invoice, month, at), runs.entry(month, shard, invoice)])],
         // An invoice of a month not yet invoiced cannot exist while the contract is at the version read, but for an id collision.
         ['stale', ...issued.flatMap(() => ['impossible' as const, 'impossible' as const])],
-        (existing) => existing?.invoicingWrite?.S === writeId,
+        ours,
       );
       return result.status === 'written' ? 'written' : 'stale';
     },

@@ -1,6 +1,4 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { YearMonth } from '../domain/calendar';
-import { canonicalJson } from '../domain/canonical-json';
 import type { Contract } from '../domain/contract';
 import { ContractItems } from './dynamodb/contract-items';
 import { FactItems } from './dynamodb/fact-items';
@@ -37,19 +35,15 @@ export function dynamoDbRenewalStore(table: DynamoDbTable): RenewalStore {
      * docs/terms.md L4: when the answer to a committed transaction is lost, the SDK sends it
      * again with the same ClientRequestToken, which DynamoDB answers as the same request;
      * should the condition still fail against our own result, the failed check returns the
-     * item, and a contract exactly as we wrote it is ours: written.
+     * item, and this write's own id on it makes it written (ContractItems.putAtVersion).
      */
     saveRenewal: async (contract, expectedVersion, renewed) => {
+      const { put, ours } = contracts.putAtVersion(contract, expectedVersion);
       const result = await table.transact(
-        [
-          {
-            Put: { TableName: table.name, Item: contracts.item(contract), ...table.atVersion(expectedVersion), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
-          },
-          ...renewed.map((fact) => facts.put(fact)),
-        ],
+        [put, ...renewed.map((fact) => facts.put(fact))],
         // A fact of a term not yet renewed cannot exist while the contract is at the version read.
         ['stale', ...renewed.map(() => 'impossible' as const)],
-        (existing) => existing !== undefined && canonicalJson(contracts.read(unmarshall(existing))) === canonicalJson(contract),
+        ours,
       );
       return result.status === 'written' ? 'written' : 'stale';
     },

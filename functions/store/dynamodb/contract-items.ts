@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { firstDayOf, type YearMonth } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
@@ -7,7 +9,7 @@ import { InvalidCursorError } from '../../domain/errors';
 import { billingDueMonth } from '../../domain/invoices/billing-due';
 import { readStored, storedContractSchema } from '../../schemas/stored-items';
 import type { ContractPage, CustomerPage, DuePage } from '../records';
-import { decodeCursor, encodeCursor, type DynamoDbTable } from './table';
+import { decodeCursor, encodeCursor, type DynamoDbTable, type TransactItem } from './table';
 
 /**
  * Contract items (docs/design.md §1): `CONTRACT#<id>` / `CONTRACT`, the whole contract with
@@ -172,6 +174,28 @@ export class ContractItems {
       hash = Math.imul(hash, 0x01000193);
     }
     return (hash >>> 0) % this.table.renewalShards;
+  }
+
+  /**
+   * A scheduled run's write of a contract in its transaction (the renewal, the billing run),
+   * conditioned on the version read, with how to tell it as this write's own when its answer
+   * was lost and the resend's condition fails (docs/terms.md L4): by a random id only this
+   * write leaves on the item. Comparing the contract would take the identical contract that
+   * a second run for the same month writes at the same time for this one's own.
+   */
+  putAtVersion(contract: Contract, expectedVersion: number): { put: TransactItem; ours: (existing: Record<string, AttributeValue> | undefined) => boolean } {
+    const writeId = randomUUID();
+    return {
+      put: {
+        Put: {
+          TableName: this.table.name,
+          Item: { ...this.item(contract), writeId },
+          ...this.table.atVersion(expectedVersion),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      ours: (existing) => existing?.writeId?.S === writeId,
+    };
   }
 
   /** The stored item of a contract, index keys included (bench/ seeds contracts in bulk through it). */
